@@ -1,0 +1,132 @@
+import type { GuestAddr } from './types';
+
+/** What a range of guest memory holds, so every byte the UI draws can be labelled. */
+export type RegionKind =
+  'desc-table' | 'avail-ring' | 'used-ring' | 'indirect-table' | 'blk-header' | 'data-buffer' | 'status-byte' | 'other';
+
+export interface Region {
+  start: GuestAddr;
+  size: number;
+  kind: RegionKind;
+  /** Human label, e.g. "vq0 descriptor table" or "req 7 data". */
+  label: string;
+  /** The virtqueue it belongs to, where it belongs to one. */
+  queue?: number;
+  /** A request or token id, so a request's header, data and status can be coloured alike. */
+  owner?: number;
+}
+
+export class AllocationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AllocationError';
+  }
+}
+
+/**
+ * The guest's physical-memory map: what each region holds, plus a deterministic first-fit allocator for the
+ * driver's buffers (the same requests in the same order always get the same addresses, which keeps runs
+ * reproducible from a seed). Plain data, so it can be copied into a checkpoint or posted to the UI.
+ */
+export class AllocationMap {
+  private regions: Region[] = [];
+
+  constructor(
+    readonly memorySize: number,
+    /** Allocations never go below this address: address 0 stays unused so a zero address always looks wrong. */
+    readonly heapStart = 0x1000,
+  ) {
+    if (!Number.isInteger(memorySize) || memorySize <= 0) {
+      throw new AllocationError(`memory size must be a positive integer, got ${memorySize}`);
+    }
+  }
+
+  /** Reserves [start, start+size) for a purpose the caller chose the address of (e.g. a ring at a fixed place). */
+  reserve(
+    start: number,
+    size: number,
+    kind: RegionKind,
+    label: string,
+    extra: Pick<Region, 'queue' | 'owner'> = {},
+  ): Region {
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(size) ||
+      start < 0 ||
+      size <= 0 ||
+      start + size > this.memorySize
+    ) {
+      throw new AllocationError(
+        `cannot reserve ${label}: 0x${start.toString(16)}+${size} is outside guest memory (0x${this.memorySize.toString(16)} bytes)`,
+      );
+    }
+    const clash = this.regions.find((r) => start < r.start + r.size && r.start < start + size);
+    if (clash) {
+      throw new AllocationError(`cannot reserve ${label} at 0x${start.toString(16)}: it overlaps ${clash.label}`);
+    }
+    const region: Region = { start: start as GuestAddr, size, kind, label, ...extra };
+    this.regions.push(region);
+    this.regions.sort((a, b) => a.start - b.start);
+    return region;
+  }
+
+  /** First fit at or above heapStart, aligned to `align` (a power of two). */
+  allocate(
+    size: number,
+    align: number,
+    kind: RegionKind,
+    label: string,
+    extra: Pick<Region, 'queue' | 'owner'> = {},
+  ): Region {
+    if (!Number.isInteger(size) || size <= 0)
+      throw new AllocationError(`cannot allocate ${label}: size ${size} is not positive`);
+    if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0) {
+      throw new AllocationError(`cannot allocate ${label}: alignment ${align} is not a power of two`);
+    }
+    let cursor = this.heapStart;
+    for (const r of this.regions) {
+      const candidate = Math.ceil(cursor / align) * align;
+      if (candidate + size <= r.start) return this.reserve(candidate, size, kind, label, extra);
+      cursor = Math.max(cursor, r.start + r.size);
+    }
+    const candidate = Math.ceil(cursor / align) * align;
+    if (candidate + size <= this.memorySize) return this.reserve(candidate, size, kind, label, extra);
+    throw new AllocationError(`out of guest memory: cannot allocate ${size} bytes for ${label}`);
+  }
+
+  /** Frees the region that starts exactly at `start`. */
+  free(start: number): Region {
+    const i = this.regions.findIndex((r) => r.start === start);
+    if (i < 0) throw new AllocationError(`no region starts at 0x${start.toString(16)}`);
+    const [region] = this.regions.splice(i, 1);
+    return region!;
+  }
+
+  /** The region holding `addr`, if any. */
+  regionAt(addr: number): Region | undefined {
+    let lo = 0;
+    let hi = this.regions.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.regions[mid]!;
+      if (addr < r.start) hi = mid - 1;
+      else if (addr >= r.start + r.size) lo = mid + 1;
+      else return r;
+    }
+    return undefined;
+  }
+
+  all(): readonly Region[] {
+    return this.regions;
+  }
+
+  toJSON(): { memorySize: number; heapStart: number; regions: Region[] } {
+    return { memorySize: this.memorySize, heapStart: this.heapStart, regions: this.regions.map((r) => ({ ...r })) };
+  }
+
+  static fromJSON(data: { memorySize: number; heapStart: number; regions: Region[] }): AllocationMap {
+    const map = new AllocationMap(data.memorySize, data.heapStart);
+    for (const r of data.regions) map.reserve(r.start, r.size, r.kind, r.label, { queue: r.queue, owner: r.owner });
+    return map;
+  }
+}

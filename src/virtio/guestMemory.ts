@@ -1,0 +1,131 @@
+import { GuestMemoryError } from './errors';
+import type { GuestAddr } from './types';
+
+/** One store into guest memory, as the engine records it for a step (address, bytes before, bytes after). */
+export interface MemoryWrite {
+  addr: GuestAddr;
+  old: Uint8Array;
+  new: Uint8Array;
+}
+export type WriteObserver = (write: MemoryWrite) => void;
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const swap16 = (v: number) => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+
+/**
+ * The guest's physical memory: a bounds-checked little-endian view of one (Shared)ArrayBuffer.
+ * Every accessor checks the range first and throws a GuestMemoryError (never a RangeError from a typed array).
+ * The 16-bit ring index and flag fields go through Atomics, because the other side reads them concurrently.
+ */
+export class GuestMemory {
+  readonly size: number;
+  private readonly view: DataView;
+  private readonly bytes: Uint8Array;
+  private readonly halfwords: Uint16Array;
+  /** Set by the engine to record each store for its step; null costs nothing. */
+  observer: WriteObserver | null = null;
+
+  constructor(readonly buffer: SharedArrayBuffer | ArrayBuffer) {
+    this.size = buffer.byteLength;
+    this.view = new DataView(buffer);
+    this.bytes = new Uint8Array(buffer);
+    this.halfwords = new Uint16Array(buffer, 0, Math.floor(buffer.byteLength / 2));
+  }
+
+  static create(size: number, shared = typeof SharedArrayBuffer !== 'undefined'): GuestMemory {
+    if (!Number.isInteger(size) || size <= 0)
+      throw new RangeError(`guest memory size must be a positive integer, got ${size}`);
+    return new GuestMemory(shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+  }
+
+  /** True when [addr, addr+len) lies inside guest memory. Accepts bigint for raw descriptor addresses. */
+  contains(addr: number | bigint, len: number): boolean {
+    if (typeof addr === 'bigint') {
+      if (addr < 0n || addr > BigInt(Number.MAX_SAFE_INTEGER)) return false;
+      addr = Number(addr);
+    }
+    return Number.isInteger(addr) && Number.isInteger(len) && addr >= 0 && len >= 0 && addr + len <= this.size;
+  }
+
+  check(addr: number | bigint, len: number, access: 'read' | 'write'): void {
+    if (!this.contains(addr, len)) throw new GuestMemoryError(addr, len, this.size, access);
+  }
+
+  read8(addr: number): number {
+    this.check(addr, 1, 'read');
+    return this.view.getUint8(addr);
+  }
+  read16(addr: number): number {
+    this.check(addr, 2, 'read');
+    return this.view.getUint16(addr, true);
+  }
+  read32(addr: number): number {
+    this.check(addr, 4, 'read');
+    return this.view.getUint32(addr, true);
+  }
+  read64(addr: number): bigint {
+    this.check(addr, 8, 'read');
+    return this.view.getBigUint64(addr, true);
+  }
+
+  write8(addr: number, value: number): void {
+    this.store(addr, 1, () => this.view.setUint8(addr, value));
+  }
+  write16(addr: number, value: number): void {
+    this.store(addr, 2, () => this.view.setUint16(addr, value, true));
+  }
+  write32(addr: number, value: number): void {
+    this.store(addr, 4, () => this.view.setUint32(addr, value >>> 0, true));
+  }
+  write64(addr: number, value: bigint): void {
+    this.store(addr, 8, () => this.view.setBigUint64(addr, BigInt.asUintN(64, value), true));
+  }
+
+  /** Atomic 16-bit load of a ring index or flags field (little-endian on any host). */
+  load16(addr: number): number {
+    this.check(addr, 2, 'read');
+    if (addr % 2 !== 0) return this.view.getUint16(addr, true);
+    const v = Atomics.load(this.halfwords, addr / 2);
+    return HOST_IS_LITTLE_ENDIAN ? v : swap16(v);
+  }
+
+  /** Atomic 16-bit store of a ring index or flags field: the publication point the other side polls. */
+  store16(addr: number, value: number): void {
+    this.store(addr, 2, () => {
+      const v = value & 0xffff;
+      if (addr % 2 !== 0) this.view.setUint16(addr, v, true);
+      else Atomics.store(this.halfwords, addr / 2, HOST_IS_LITTLE_ENDIAN ? v : swap16(v));
+    });
+  }
+
+  readBytes(addr: number, len: number): Uint8Array {
+    this.check(addr, len, 'read');
+    return this.bytes.slice(addr, addr + len);
+  }
+
+  writeBytes(addr: number, data: Uint8Array): void {
+    this.store(addr, data.length, () => this.bytes.set(data, addr));
+  }
+
+  fill(addr: number, len: number, value = 0): void {
+    this.store(addr, len, () => this.bytes.fill(value, addr, addr + len));
+  }
+
+  /** A read-only window for renderers (hex view); it aliases guest memory, so it must not be written. */
+  window(addr: number, len: number): Uint8Array {
+    this.check(addr, len, 'read');
+    return this.bytes.subarray(addr, addr + len);
+  }
+
+  private store(addr: number, len: number, write: () => void): void {
+    this.check(addr, len, 'write');
+    const observer = this.observer;
+    if (observer === null) {
+      write();
+      return;
+    }
+    const old = this.bytes.slice(addr, addr + len);
+    write();
+    observer({ addr: addr as GuestAddr, old, new: this.bytes.slice(addr, addr + len) });
+  }
+}

@@ -1,0 +1,141 @@
+import type { GuestMemory } from './guestMemory';
+import {
+  AVAIL_FLAGS,
+  AVAIL_IDX,
+  DESC_ADDR,
+  DESC_FLAGS,
+  DESC_LEN,
+  DESC_NEXT,
+  USED_ELEM_ID,
+  USED_ELEM_LEN,
+  USED_FLAGS,
+  USED_IDX,
+  availEventOffset,
+  availRingEntryOffset,
+  usedElemOffset,
+  usedEventOffset,
+  type SplitRingAddrs,
+} from './layout';
+import { DESC_SIZE } from './constants';
+
+/** One decoded `struct virtq_desc`. `addr` stays a bigint: a guest may write any 64-bit value there. */
+export interface VringDesc {
+  addr: bigint;
+  len: number;
+  flags: number;
+  next: number;
+}
+
+export interface VringUsedElem {
+  id: number;
+  len: number;
+}
+
+/**
+ * The one piece of code that knows where each split-ring field lives. The driver, the device and the UI all
+ * read and write the ring through it, so what is drawn is what the device sees.
+ * Index and flags fields go through GuestMemory's atomic 16-bit accessors.
+ */
+export class SplitRing {
+  constructor(
+    readonly mem: GuestMemory,
+    readonly addrs: SplitRingAddrs,
+  ) {}
+
+  get size(): number {
+    return this.addrs.size;
+  }
+
+  /** Guest address of descriptor `i` in a table at `table` (the ring's own, or an indirect table). */
+  descAddr(i: number, table = this.addrs.desc): number {
+    return table + DESC_SIZE * i;
+  }
+
+  readDesc(i: number, table = this.addrs.desc): VringDesc {
+    const at = this.descAddr(i, table);
+    this.mem.check(at, DESC_SIZE, 'read');
+    return {
+      addr: this.mem.read64(at + DESC_ADDR),
+      len: this.mem.read32(at + DESC_LEN),
+      flags: this.mem.read16(at + DESC_FLAGS),
+      next: this.mem.read16(at + DESC_NEXT),
+    };
+  }
+
+  writeDescFlags(i: number, flags: number, table = this.addrs.desc): void {
+    this.mem.write16(this.descAddr(i, table) + DESC_FLAGS, flags);
+  }
+  writeDescAddr(i: number, addr: bigint | number, table = this.addrs.desc): void {
+    this.mem.write64(this.descAddr(i, table) + DESC_ADDR, BigInt(addr));
+  }
+  writeDescLen(i: number, len: number, table = this.addrs.desc): void {
+    this.mem.write32(this.descAddr(i, table) + DESC_LEN, len);
+  }
+  writeDescNext(i: number, next: number, table = this.addrs.desc): void {
+    this.mem.write16(this.descAddr(i, table) + DESC_NEXT, next);
+  }
+  writeDesc(i: number, d: VringDesc, table = this.addrs.desc): void {
+    this.writeDescAddr(i, d.addr, table);
+    this.writeDescLen(i, d.len, table);
+    this.writeDescFlags(i, d.flags, table);
+    this.writeDescNext(i, d.next, table);
+  }
+
+  // Available ring (driver area)
+  availFlags(): number {
+    return this.mem.load16(this.addrs.avail + AVAIL_FLAGS);
+  }
+  setAvailFlags(v: number): void {
+    this.mem.store16(this.addrs.avail + AVAIL_FLAGS, v);
+  }
+  availIdx(): number {
+    return this.mem.load16(this.addrs.avail + AVAIL_IDX);
+  }
+  setAvailIdx(v: number): void {
+    this.mem.store16(this.addrs.avail + AVAIL_IDX, v);
+  }
+  /** `avail.ring[slot]`; callers reduce the free-running index with `& (size - 1)`. */
+  availRing(slot: number): number {
+    return this.mem.read16(this.addrs.avail + availRingEntryOffset(slot));
+  }
+  setAvailRing(slot: number, head: number): void {
+    this.mem.write16(this.addrs.avail + availRingEntryOffset(slot), head);
+  }
+  /** `used_event`, the driver's request to the device, at the end of the avail ring (EVENT_IDX only). */
+  usedEvent(): number {
+    return this.mem.load16(this.addrs.avail + usedEventOffset(this.size));
+  }
+  setUsedEvent(v: number): void {
+    this.mem.store16(this.addrs.avail + usedEventOffset(this.size), v);
+  }
+
+  // Used ring (device area)
+  usedFlags(): number {
+    return this.mem.load16(this.addrs.used + USED_FLAGS);
+  }
+  setUsedFlags(v: number): void {
+    this.mem.store16(this.addrs.used + USED_FLAGS, v);
+  }
+  usedIdx(): number {
+    return this.mem.load16(this.addrs.used + USED_IDX);
+  }
+  setUsedIdx(v: number): void {
+    this.mem.store16(this.addrs.used + USED_IDX, v);
+  }
+  usedElem(slot: number): VringUsedElem {
+    const at = this.addrs.used + usedElemOffset(slot);
+    return { id: this.mem.read32(at + USED_ELEM_ID), len: this.mem.read32(at + USED_ELEM_LEN) };
+  }
+  setUsedElem(slot: number, elem: VringUsedElem): void {
+    const at = this.addrs.used + usedElemOffset(slot);
+    this.mem.write32(at + USED_ELEM_ID, elem.id);
+    this.mem.write32(at + USED_ELEM_LEN, elem.len);
+  }
+  /** `avail_event`, the device's request to the driver, at the end of the used ring (EVENT_IDX only). */
+  availEvent(): number {
+    return this.mem.load16(this.addrs.used + availEventOffset(this.size));
+  }
+  setAvailEvent(v: number): void {
+    this.mem.store16(this.addrs.used + availEventOffset(this.size), v);
+  }
+}
