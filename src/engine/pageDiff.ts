@@ -1,0 +1,56 @@
+/** Pages of a byte image that differ from a base, so checkpoints store only what changed. */
+export const PAGE_SIZE = 4096;
+
+export interface PageDiff {
+  /** Page numbers that changed. */
+  pages: Uint32Array;
+  /** Their new contents, PAGE_SIZE bytes each (the last page may be short). */
+  data: Uint8Array;
+}
+
+export function diffPages(base: Uint8Array, current: Uint8Array): PageDiff {
+  if (base.length !== current.length) throw new RangeError('diffPages: images differ in size');
+  const changed: number[] = [];
+  const pageCount = Math.ceil(current.length / PAGE_SIZE);
+  // Compare 32 bits at a time where alignment allows: checkpoints compare megabytes.
+  const aligned = current.byteOffset % 4 === 0 && base.byteOffset % 4 === 0;
+  const b32 = aligned ? new Uint32Array(base.buffer, base.byteOffset, base.length >> 2) : null;
+  const c32 = aligned ? new Uint32Array(current.buffer, current.byteOffset, current.length >> 2) : null;
+  for (let p = 0; p < pageCount; p++) {
+    const start = p * PAGE_SIZE;
+    const end = Math.min(start + PAGE_SIZE, current.length);
+    let differs = false;
+    if (b32 && c32 && end - start === PAGE_SIZE) {
+      for (let i = start >> 2, e = end >> 2; i < e; i++) {
+        if (b32[i] !== c32[i]) {
+          differs = true;
+          break;
+        }
+      }
+    } else {
+      for (let i = start; i < end; i++) {
+        if (base[i] !== current[i]) {
+          differs = true;
+          break;
+        }
+      }
+    }
+    if (differs) changed.push(p);
+  }
+  const data = new Uint8Array(changed.length * PAGE_SIZE);
+  changed.forEach((p, i) => {
+    const start = p * PAGE_SIZE;
+    data.set(current.subarray(start, Math.min(start + PAGE_SIZE, current.length)), i * PAGE_SIZE);
+  });
+  return { pages: Uint32Array.from(changed), data };
+}
+
+export function applyPages(target: Uint8Array, diff: PageDiff): void {
+  diff.pages.forEach((p, i) => {
+    const start = p * PAGE_SIZE;
+    const len = Math.min(PAGE_SIZE, target.length - start);
+    target.set(diff.data.subarray(i * PAGE_SIZE, i * PAGE_SIZE + len), start);
+  });
+}
+
+export const diffBytes = (d: PageDiff): number => d.data.byteLength + d.pages.byteLength;
