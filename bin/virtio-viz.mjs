@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Runs the built CLI when there is one (npm run build:cli), else the TypeScript source through tsx.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const built = fileURLToPath(new URL('../dist-cli/cli.mjs', import.meta.url));
+if (existsSync(built)) {
+  await import(pathToFileURL(built).href);
+} else {
+  const { tsImport } = await import('tsx/esm/api');
+  await tsImport('../src/cli/main.ts', import.meta.url);
+}
