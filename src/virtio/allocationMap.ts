@@ -126,7 +126,13 @@ export class AllocationMap {
 
   static fromJSON(data: { memorySize: number; heapStart: number; regions: Region[] }): AllocationMap {
     const map = new AllocationMap(data.memorySize, data.heapStart);
-    for (const r of data.regions) map.reserve(r.start, r.size, r.kind, r.label, { queue: r.queue, owner: r.owner });
+    for (const r of data.regions) {
+      // Only copy the keys a region has, so a restored map is indistinguishable from the original.
+      const extra: Pick<Region, 'queue' | 'owner'> = {};
+      if (r.queue !== undefined) extra.queue = r.queue;
+      if (r.owner !== undefined) extra.owner = r.owner;
+      map.reserve(r.start, r.size, r.kind, r.label, extra);
+    }
     return map;
   }
 }

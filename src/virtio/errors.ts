@@ -67,7 +67,8 @@ export function virtioError(
   kind: VirtioErrorKind,
   fields: Omit<VirtioError, 'kind' | 'side' | 'qemuChecks'> & { side?: VirtioError['side']; qemuChecks?: boolean },
 ): VirtioError {
-  return { kind, side: fields.side ?? 'device', qemuChecks: fields.qemuChecks ?? true, ...fields };
+  // Defaults go after the spread, so an explicit `side: undefined` cannot erase them.
+  return { ...fields, kind, side: fields.side ?? 'device', qemuChecks: fields.qemuChecks ?? true };
 }
 
 /** Thrown by GuestMemory on an access outside guest memory; caught and turned into a VirtioError by callers. */
@@ -90,10 +91,14 @@ export class GuestMemoryError extends Error {
       message: this.message,
       spec,
       where,
-      detail: { addr: BigInt(this.addr), length: this.length, memorySize: this.memorySize },
+      // BigInt() throws a RangeError on NaN or a fraction, which are exactly the addresses that land here.
+      detail: { addr: toDetailAddr(this.addr), length: this.length, memorySize: this.memorySize },
     });
   }
 }
+
+const toDetailAddr = (addr: number | bigint): bigint | string =>
+  typeof addr === 'bigint' || Number.isInteger(addr) ? BigInt(addr) : String(addr);
 
 export const isGuestMemoryError = (e: unknown): e is GuestMemoryError => e instanceof GuestMemoryError;
 

@@ -52,7 +52,12 @@ export const legacyUsedOffset = (size: number, align = VIRTIO_PCI_VRING_ALIGN): 
 export const legacyRingBytes = (size: number, align = VIRTIO_PCI_VRING_ALIGN): number =>
   legacyUsedOffset(size, align) + usedRingBytes(size);
 
-export const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+/** Exact for any safe integer: a 32-bit `n & (n - 1)` test would call every multiple of 2^32 a power of two. */
+export const isPowerOfTwo = (n: number): boolean => {
+  if (!Number.isInteger(n) || n <= 0) return false;
+  while (n % 2 === 0) n /= 2;
+  return n === 1;
+};
 
 /** A split queue's size must be a power of two no larger than 32768 (spec §2.7). */
 export function validateQueueSize(size: number, max = VIRTQUEUE_SPEC_MAX_SIZE): Result<number, VirtioError> {
@@ -76,7 +81,7 @@ export interface SplitRingAddrs {
   used: number;
 }
 
-/** Checks the addresses a driver gave: in guest memory, aligned, and not overlapping. */
+/** Checks the addresses a driver gave: each part inside guest memory and aligned (overlap is not checked). */
 export function validateRingAddrs(addrs: SplitRingAddrs, memorySize: number): Result<SplitRingAddrs, VirtioError> {
   const sized = validateQueueSize(addrs.size);
   if (!sized.ok) return sized;
