@@ -124,6 +124,14 @@ export class AllocationMap {
     return { memorySize: this.memorySize, heapStart: this.heapStart, regions: this.regions.map((r) => ({ ...r })) };
   }
 
+  /** Replaces every region with those of a saved map (a checkpoint being restored). */
+  loadJSON(data: { memorySize: number; regions: Region[] }): void {
+    if (data.memorySize !== this.memorySize) {
+      throw new AllocationError(`saved map is for ${data.memorySize} bytes of memory, not ${this.memorySize}`);
+    }
+    this.regions = data.regions.map((r) => ({ ...r }));
+  }
+
   static fromJSON(data: { memorySize: number; heapStart: number; regions: Region[] }): AllocationMap {
     const map = new AllocationMap(data.memorySize, data.heapStart);
     for (const r of data.regions) {

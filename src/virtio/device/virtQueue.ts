@@ -29,7 +29,7 @@ export interface VirtQueueOptions {
   features: FeatureSet;
   queueIndex: number;
   tracer?: Tracer;
-  /** last_avail_idx = shadow_avail_idx = used_idx = startIdx, and used.idx is written with it. Default 0 (not written). */
+  /** last_avail_idx = shadow_avail_idx = used_idx = startIdx; used.idx (and avail_event with EVENT_IDX) are written with it. Default 0 (not written). */
   startIdx?: number;
   /** Most segments one element may map; QEMU's VIRTQUEUE_MAX_SIZE (1024) by default. */
   maxIovecs?: number;
@@ -82,7 +82,12 @@ export class VirtQueue {
     };
     this.initError = this.checkRegions();
     if (this.initError) this.state.broken = true;
-    else if (opts.startIdx !== undefined) this.ring.setUsedIdx(this.state.used_idx);
+    else if (opts.startIdx !== undefined) {
+      this.ring.setUsedIdx(this.state.used_idx);
+      // A ring that had really run to startIdx would hold avail_event = startIdx; a zeroed one holds 0, which
+      // with EVENT_IDX suppresses the driver's kicks until its index wraps round to 0.
+      if (this.eventIdx) this.ring.setAvailEvent(this.state.last_avail_idx);
+    }
   }
 
   /** Like the constructor, but hands back the rings' problem instead of a queue that only reports it. */
