@@ -8,5 +8,5 @@ if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {
   const { tsImport } = await import('tsx/esm/api');
-  await tsImport('../src/cli/main.ts', import.meta.url);
+  await tsImport('../src/cli/cli.ts', import.meta.url);
 }

@@ -17,6 +17,9 @@ export interface StepWrite {
 export type StepEvent =
   | { type: 'kick'; queue: number }
   | { type: 'kick-suppressed'; queue: number }
+  | { type: 'kick-lost'; queue: number }
+  | { type: 'interrupt-lost'; queue: number }
+  | { type: 'noop' }
   | { type: 'interrupt'; queue: number }
   | { type: 'interrupt-suppressed'; queue: number }
   | { type: 'submitted'; request: number; head: number; queue: number }

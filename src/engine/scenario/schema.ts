@@ -60,7 +60,6 @@ export const FAULT_KINDS = [
   'index-jump',
   'head-out-of-range',
   'skip-kick',
-  'missing-barrier',
   'bad-used-len',
   'lost-interrupt',
   'zero-length-desc',
@@ -165,6 +164,20 @@ export const scenarioSchema = z
     }
     if (Array.isArray(s.device.latency) && s.device.latency[0] > s.device.latency[1]) {
       ctx.addIssue({ code: 'custom', path: ['device', 'latency'], message: 'min must not exceed max' });
+    }
+    if (s.queue.count > 1 && !s.features.includes('BLK_F_MQ')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: `${s.queue.count} queues need BLK_F_MQ (without it the device has one queue)`,
+      });
+    }
+    if (!s.features.includes('VERSION_1')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: 'VERSION_1 is required: only modern virtio is simulated',
+      });
     }
     if (s.device.iothreads > s.queue.count) {
       ctx.addIssue({

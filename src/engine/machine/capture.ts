@@ -1,0 +1,74 @@
+import type { GuestMemory } from '../../virtio/guestMemory';
+import type { BarrierKind, Tracer } from '../../virtio/trace';
+import { fromHex, toHex, type StepEvent } from '../step';
+
+/** One thing a real function did, in order: a store or a barrier, attributed to the innermost function running. */
+export type CapturedItem =
+  | { kind: 'write'; fn: string; addr: number; old: string; new: string }
+  | { kind: 'barrier'; fn: string; barrier: BarrierKind }
+  | { kind: 'event'; fn: string; event: StepEvent; explain: string };
+
+/**
+ * Records what an operation does to guest memory, then takes the stores back out of memory so they can be
+ * put back one step at a time. The operation itself runs whole (its private state moves at once, as a real
+ * CPU's registers would), but memory shows each store only when its step is taken: at any step, what is drawn
+ * is exactly what is in memory.
+ */
+export class OperationCapture implements Tracer {
+  private items: CapturedItem[] = [];
+  private stack: string[] = [];
+  private active = false;
+
+  constructor(private readonly mem: GuestMemory) {}
+
+  enter(fn: string): void {
+    if (this.active) this.stack.push(fn);
+  }
+  leave(fn: string): void {
+    if (!this.active) return;
+    const i = this.stack.lastIndexOf(fn);
+    if (i >= 0) this.stack.length = i;
+  }
+  barrier(kind: BarrierKind): void {
+    if (this.active) this.items.push({ kind: 'barrier', fn: this.current(), barrier: kind });
+  }
+
+  /** Records an event (a kick, an interrupt, a completion) at this point of the running operation. */
+  note(event: StepEvent, explain: string, fn?: string): void {
+    if (this.active) this.items.push({ kind: 'event', fn: fn ?? this.current(), event, explain });
+  }
+
+  /** The function running now (innermost), or '' outside an operation. */
+  get currentFn(): string {
+    return this.active ? this.current() : '';
+  }
+
+  /** Runs `op` with `fn` as the outermost function name; returns its result and what it did, undone. */
+  run<T>(fn: string, op: () => T): { result: T; items: CapturedItem[] } {
+    this.items = [];
+    this.stack = [fn];
+    this.active = true;
+    this.mem.observer = (w) => {
+      this.items.push({ kind: 'write', fn: this.current(), addr: w.addr, old: toHex(w.old), new: toHex(w.new) });
+    };
+    let result: T;
+    try {
+      result = op();
+    } finally {
+      this.mem.observer = null;
+      this.active = false;
+    }
+    const items = this.items;
+    this.items = [];
+    // Take the stores back out, newest first, so overlapping stores unwind correctly.
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i]!;
+      if (item.kind === 'write') this.mem.writeBytes(item.addr, fromHex(item.old));
+    }
+    return { result, items };
+  }
+
+  private current(): string {
+    return this.stack[this.stack.length - 1] ?? '';
+  }
+}

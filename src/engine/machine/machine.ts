@@ -1,0 +1,541 @@
+import { AllocationMap } from '../../virtio/allocationMap';
+import { GuestMemory } from '../../virtio/guestMemory';
+import { hasFeature, type FeatureSet } from '../../virtio/features';
+import { VIRTIO_RING_F_EVENT_IDX } from '../../virtio/constants';
+import { DiskImage } from '../../devices/blk/disk';
+import { VirtIOBlock } from '../../devices/blk/device';
+import type { VirtioBlk } from '../../devices/blk/driver';
+import type { VirtblkReq } from '../../devices/blk/driverTypes';
+import { virtblk_probe } from '../../devices/blk/probe';
+import { qemuVirtioBlkHostFeatures } from '../../devices/blk/features';
+import type { Scenario } from '../scenario/schema';
+import type { MachineSnapshot, Replayable } from '../snapshot';
+import { fromHex, toHex, type ActorId, type StepEvent, type StepRecord } from '../step';
+import { OperationCapture, type CapturedItem } from './capture';
+import { explainItem } from './explain';
+import { featureSetOf } from './features';
+import { pickActor, type PolicyState } from './policy';
+import { Workload, writePattern } from './workload';
+import { FaultInjector } from './faults';
+import { DataModel } from './dataModel';
+import { sourceOf } from './sources';
+
+export type RunEnd = 'completed' | 'device-error' | 'driver-error' | 'stalled';
+
+export interface MachineCounters {
+  requests: number;
+  completed: number;
+  kicks: number;
+  kicks_suppressed: number;
+  interrupts: number;
+  interrupts_suppressed: number;
+  ring_full: number;
+  kicks_lost: number;
+  interrupts_lost: number;
+}
+
+/** Everything that changes as the machine runs, apart from memory, disk and the driver's and device's own state. */
+interface MachineState {
+  stepCount: number;
+  calls: number;
+  /** The operation being played out one item at a time, and who runs it. */
+  pending: { actor: ActorId; call: number; items: CapturedItem[]; total: number } | null;
+  vcpus: { next: number; readyAt: number }[];
+  doorbell: boolean[];
+  irq: boolean[];
+  policy: PolicyState;
+  counters: MachineCounters;
+  ended: RunEnd | null;
+}
+
+export interface MachineOptions {
+  scenario: Scenario;
+  seed?: number;
+}
+
+/**
+ * One virtio-blk guest and device, stepped deterministically. Actors: one submitter per vCPU (vCPU q uses queue
+ * q), the guest's interrupt handler, and the device's IOThreads (queue q is served by IOThread q mod n). Each
+ * actor move runs one real function whole; its stores are then played into memory one step at a time (see
+ * OperationCapture), so stepping can go a store, a function or a request at a time and memory always matches
+ * the step shown. Kicks and interrupts are doorbells the other side sees at its next move.
+ */
+export class Machine implements Replayable {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly mem: GuestMemory;
+  readonly disk: DiskImage;
+  readonly alloc: AllocationMap;
+  readonly device: VirtIOBlock;
+  readonly driver: VirtioBlk;
+  readonly features: FeatureSet;
+  readonly actors: readonly ActorId[];
+  readonly queueSizes: number[];
+  private readonly capture: OperationCapture;
+  private readonly workloads: Workload[];
+  private readonly faults: FaultInjector;
+  private readonly data: DataModel;
+  private s: MachineState;
+  /** Called with every step record as it is made (the CLI's jsonl output, the UI's trace). */
+  onStep: ((record: StepRecord) => void) | null = null;
+
+  constructor(opts: MachineOptions) {
+    const scenario = opts.scenario;
+    this.scenario = scenario;
+    this.seed = opts.seed ?? 1;
+    const queues = scenario.queue.count;
+    const startIdx = scenario.queue.startIndex;
+    this.mem = GuestMemory.create(scenario.guest.memory);
+    this.capture = new OperationCapture(this.mem);
+    this.disk = new DiskImage({ capacitySectors: scenario.device.capacity });
+    this.alloc = new AllocationMap(this.mem.size);
+    const latency = scenario.device.latency;
+    const wanted = featureSetOf(scenario.features);
+    this.device = new VirtIOBlock({
+      mem: this.mem,
+      disk: this.disk,
+      numQueues: queues,
+      queueSize: scenario.queue.size,
+      hostFeatures: qemuVirtioBlkHostFeatures({ numQueues: queues }) | wanted,
+      latency: Array.isArray(latency)
+        ? { kind: 'range', min: latency[0], max: latency[1] }
+        : { kind: 'fixed', ticks: latency },
+      order: scenario.device.completionOrder,
+      seed: this.seed,
+      serial: 'virtio-viz',
+      startIdx,
+      tracer: this.capture,
+    });
+    const probed = virtblk_probe({
+      device: this.device.vdev,
+      mem: this.mem,
+      allocator: this.alloc,
+      wantedFeatures: wanted,
+      queueSize: scenario.queue.size,
+      startIdx,
+      tracer: this.capture,
+      notify: (q) => this.onKick(q),
+    });
+    if (!probed.ok) throw new MachineSetupError(probed.error.message);
+    this.driver = probed.value.blk;
+    this.features = probed.value.features;
+    this.queueSizes = this.driver.vqs.map((vq) => vq.state.num);
+    this.actors = [
+      ...Array.from({ length: queues }, (_, q) => `vcpu${q}` as ActorId),
+      'irq',
+      ...Array.from({ length: scenario.device.iothreads }, (_, t) => `iothread${t}` as ActorId),
+    ];
+    this.workloads = Array.from({ length: queues }, (_, q) => new Workload(scenario, this.seed, q));
+    this.faults = new FaultInjector(scenario.faults, this);
+    this.data = new DataModel(scenario.device.capacity, this.seed);
+    this.s = {
+      stepCount: 0,
+      calls: 0,
+      pending: null,
+      vcpus: this.workloads.map(() => ({ next: 0, readyAt: 0 })),
+      doorbell: Array.from({ length: queues }, () => false),
+      irq: Array.from({ length: queues }, () => false),
+      policy: { last: null, lastGuest: null, lastDevice: null, prng: (this.seed ^ 0x5eed) >>> 0 },
+      counters: {
+        requests: 0,
+        completed: 0,
+        kicks: 0,
+        kicks_suppressed: 0,
+        interrupts: 0,
+        interrupts_suppressed: 0,
+        ring_full: 0,
+        kicks_lost: 0,
+        interrupts_lost: 0,
+      },
+      ended: null,
+    };
+    this.wireCallbacks();
+  }
+
+  get stepCount(): number {
+    return this.s.stepCount;
+  }
+
+  get ended(): RunEnd | null {
+    return this.s.ended;
+  }
+
+  get counters(): Readonly<MachineCounters> {
+    return this.s.counters;
+  }
+
+  get eventIdx(): boolean {
+    return hasFeature(this.features, VIRTIO_RING_F_EVENT_IDX);
+  }
+
+  /** The actor whose operation is being played out, if one is. */
+  get midOperation(): ActorId | null {
+    return this.s.pending?.actor ?? null;
+  }
+
+  get dataChecks(): Readonly<{ verified: number; unverifiable: number; mismatches: number }> {
+    return this.data.checks;
+  }
+
+  /** Kicks waiting for an IOThread, per queue. */
+  get doorbells(): readonly boolean[] {
+    return this.s.doorbell;
+  }
+
+  /** Interrupts waiting for the guest, per queue. */
+  get pendingInterrupts(): readonly boolean[] {
+    return this.s.irq;
+  }
+
+  stepOnce(): boolean {
+    return this.step() !== null;
+  }
+
+  /** Takes one step, or returns null when the run has ended. */
+  step(): StepRecord | null {
+    if (this.s.pending === null) {
+      if (this.s.ended !== null) return null;
+      const actor = this.nextActor();
+      if (actor === null) return null;
+      this.runOperation(actor);
+    }
+    return this.playNext();
+  }
+
+  /** Actors that could move now, in fixed order. */
+  runnable(): ActorId[] {
+    if (this.s.pending) return [this.s.pending.actor];
+    return this.actors.filter((a) => this.canRun(a));
+  }
+
+  snapshot(): MachineSnapshot {
+    return {
+      step: this.s.stepCount,
+      memory: new Uint8Array(this.mem.buffer).slice(),
+      disk: new Uint8Array(this.disk.buffer).slice(),
+      state: JSON.stringify(
+        {
+          machine: this.s,
+          driver: this.driver.saveState(),
+          device: this.device.saveState(),
+          alloc: this.alloc.toJSON(),
+          faults: this.faults.saveState(),
+          data: this.data.saveState(),
+        },
+        replacer,
+      ),
+    };
+  }
+
+  restore(snap: MachineSnapshot): void {
+    new Uint8Array(this.mem.buffer).set(snap.memory);
+    new Uint8Array(this.disk.buffer).set(snap.disk);
+    const saved = JSON.parse(snap.state, reviver) as {
+      machine: MachineState;
+      driver: ReturnType<VirtioBlk['saveState']>;
+      device: ReturnType<VirtIOBlock['saveState']>;
+      alloc: ReturnType<AllocationMap['toJSON']>;
+      faults: ReturnType<FaultInjector['saveState']>;
+      data: ReturnType<DataModel['saveState']>;
+    };
+    this.s = saved.machine;
+    this.alloc.loadJSON(saved.alloc);
+    this.driver.loadState(saved.driver);
+    this.device.loadState(saved.device);
+    this.faults.loadState(saved.faults);
+    this.data.loadState(saved.data);
+  }
+
+  // ---- scheduling
+
+  private canRun(actor: ActorId): boolean {
+    if (actor === 'irq') return this.s.irq.some(Boolean);
+    if (actor.startsWith('vcpu')) {
+      const q = Number(actor.slice(4));
+      const v = this.s.vcpus[q]!;
+      return (
+        v.next < this.workloads[q]!.length &&
+        this.now >= v.readyAt &&
+        this.driver.pending(q).length === 0 &&
+        !this.driver.isStopped(q) &&
+        !this.device.vdev.broken &&
+        this.driver.lastError === null
+      );
+    }
+    const t = Number(actor.slice(8));
+    return (
+      this.servedQueues(t).some((q) => this.s.doorbell[q]) || this.device.dueFor((q) => this.servesQueue(t, q)) > 0
+    );
+  }
+
+  private servesQueue(iothread: number, q: number): boolean {
+    return q % this.scenario.device.iothreads === iothread;
+  }
+
+  private servedQueues(iothread: number): number[] {
+    return this.s.doorbell.map((_, q) => q).filter((q) => this.servesQueue(iothread, q));
+  }
+
+  private get now(): number {
+    return this.device.now;
+  }
+
+  /** Picks who moves; lets virtual time pass while only the disk or a thinking vCPU has anything to do. */
+  private nextActor(): ActorId | null {
+    for (;;) {
+      const runnable = this.runnable();
+      if (runnable.length > 0) return pickActor(this.scenario.guest.interleaving, runnable, this.s.policy);
+      const waits: number[] = [];
+      const due = this.device.nextDue();
+      if (due !== null) waits.push(due);
+      this.s.vcpus.forEach((v, q) => {
+        if (v.next < this.workloads[q]!.length && v.readyAt > this.now) waits.push(v.readyAt);
+      });
+      if (waits.length === 0 || this.device.vdev.broken) {
+        this.s.ended = this.endState();
+        return null;
+      }
+      this.device.passTime(Math.max(1, Math.min(...waits) - this.now));
+    }
+  }
+
+  private endState(): RunEnd {
+    if (this.device.vdev.errors.length > 0) return 'device-error';
+    if (this.driver.lastError !== null) return 'driver-error';
+    const allSubmitted = this.s.vcpus.every((v, q) => v.next >= this.workloads[q]!.length);
+    return allSubmitted && this.driver.outstanding === 0 ? 'completed' : 'stalled';
+  }
+
+  // ---- operations
+
+  private runOperation(actor: ActorId): void {
+    const call = ++this.s.calls;
+    const { items } = this.capture.run(topFunction(actor), () => this.operate(actor));
+    if (items.length === 0) {
+      // Even a move that changes nothing is shown, so every scheduler decision is a step.
+      items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, explain: 'nothing new to do' });
+    }
+    this.s.pending = { actor, call, items, total: items.length };
+    this.device.passTime(1);
+  }
+
+  private operate(actor: ActorId): void {
+    const devErrors = this.device.vdev.errors.length;
+    if (actor.startsWith('vcpu')) this.submitNext(Number(actor.slice(4)));
+    else if (actor === 'irq') this.takeInterrupt();
+    else this.runIothread(Number(actor.slice(8)));
+    if (actor.startsWith('iothread')) this.faults.afterDeviceOperation();
+    else this.faults.afterGuestOperation();
+    for (const error of this.device.vdev.errors.slice(devErrors)) {
+      this.capture.note(
+        { type: 'error', error },
+        `device error: ${error.message} (virtio spec §${error.spec})`,
+        error.where,
+      );
+    }
+  }
+
+  private submitNext(q: number): void {
+    const v = this.s.vcpus[q]!;
+    const item = this.workloads[q]!.at(v.next++);
+    v.readyAt = this.now + item.think;
+    const enospc = this.driver.counters.enospc;
+    const id = this.driver.nextRequestId;
+    const data = item.op === 'write' ? writePattern(this.seed, id, item.sector, item.nsectors) : undefined;
+    this.data.submitted(id, item.op, item.sector, item.nsectors);
+    this.s.counters.requests++;
+    this.driver.submit({
+      op: item.op,
+      sector: item.sector,
+      nsectors: item.nsectors,
+      queue: q,
+      bypassBlockLayer: true,
+      ...(data ? { data } : {}),
+    });
+    if (this.driver.counters.enospc > enospc) {
+      this.s.counters.ring_full++;
+      this.capture.note(
+        { type: 'ring-full', queue: q },
+        `vq${q} is full (-ENOSPC): blk_mq_stop_hw_queue until completions free descriptors`,
+        'virtio_queue_rq',
+      );
+    }
+  }
+
+  private takeInterrupt(): void {
+    const q = this.s.irq.findIndex(Boolean);
+    this.s.irq[q] = false;
+    this.driver.vring_interrupt(q);
+  }
+
+  private runIothread(t: number): void {
+    const q = this.servedQueues(t).find((n) => this.s.doorbell[n]);
+    if (q !== undefined) {
+      this.s.doorbell[q] = false;
+      this.device.virtio_blk_handle_output(q);
+      return;
+    }
+    this.device.completeReady((n) => this.servesQueue(t, n));
+  }
+
+  // ---- callbacks from the driver and device (they run inside an operation)
+
+  private onKick(q: number): boolean {
+    if (this.faults.dropKick(q)) {
+      this.s.counters.kicks_lost++;
+      this.capture.note({ type: 'kick-lost', queue: q }, `fault: the kick for vq${q} is lost on its way to the device`);
+      return true;
+    }
+    this.s.counters.kicks++;
+    this.s.doorbell[q] = true;
+    this.capture.note(
+      { type: 'kick', queue: q },
+      `kick: the driver notifies the device that vq${q} has new buffers`,
+      'virtqueue_notify',
+    );
+    return true;
+  }
+
+  private wireCallbacks(): void {
+    this.driver.onKickDecision = (q, kick) => {
+      if (kick) return;
+      this.s.counters.kicks_suppressed++;
+      const why = this.eventIdx
+        ? 'vring_need_event(avail_event, new, old) is false'
+        : 'the device set VRING_USED_F_NO_NOTIFY';
+      this.capture.note({ type: 'kick-suppressed', queue: q }, `no kick needed: ${why}`, 'virtqueue_kick_prepare');
+    };
+    this.driver.onRequestDone = (req: VirtblkReq) => {
+      this.s.counters.completed++;
+      const status = req.statusByte ?? -1;
+      this.data.completed(req);
+      this.capture.note(
+        { type: 'completed', request: req.id, status, queue: req.queue },
+        `request ${req.id} (${req.op}) completes: ${req.result}`,
+        'virtblk_request_done',
+      );
+      // A finished request's buffers are freed; keep the table small over long runs.
+      this.driver.requests.delete(req.id);
+    };
+    this.device.onInterrupt = (source) => {
+      if (source === 'config') {
+        this.capture.note(
+          { type: 'interrupt', queue: -1 },
+          'config interrupt: the device status changed (DEVICE_NEEDS_RESET)',
+        );
+        return;
+      }
+      if (this.faults.dropInterrupt(source)) {
+        this.s.counters.interrupts_lost++;
+        this.capture.note({ type: 'interrupt-lost', queue: source }, `fault: the interrupt for vq${source} is lost`);
+        return;
+      }
+      this.s.counters.interrupts++;
+      this.s.irq[source] = true;
+      this.capture.note(
+        { type: 'interrupt', queue: source },
+        `interrupt: the device tells the guest vq${source} has used buffers`,
+        'virtio_notify',
+      );
+    };
+    this.device.onNotifyDecision = (q, sent) => {
+      if (sent) return;
+      this.s.counters.interrupts_suppressed++;
+      const why = this.eventIdx
+        ? 'vring_need_event(used_event, new, old) is false'
+        : 'the driver set VRING_AVAIL_F_NO_INTERRUPT';
+      this.capture.note({ type: 'interrupt-suppressed', queue: q }, `no interrupt needed: ${why}`, 'virtio_notify');
+    };
+  }
+
+  // ---- playing an operation out
+
+  private playNext(): StepRecord {
+    const p = this.s.pending!;
+    const item = p.items.shift()!;
+    const last = p.items.length === 0;
+    if (last) this.s.pending = null;
+    const fn = item.fn || topFunction(p.actor);
+    const record: StepRecord = {
+      index: this.s.stepCount++,
+      actor: p.actor,
+      fn,
+      source: sourceOf(fn, p.actor),
+      kind: item.kind === 'write' ? 'write' : item.kind === 'barrier' ? 'barrier' : 'action',
+      explain: '',
+      writes: [],
+      events: [],
+      call: p.call,
+      callEnd: last,
+    };
+    if (item.kind === 'write') {
+      this.mem.writeBytes(item.addr, fromHex(item.new));
+      record.writes.push({ addr: item.addr, old: item.old, new: item.new });
+      record.explain = explainItem(item, this.alloc, this.queueSizes);
+      const region = this.alloc.regionAt(item.addr);
+      if (region?.queue !== undefined) record.queue = region.queue;
+      if (region?.owner !== undefined) record.request = region.owner;
+    } else if (item.kind === 'barrier') {
+      record.explain = explainItem(item, this.alloc, this.queueSizes);
+      record.events.push({ type: 'barrier', kind: item.barrier });
+    } else {
+      record.explain = item.explain;
+      record.events.push(item.event);
+      const e = item.event as StepEvent & { queue?: number; request?: number };
+      if (e.queue !== undefined && e.queue >= 0) record.queue = e.queue;
+      if (e.request !== undefined) record.request = e.request;
+    }
+    this.onStep?.(record);
+    return record;
+  }
+}
+
+export class MachineSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MachineSetupError';
+  }
+}
+
+function topFunction(actor: ActorId): string {
+  if (actor === 'irq') return 'vring_interrupt';
+  if (actor.startsWith('vcpu')) return 'virtio_queue_rq';
+  return 'virtio_blk_handle_output';
+}
+
+// JSON cannot hold bigint or typed arrays; checkpoints must, so they are tagged.
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (value instanceof Uint8Array) return { $u8: toHex(value) };
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return { $typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) };
+  }
+  if (value instanceof Map) return { $map: [...value.entries()] };
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.$bigint === 'string') return BigInt(v.$bigint);
+    if (typeof v.$u8 === 'string') return fromHex(v.$u8);
+    if (typeof v.$typed === 'string') return typedArrayOf(v.$typed, v.values as number[]);
+    if (Array.isArray(v.$map)) return new Map(v.$map as [unknown, unknown][]);
+  }
+  return value;
+}
+
+function typedArrayOf(name: string, values: number[]): ArrayBufferView {
+  switch (name) {
+    case 'Uint16Array':
+      return Uint16Array.from(values);
+    case 'Uint32Array':
+      return Uint32Array.from(values);
+    case 'Int32Array':
+      return Int32Array.from(values);
+    case 'Float64Array':
+      return Float64Array.from(values);
+    default:
+      throw new Error(`checkpoint holds an unknown typed array ${name}`);
+  }
+}
