@@ -19,6 +19,7 @@ import { Workload, writePattern } from './workload';
 import { FaultInjector } from './faults';
 import { DataModel } from './dataModel';
 import { sourceOf } from './sources';
+import type { RequestStage, RequestView } from '../view';
 
 export type RunEnd = 'completed' | 'device-error' | 'driver-error' | 'stalled';
 
@@ -46,7 +47,15 @@ interface MachineState {
   policy: PolicyState;
   counters: MachineCounters;
   ended: RunEnd | null;
+  /** The last requests to finish, newest last, for the requests table (finished ones leave the driver's map). */
+  recentDone: RequestView[];
+  /** Which device record (QEMU's request) each guest request became when popped, by guest request id. */
+  popped: Record<number, number>;
+  lastRecordId: number;
 }
+
+/** How many finished requests the requests table keeps. */
+const RECENT_DONE = 32;
 
 export interface MachineOptions {
   scenario: Scenario;
@@ -148,6 +157,9 @@ export class Machine implements Replayable {
         interrupts_lost: 0,
       },
       ended: null,
+      recentDone: [],
+      popped: {},
+      lastRecordId: -1,
     };
     this.wireCallbacks();
   }
@@ -202,6 +214,13 @@ export class Machine implements Replayable {
     return this.playNext();
   }
 
+  /** What the next step will be, when an operation is being played out: its actor, function and call. */
+  peek(): { actor: ActorId; fn: string; call: number } | null {
+    const p = this.s.pending;
+    if (!p || p.items.length === 0) return null;
+    return { actor: p.actor, fn: p.items[0]!.fn || topFunction(p.actor), call: p.call };
+  }
+
   /** Actors that could move now, in fixed order. */
   runnable(): ActorId[] {
     if (this.s.pending) return [this.s.pending.actor];
@@ -244,6 +263,54 @@ export class Machine implements Replayable {
     this.device.loadState(saved.device);
     this.faults.loadState(saved.faults);
     this.data.loadState(saved.data);
+  }
+
+  /** Every request not yet finished, then the last ones that finished, with where each is in its life. */
+  requestViews(): RequestView[] {
+    const live: RequestView[] = [];
+    for (const req of this.driver.requests.values()) {
+      const record = this.deviceRecord(req.id);
+      let stage: RequestStage = 'queued';
+      if (req.state === 'in-flight') {
+        if (!record) stage = 'in avail';
+        else if (record.state === 'popped') stage = 'popped';
+        else if (record.state === 'in-io') stage = 'in I/O';
+        else stage = 'in used';
+      } else if (req.state === 'rejected') stage = 'rejected';
+      else if (req.state === 'completed') stage = 'completed';
+      live.push({
+        id: req.id,
+        queue: req.queue,
+        op: req.op,
+        sector: req.sector,
+        nsectors: req.nsectors,
+        head: req.head,
+        stage,
+        status: record?.status ?? null,
+        latency: record && record.completeTick !== null ? record.completeTick - record.submitTick : null,
+      });
+    }
+    return [...live.sort((a, b) => a.id - b.id), ...this.s.recentDone];
+  }
+
+  /** Pairs requests the device just popped with the guest's: the in-flight request on that queue with that head. */
+  private matchPopped(): void {
+    for (const r of this.device.records) {
+      if (r.id <= this.s.lastRecordId) continue;
+      this.s.lastRecordId = r.id;
+      for (const req of this.driver.requests.values()) {
+        if (req.state === 'in-flight' && req.queue === r.queue && req.head === r.head && !(req.id in this.s.popped)) {
+          this.s.popped[req.id] = r.id;
+          break;
+        }
+      }
+    }
+  }
+
+  private deviceRecord(requestId: number) {
+    const id = this.s.popped[requestId];
+    if (id === undefined) return undefined;
+    return this.device.records.find((r) => r.id === id);
   }
 
   // ---- scheduling
@@ -324,8 +391,10 @@ export class Machine implements Replayable {
     if (actor.startsWith('vcpu')) this.submitNext(Number(actor.slice(4)));
     else if (actor === 'irq') this.takeInterrupt();
     else this.runIothread(Number(actor.slice(8)));
-    if (actor.startsWith('iothread')) this.faults.afterDeviceOperation();
-    else this.faults.afterGuestOperation();
+    if (actor.startsWith('iothread')) {
+      this.faults.afterDeviceOperation();
+      this.matchPopped();
+    } else this.faults.afterGuestOperation();
     for (const error of this.device.vdev.errors.slice(devErrors)) {
       this.capture.note(
         { type: 'error', error },
@@ -416,6 +485,20 @@ export class Machine implements Replayable {
       );
       // A finished request's buffers are freed; keep the table small over long runs.
       this.driver.requests.delete(req.id);
+      const record = this.deviceRecord(req.id);
+      delete this.s.popped[req.id];
+      this.s.recentDone.push({
+        id: req.id,
+        queue: req.queue,
+        op: req.op,
+        sector: req.sector,
+        nsectors: req.nsectors,
+        head: req.head,
+        stage: req.state === 'rejected' ? 'rejected' : 'completed',
+        status: req.statusByte,
+        latency: record && record.completeTick !== null ? record.completeTick - record.submitTick : null,
+      });
+      if (this.s.recentDone.length > RECENT_DONE) this.s.recentDone.shift();
     };
     this.device.onInterrupt = (source) => {
       if (source === 'config') {

@@ -1,0 +1,101 @@
+import type { Breakpoint } from '../breakpoint';
+import type { Scenario } from '../scenario/schema';
+import { Session, type RunTarget, type StopReason } from '../session';
+import type { Granularity } from '../step';
+import { STEP_FLAG } from '../stepLog';
+import { describe } from '../view';
+import type { SimulationClient, SimulationState, TimelineData } from './types';
+
+/** Steps per animation frame in free-run on the page's thread. */
+const FREE_RUN_BATCH = 2000;
+
+export function timelineOf(session: Session, max = 5000): TimelineData {
+  const log = session.log;
+  return {
+    length: log.length,
+    kicks: log.find(STEP_FLAG.kick, 0, log.length, max),
+    interrupts: log.find(STEP_FLAG.interrupt, 0, log.length, max),
+    completions: log.find(STEP_FLAG.completion, 0, log.length, max),
+    errors: log.find(STEP_FLAG.error | STEP_FLAG.lost, 0, log.length, max),
+    suppressed: log.find(STEP_FLAG.kickSuppressed | STEP_FLAG.interruptSuppressed, 0, log.length, max),
+  };
+}
+
+export function stateOf(session: Session, running: boolean, stopped: StopReason | null): SimulationState {
+  return {
+    view: describe(session.machine),
+    current: session.current,
+    memory: new Uint8Array(session.machine.mem.buffer).slice(),
+    timeline: timelineOf(session),
+    running,
+    stopped,
+  };
+}
+
+/** The whole engine on the calling thread: for tests, and for pages that cannot start workers. */
+export class LocalClient implements SimulationClient {
+  private session: Session | null = null;
+  private stopped: StopReason | null = null;
+  private playing = false;
+
+  private get s(): Session {
+    if (!this.session) throw new Error('no scenario loaded');
+    return this.session;
+  }
+
+  private state(): SimulationState {
+    return stateOf(this.s, this.playing, this.stopped);
+  }
+
+  async load(scenario: Scenario, seed: number): Promise<SimulationState> {
+    this.session = new Session(scenario, seed);
+    this.stopped = null;
+    return this.state();
+  }
+  async step(granularity: Granularity): Promise<SimulationState> {
+    this.stopped = null;
+    this.s.forward(granularity);
+    return this.state();
+  }
+  async back(granularity: Granularity): Promise<SimulationState> {
+    this.stopped = null;
+    this.s.back(granularity);
+    return this.state();
+  }
+  async jump(step: number): Promise<SimulationState> {
+    this.stopped = null;
+    this.s.jump(step);
+    return this.state();
+  }
+  async runUntil(target: RunTarget): Promise<SimulationState> {
+    this.stopped = this.s.runUntil(target);
+    return this.state();
+  }
+  async setBreakpoints(breakpoints: Breakpoint[]): Promise<SimulationState> {
+    this.s.breakpoints = breakpoints;
+    return this.state();
+  }
+  async play(onSample: (state: SimulationState) => void): Promise<void> {
+    this.playing = true;
+    const tick = () => {
+      if (!this.playing || !this.session) return;
+      for (let i = 0; i < FREE_RUN_BATCH; i++) {
+        if (!this.s.stepOnce()) {
+          this.playing = false;
+          break;
+        }
+      }
+      onSample(this.state());
+      if (this.playing) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+  async pause(): Promise<SimulationState> {
+    this.playing = false;
+    return this.state();
+  }
+  dispose(): void {
+    this.playing = false;
+    this.session = null;
+  }
+}

@@ -1,0 +1,49 @@
+import type { Breakpoint } from '../breakpoint';
+import type { Scenario } from '../scenario/schema';
+import type { RunTarget, StopReason } from '../session';
+import type { Granularity, StepRecord } from '../step';
+import type { MachineView } from '../view';
+
+/** What the timeline draws: the steps at which things happened, over the whole run so far. */
+export interface TimelineData {
+  /** Furthest step reached so far (the timeline's length). */
+  length: number;
+  kicks: number[];
+  interrupts: number[];
+  completions: number[];
+  errors: number[];
+  suppressed: number[];
+}
+
+/** A snapshot of everything the UI shows, taken after each command. */
+export interface SimulationState {
+  view: MachineView;
+  /** The step that led here (its writes are what to highlight), or null at step 0. */
+  current: StepRecord | null;
+  /** A read-only copy of guest memory as of this state, for the hex view. */
+  memory: Uint8Array;
+  timeline: TimelineData;
+  /** True while free-running. */
+  running: boolean;
+  /** Why the last run-until stopped. */
+  stopped: StopReason | null;
+}
+
+/**
+ * The UI's only way to the simulation. One implementation runs the engine on the page's thread (LocalClient);
+ * another runs the guest and the device in Web Workers over shared memory (WorkerClient). Every command
+ * resolves with the new state; a rejected promise carries a message for the error panel.
+ */
+export interface SimulationClient {
+  load(scenario: Scenario, seed: number): Promise<SimulationState>;
+  step(granularity: Granularity): Promise<SimulationState>;
+  back(granularity: Granularity): Promise<SimulationState>;
+  jump(step: number): Promise<SimulationState>;
+  runUntil(target: RunTarget): Promise<SimulationState>;
+  setBreakpoints(breakpoints: Breakpoint[]): Promise<SimulationState>;
+  /** Free-run: start; `onSample` is called with fresh state as it runs (at most once per animation frame). */
+  play(onSample: (state: SimulationState) => void): Promise<void>;
+  /** Stops free-running at a consistent state that stepping continues from. */
+  pause(): Promise<SimulationState>;
+  dispose(): void;
+}
