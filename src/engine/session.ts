@@ -1,5 +1,5 @@
 import { History, type HistoryOptions } from './history';
-import { Machine } from './machine/machine';
+import { Machine, type MachineOptions } from './machine/machine';
 import type { Scenario } from './scenario/schema';
 import type { Granularity, StepRecord } from './step';
 import { STEP_FLAG, StepLog } from './stepLog';
@@ -22,19 +22,49 @@ const TARGET_FLAGS: Partial<Record<RunTarget, number>> = {
  */
 export class Session {
   readonly machine: Machine;
-  readonly history: History;
-  readonly log = new StepLog();
   breakpoints: Breakpoint[] = [];
   /** The step that led to the current state (null at step 0). */
   current: StepRecord | null = null;
+
+  private history_: History;
+  private readonly historyOptions: HistoryOptions;
+  private log_ = new StepLog();
 
   constructor(
     readonly scenario: Scenario,
     readonly seed: number,
     historyOptions: HistoryOptions = {},
+    machineOptions: Omit<MachineOptions, 'scenario' | 'seed'> = {},
   ) {
-    this.machine = new Machine({ scenario, seed });
-    this.history = new History(this.machine, historyOptions);
+    this.machine = new Machine({ scenario, seed, ...machineOptions });
+    this.historyOptions = historyOptions;
+    this.history_ = new History(this.machine, historyOptions);
+  }
+
+  get history(): History {
+    return this.history_;
+  }
+
+  get log(): StepLog {
+    return this.log_;
+  }
+
+  /** Bookkeeping for a step the machine took elsewhere (a worker stepped it and the state was loaded back). */
+  accept(record: StepRecord): void {
+    this.history_.afterStep();
+    this.log_.record(record);
+    this.current = record;
+  }
+
+  /**
+   * Starts a new history at the present state: after a free-run, which no replay can reproduce, the timeline
+   * begins again here (step 0) and time travel reaches back to this point only.
+   */
+  rebase(): void {
+    this.machine.resetStepCount();
+    this.history_ = new History(this.machine, this.historyOptions);
+    this.log_ = new StepLog();
+    this.current = null;
   }
 
   get step(): number {
@@ -49,9 +79,7 @@ export class Session {
   stepOnce(): StepRecord | null {
     const r = this.machine.step();
     if (r === null) return null;
-    this.history.afterStep();
-    this.log.record(r);
-    this.current = r;
+    this.accept(r);
     return r;
   }
 

@@ -25,6 +25,7 @@ export type StepEvent =
   | { type: 'submitted'; request: number; head: number; queue: number }
   | { type: 'ring-full'; queue: number }
   | { type: 'popped'; request: number; head: number; queue: number }
+  | { type: 'io-submitted'; request: number; queue: number }
   | { type: 'io-done'; request: number; status: number }
   | { type: 'completed'; request: number; status: number; queue: number }
   | { type: 'barrier'; kind: BarrierKind }

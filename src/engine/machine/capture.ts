@@ -38,6 +38,11 @@ export class OperationCapture implements Tracer {
     if (this.active) this.items.push({ kind: 'event', fn: fn ?? this.current(), event, explain });
   }
 
+  /** True inside run(): what happens now becomes steps (false while free-running, which records nothing). */
+  get capturing(): boolean {
+    return this.active;
+  }
+
   /** The function running now (innermost), or '' outside an operation. */
   get currentFn(): string {
     return this.active ? this.current() : '';

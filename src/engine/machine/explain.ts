@@ -37,13 +37,29 @@ const BARRIER_WHY: Record<string, string> = {
   smp_mb: 'full barrier: publish before deciding whether to notify',
 };
 
+/** The same barrier kind serves different purposes in different functions; these say which. */
+const BARRIER_WHY_IN: Record<string, string> = {
+  // QEMU: virtqueue_split_read_next_desc() issues smp_wmb() only so the compiler reads desc.next once.
+  'virtqueue_split_read_next_desc:smp_wmb':
+    'write barrier (QEMU uses it as a compiler barrier): desc.next is read once, so a guest changing it now cannot make the device follow two different chains',
+  // QEMU: virtio_queue_split_set_notification() exposes avail_event / the flag before the caller re-reads avail.idx.
+  'virtio_queue_split_set_notification:smp_mb':
+    'full barrier: the re-enabled notification (avail_event or the cleared NO_NOTIFY) is visible before avail.idx is read again, so no kick is lost',
+  // Linux: virtqueue_poll() orders the used_event / flags store before the used.idx load.
+  'virtqueue_poll:virtio_mb':
+    'full barrier: the re-enabled interrupt (used_event or the cleared NO_INTERRUPT) is visible before used.idx is read again, so no interrupt is lost',
+};
+
 /** One sentence describing a captured store or barrier, from where it landed in the memory map. */
 export function explainItem(
   item: Exclude<CapturedItem, { kind: 'event' }>,
   alloc: AllocationMap,
   queueSizes: readonly number[],
 ): string {
-  if (item.kind === 'barrier') return `${item.barrier}: ${BARRIER_WHY[item.barrier] ?? 'memory barrier'}`;
+  if (item.kind === 'barrier') {
+    const why = BARRIER_WHY_IN[`${item.fn}:${item.barrier}`] ?? BARRIER_WHY[item.barrier] ?? 'memory barrier';
+    return `${item.barrier}: ${why}`;
+  }
   const region = alloc.regionAt(item.addr);
   const value = le(item.new);
   if (!region) return `writes ${item.new.length / 2} byte(s) at 0x${item.addr.toString(16)}`;

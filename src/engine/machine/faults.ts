@@ -111,7 +111,8 @@ export class FaultInjector {
 
   private hasEntered(id: number, q: number): boolean {
     const req = this.m.driver.requests.get(id);
-    return req !== undefined && req.queue === q && req.head !== null;
+    // A finished request stays in the map until its completion step is played: it no longer counts.
+    return req !== undefined && req.state === 'in-flight' && req.queue === q && req.head !== null;
   }
 
   private inRing(id: number): { queue: number; head: number } | null {

@@ -6,6 +6,8 @@ import { DiskImage } from '../../devices/blk/disk';
 import { VirtIOBlock } from '../../devices/blk/device';
 import type { VirtioBlk } from '../../devices/blk/driver';
 import type { VirtblkReq } from '../../devices/blk/driverTypes';
+import type { BlkReqRecord } from '../../devices/blk/deviceTypes';
+import type { Tracer } from '../../virtio/trace';
 import { virtblk_probe } from '../../devices/blk/probe';
 import { qemuVirtioBlkHostFeatures } from '../../devices/blk/features';
 import type { Scenario } from '../scenario/schema';
@@ -19,7 +21,9 @@ import { Workload, writePattern } from './workload';
 import { FaultInjector } from './faults';
 import { DataModel } from './dataModel';
 import { sourceOf } from './sources';
-import type { RequestStage, RequestView } from '../view';
+import { SIG, doorbellWord, irqWord } from './signals';
+import { advanceStages, privateStage, type ShownStages } from './requestStages';
+import type { RequestView } from '../view';
 
 export type RunEnd = 'completed' | 'device-error' | 'driver-error' | 'stalled';
 
@@ -49,9 +53,16 @@ interface MachineState {
   ended: RunEnd | null;
   /** The last requests to finish, newest last, for the requests table (finished ones leave the driver's map). */
   recentDone: RequestView[];
+  /** The actor a conductor chose for the next operation (see chooseNext). */
+  chosen: ActorId | null;
   /** Which device record (QEMU's request) each guest request became when popped, by guest request id. */
   popped: Record<number, number>;
   lastRecordId: number;
+  /**
+   * While an operation is played out: each live request's stage as of the steps played so far (the private
+   * state is already at the operation's end). Null between operations, where the private state is right.
+   */
+  shown: ShownStages | null;
 }
 
 /** How many finished requests the requests table keeps. */
@@ -60,6 +71,10 @@ const RECENT_DONE = 32;
 export interface MachineOptions {
   scenario: Scenario;
   seed?: number;
+  /** Guest memory to work in (shared with other workers); a new buffer when left out. */
+  memoryBuffer?: SharedArrayBuffer | ArrayBuffer;
+  /** The disk image's buffer, likewise. */
+  diskBuffer?: SharedArrayBuffer | ArrayBuffer;
 }
 
 /**
@@ -94,9 +109,17 @@ export class Machine implements Replayable {
     this.seed = opts.seed ?? 1;
     const queues = scenario.queue.count;
     const startIdx = scenario.queue.startIndex;
-    this.mem = GuestMemory.create(scenario.guest.memory);
+    if (opts.memoryBuffer && opts.memoryBuffer.byteLength !== scenario.guest.memory) {
+      throw new MachineSetupError(
+        `guest memory buffer has ${opts.memoryBuffer.byteLength} bytes, ${scenario.guest.memory} expected`,
+      );
+    }
+    this.mem = opts.memoryBuffer ? new GuestMemory(opts.memoryBuffer) : GuestMemory.create(scenario.guest.memory);
     this.capture = new OperationCapture(this.mem);
-    this.disk = new DiskImage({ capacitySectors: scenario.device.capacity });
+    this.disk = new DiskImage({
+      capacitySectors: scenario.device.capacity,
+      ...(opts.diskBuffer ? { buffer: opts.diskBuffer } : {}),
+    });
     this.alloc = new AllocationMap(this.mem.size);
     const latency = scenario.device.latency;
     const wanted = featureSetOf(scenario.features);
@@ -113,7 +136,7 @@ export class Machine implements Replayable {
       seed: this.seed,
       serial: 'virtio-viz',
       startIdx,
-      tracer: this.capture,
+      tracer: this.deviceTracer(),
     });
     const probed = virtblk_probe({
       device: this.device.vdev,
@@ -158,8 +181,10 @@ export class Machine implements Replayable {
       },
       ended: null,
       recentDone: [],
+      chosen: null,
       popped: {},
       lastRecordId: -1,
+      shown: null,
     };
     this.wireCallbacks();
   }
@@ -207,7 +232,8 @@ export class Machine implements Replayable {
   step(): StepRecord | null {
     if (this.s.pending === null) {
       if (this.s.ended !== null) return null;
-      const actor = this.nextActor();
+      const actor = this.s.chosen ?? this.nextActor();
+      this.s.chosen = null;
       if (actor === null) return null;
       this.runOperation(actor);
     }
@@ -232,32 +258,38 @@ export class Machine implements Replayable {
       step: this.s.stepCount,
       memory: new Uint8Array(this.mem.buffer).slice(),
       disk: new Uint8Array(this.disk.buffer).slice(),
-      state: JSON.stringify(
-        {
-          machine: this.s,
-          driver: this.driver.saveState(),
-          device: this.device.saveState(),
-          alloc: this.alloc.toJSON(),
-          faults: this.faults.saveState(),
-          data: this.data.saveState(),
-        },
-        replacer,
-      ),
+      state: this.saveStateJSON(),
     };
   }
 
   restore(snap: MachineSnapshot): void {
     new Uint8Array(this.mem.buffer).set(snap.memory);
     new Uint8Array(this.disk.buffer).set(snap.disk);
-    const saved = JSON.parse(snap.state, reviver) as {
-      machine: MachineState;
-      driver: ReturnType<VirtioBlk['saveState']>;
-      device: ReturnType<VirtIOBlock['saveState']>;
-      alloc: ReturnType<AllocationMap['toJSON']>;
-      faults: ReturnType<FaultInjector['saveState']>;
-      data: ReturnType<DataModel['saveState']>;
+    this.loadStateJSON(snap.state);
+  }
+
+  /** Every bit of state outside guest memory and the disk, as JSON: what workers hand each other. */
+  saveStateJSON(): string {
+    return JSON.stringify(this.savePlain(), replacer);
+  }
+
+  loadStateJSON(json: string): void {
+    this.loadPlain(JSON.parse(json, reviver) as SavedMachine);
+  }
+
+  savePlain(): SavedMachine {
+    return {
+      machine: this.s,
+      driver: this.driver.saveState(),
+      device: this.device.saveState(),
+      alloc: this.alloc.toJSON(),
+      faults: this.faults.saveState(),
+      data: this.data.saveState(),
     };
-    this.s = saved.machine;
+  }
+
+  loadPlain(saved: SavedMachine): void {
+    this.s = structuredClone(saved.machine);
     this.alloc.loadJSON(saved.alloc);
     this.driver.loadState(saved.driver);
     this.device.loadState(saved.device);
@@ -265,19 +297,118 @@ export class Machine implements Replayable {
     this.data.loadState(saved.data);
   }
 
+  /**
+   * Decides who moves next without moving: a conductor calls this, then hands the step to the worker that owns
+   * the actor (which calls step()). Null when the run has ended.
+   */
+  chooseNext(): ActorId | null {
+    if (this.s.pending) return this.s.pending.actor;
+    if (this.s.chosen) return this.s.chosen;
+    if (this.s.ended !== null) return null;
+    this.s.chosen = this.nextActor();
+    return this.s.chosen;
+  }
+
+  // ---- free-run: workers run their own actors concurrently, signalling through shared words
+
+  private signals: Int32Array | null = null;
+
+  /** Enters free-run: kicks and interrupts go through `signals` (shared with the other workers). */
+  beginFreeRun(signals: Int32Array): void {
+    this.signals = signals;
+    const queues = this.s.doorbell.length;
+    this.s.doorbell.forEach((b, q) => Atomics.store(signals, doorbellWord(q), b ? 1 : 0));
+    this.s.irq.forEach((b, q) => Atomics.store(signals, irqWord(queues, q), b ? 1 : 0));
+  }
+
+  /** Leaves free-run, taking the doorbells and interrupt lines back from the shared words. */
+  endFreeRun(): void {
+    const signals = this.signals;
+    if (!signals) return;
+    const queues = this.s.doorbell.length;
+    this.s.doorbell = this.s.doorbell.map((_, q) => Atomics.load(signals, doorbellWord(q)) !== 0);
+    this.s.irq = this.s.irq.map((_, q) => Atomics.load(signals, irqWord(queues, q)) !== 0);
+    this.signals = null;
+  }
+
+  /**
+   * Free-run: one operation of one of `owned` that can run, done whole (no step recording). False when none of
+   * them has anything to do; the caller then waits on the signal words.
+   */
+  freeRunOnce(owned: readonly ActorId[]): boolean {
+    for (const actor of owned) {
+      if (!this.canRun(actor)) continue;
+      this.operate(actor);
+      this.device.passTime(1);
+      if (this.signals) Atomics.add(this.signals, SIG.OPS, 1);
+      return true;
+    }
+    // A vCPU thinking between requests lets the guest's time run on.
+    const waiting = this.s.vcpus.filter((v, q) => owned.includes(`vcpu${q}`) && v.next < this.workloads[q]!.length);
+    const wake = Math.min(...waiting.map((v) => v.readyAt));
+    if (waiting.length > 0 && wake > this.now) {
+      this.device.passTime(wake - this.now);
+      return true;
+    }
+    // An IOThread with I/O in flight but not yet due lets its virtual time run on.
+    if (owned.some((a) => a.startsWith('iothread'))) {
+      const due = this.device.nextDue();
+      if (due !== null) {
+        this.device.passTime(Math.max(1, due - this.now));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Guest side finished: everything submitted and nothing outstanding. */
+  get guestDone(): boolean {
+    return this.s.vcpus.every((v, q) => v.next >= this.workloads[q]!.length) && this.driver.outstanding === 0;
+  }
+
+  private doorbell(q: number): boolean {
+    return this.signals ? Atomics.load(this.signals, doorbellWord(q)) !== 0 : this.s.doorbell[q]!;
+  }
+
+  private setDoorbell(q: number, on: boolean): void {
+    if (!this.signals) {
+      this.s.doorbell[q] = on;
+      return;
+    }
+    Atomics.store(this.signals, doorbellWord(q), on ? 1 : 0);
+    if (on) {
+      Atomics.add(this.signals, SIG.KICK_SEQ, 1);
+      Atomics.add(this.signals, SIG.KICKS, 1);
+      Atomics.notify(this.signals, SIG.KICK_SEQ);
+    }
+  }
+
+  private irqLine(q: number): boolean {
+    return this.signals ? Atomics.load(this.signals, irqWord(this.s.irq.length, q)) !== 0 : this.s.irq[q]!;
+  }
+
+  private setIrq(q: number, on: boolean): void {
+    if (!this.signals) {
+      this.s.irq[q] = on;
+      return;
+    }
+    Atomics.store(this.signals, irqWord(this.s.irq.length, q), on ? 1 : 0);
+    if (on) {
+      Atomics.add(this.signals, SIG.IRQ_SEQ, 1);
+      Atomics.add(this.signals, SIG.INTERRUPTS, 1);
+      Atomics.notify(this.signals, SIG.IRQ_SEQ);
+    }
+  }
+
   /** Every request not yet finished, then the last ones that finished, with where each is in its life. */
   requestViews(): RequestView[] {
     const live: RequestView[] = [];
+    const shown = this.s.pending ? (this.s.shown ?? null) : null;
     for (const req of this.driver.requests.values()) {
       const record = this.deviceRecord(req.id);
-      let stage: RequestStage = 'queued';
-      if (req.state === 'in-flight') {
-        if (!record) stage = 'in avail';
-        else if (record.state === 'popped') stage = 'popped';
-        else if (record.state === 'in-io') stage = 'in I/O';
-        else stage = 'in used';
-      } else if (req.state === 'rejected') stage = 'rejected';
-      else if (req.state === 'completed') stage = 'completed';
+      const stage = shown ? (shown[req.id] ?? 'queued') : privateStage(req, record);
+      // The status byte and latency show once the device has given the request back.
+      const back = stage === 'in used' || stage === 'completed';
       live.push({
         id: req.id,
         queue: req.queue,
@@ -286,11 +417,35 @@ export class Machine implements Replayable {
         nsectors: req.nsectors,
         head: req.head,
         stage,
-        status: record?.status ?? null,
-        latency: record && record.completeTick !== null ? record.completeTick - record.submitTick : null,
+        status: back ? (record?.status ?? null) : null,
+        latency: back && record && record.completeTick !== null ? record.completeTick - record.submitTick : null,
       });
     }
     return [...live.sort((a, b) => a.id - b.id), ...this.s.recentDone];
+  }
+
+  /** Step numbering starts again from 0 (a new timeline after a free-run). */
+  resetStepCount(): void {
+    this.s.stepCount = 0;
+  }
+
+  /** After a free-run, pairs in-flight guest requests with the device's records again (newest first). */
+  rematch(): void {
+    this.s.popped = {};
+    const records = this.device.records;
+    const live = records.filter((r) => r.state === 'popped' || r.state === 'in-io');
+    const done = records.filter((r) => r.state === 'completed').reverse();
+    const taken = new Set<number>();
+    for (const r of [...live, ...done]) {
+      for (const req of this.driver.requests.values()) {
+        if (req.state !== 'in-flight' || req.queue !== r.queue || req.head !== r.head) continue;
+        if (req.id in this.s.popped || taken.has(r.id)) continue;
+        this.s.popped[req.id] = r.id;
+        taken.add(r.id);
+        break;
+      }
+    }
+    this.s.lastRecordId = records.reduce((max, r) => Math.max(max, r.id), -1);
   }
 
   /** Pairs requests the device just popped with the guest's: the in-flight request on that queue with that head. */
@@ -307,16 +462,109 @@ export class Machine implements Replayable {
     }
   }
 
-  private deviceRecord(requestId: number) {
+  private deviceRecord(requestId: number): BlkReqRecord | undefined {
     const id = this.s.popped[requestId];
     if (id === undefined) return undefined;
-    return this.device.records.find((r) => r.id === id);
+    // Records are kept in id order: a binary search, since this runs for every live request at every operation.
+    const records = this.device.records;
+    let lo = 0;
+    let hi = records.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = records[mid]!;
+      if (r.id === id) return r;
+      if (r.id < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return records.find((r) => r.id === id);
+  }
+
+  /** Each live request's stage by private state: where the steps of an operation about to be played start. */
+  private privateStages(): ShownStages {
+    const stages: ShownStages = {};
+    for (const req of this.driver.requests.values()) stages[req.id] = privateStage(req, this.deviceRecord(req.id));
+    return stages;
+  }
+
+  /** A finished request leaves the driver's map for the short list of recent ones. */
+  private retire(id: number): void {
+    const req = this.driver.requests.get(id);
+    if (!req) return;
+    // A finished request's buffers are freed; keep the table small over long runs.
+    this.driver.requests.delete(id);
+    const record = this.deviceRecord(id);
+    delete this.s.popped[id];
+    this.s.recentDone.push({
+      id: req.id,
+      queue: req.queue,
+      op: req.op,
+      sector: req.sector,
+      nsectors: req.nsectors,
+      head: req.head,
+      stage: req.state === 'rejected' ? 'rejected' : 'completed',
+      status: req.statusByte,
+      latency: record && record.completeTick !== null ? record.completeTick - record.submitTick : null,
+    });
+    if (this.s.recentDone.length > RECENT_DONE) this.s.recentDone.shift();
+  }
+
+  /** The request being handled by virtio_blk_handle_request, between its enter and leave (never across steps). */
+  private handling: { record: BlkReqRecord; request: number } | null = null;
+
+  /**
+   * The device's tracer: the capture, plus a step for each chain popped and each request handed to the disk.
+   * QEMU's pop and hand-over write nothing to guest memory, yet they are where a request changes hands.
+   */
+  private deviceTracer(): Tracer {
+    return {
+      enter: (fn) => {
+        if (fn === 'virtio_blk_handle_request') this.notePopped();
+        this.capture.enter(fn);
+      },
+      leave: (fn) => {
+        this.capture.leave(fn);
+        if (fn === 'virtio_blk_handle_request') this.noteHandled();
+      },
+      barrier: (kind) => this.capture.barrier(kind),
+    };
+  }
+
+  /** QEMU: virtio_blk_get_request() has just wrapped the popped element (the newest record). */
+  private notePopped(): void {
+    this.handling = null;
+    if (!this.capture.capturing) return;
+    const record = this.device.records[this.device.records.length - 1];
+    if (!record || record.state !== 'popped') return;
+    this.matchPopped();
+    const entry = Object.entries(this.s.popped).find(([, recordId]) => recordId === record.id);
+    if (!entry) return; // a chain no guest request owns (a misbehaving guest): its errors say what went wrong
+    const request = Number(entry[0]);
+    this.handling = { record, request };
+    this.capture.note(
+      { type: 'popped', request, head: record.head, queue: record.queue },
+      `vq${record.queue}: virtqueue_pop takes the chain at head ${record.head} (request ${request}) from the avail ring`,
+      'virtqueue_pop',
+    );
+  }
+
+  /** QEMU: virtio_blk_handle_request() is done; a read or write now waits for the disk. */
+  private noteHandled(): void {
+    const h = this.handling;
+    this.handling = null;
+    if (!h || h.record.state !== 'in-io') return;
+    const { record, request } = h;
+    const where = record.sector !== null ? ` at sector ${record.sector}` : '';
+    this.capture.note(
+      { type: 'io-submitted', request, queue: record.queue },
+      `request ${request} (${record.typeName}, ${record.length} bytes${where}) goes to the disk backend; it completes later`,
+      'virtio_blk_handle_request',
+    );
   }
 
   // ---- scheduling
 
   private canRun(actor: ActorId): boolean {
-    if (actor === 'irq') return this.s.irq.some(Boolean);
+    if (actor === 'irq') return this.s.irq.some((_, q) => this.irqLine(q));
     if (actor.startsWith('vcpu')) {
       const q = Number(actor.slice(4));
       const v = this.s.vcpus[q]!;
@@ -330,9 +578,7 @@ export class Machine implements Replayable {
       );
     }
     const t = Number(actor.slice(8));
-    return (
-      this.servedQueues(t).some((q) => this.s.doorbell[q]) || this.device.dueFor((q) => this.servesQueue(t, q)) > 0
-    );
+    return this.servedQueues(t).some((q) => this.doorbell(q)) || this.device.dueFor((q) => this.servesQueue(t, q)) > 0;
   }
 
   private servesQueue(iothread: number, q: number): boolean {
@@ -377,12 +623,14 @@ export class Machine implements Replayable {
 
   private runOperation(actor: ActorId): void {
     const call = ++this.s.calls;
+    const shown = this.privateStages();
     const { items } = this.capture.run(topFunction(actor), () => this.operate(actor));
     if (items.length === 0) {
       // Even a move that changes nothing is shown, so every scheduler decision is a step.
       items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, explain: 'nothing new to do' });
     }
     this.s.pending = { actor, call, items, total: items.length };
+    this.s.shown = shown;
     this.device.passTime(1);
   }
 
@@ -432,15 +680,15 @@ export class Machine implements Replayable {
   }
 
   private takeInterrupt(): void {
-    const q = this.s.irq.findIndex(Boolean);
-    this.s.irq[q] = false;
+    const q = this.s.irq.findIndex((_, n) => this.irqLine(n));
+    this.setIrq(q, false);
     this.driver.vring_interrupt(q);
   }
 
   private runIothread(t: number): void {
-    const q = this.servedQueues(t).find((n) => this.s.doorbell[n]);
+    const q = this.servedQueues(t).find((n) => this.doorbell(n));
     if (q !== undefined) {
-      this.s.doorbell[q] = false;
+      this.setDoorbell(q, false);
       this.device.virtio_blk_handle_output(q);
       return;
     }
@@ -456,7 +704,7 @@ export class Machine implements Replayable {
       return true;
     }
     this.s.counters.kicks++;
-    this.s.doorbell[q] = true;
+    this.setDoorbell(q, true);
     this.capture.note(
       { type: 'kick', queue: q },
       `kick: the driver notifies the device that vq${q} has new buffers`,
@@ -476,6 +724,7 @@ export class Machine implements Replayable {
     };
     this.driver.onRequestDone = (req: VirtblkReq) => {
       this.s.counters.completed++;
+      if (this.signals) Atomics.add(this.signals, SIG.COMPLETED, 1);
       const status = req.statusByte ?? -1;
       this.data.completed(req);
       this.capture.note(
@@ -483,22 +732,8 @@ export class Machine implements Replayable {
         `request ${req.id} (${req.op}) completes: ${req.result}`,
         'virtblk_request_done',
       );
-      // A finished request's buffers are freed; keep the table small over long runs.
-      this.driver.requests.delete(req.id);
-      const record = this.deviceRecord(req.id);
-      delete this.s.popped[req.id];
-      this.s.recentDone.push({
-        id: req.id,
-        queue: req.queue,
-        op: req.op,
-        sector: req.sector,
-        nsectors: req.nsectors,
-        head: req.head,
-        stage: req.state === 'rejected' ? 'rejected' : 'completed',
-        status: req.statusByte,
-        latency: record && record.completeTick !== null ? record.completeTick - record.submitTick : null,
-      });
-      if (this.s.recentDone.length > RECENT_DONE) this.s.recentDone.shift();
+      // Stepping, it stays listed until the step that completes it is played; free-running, it goes now.
+      if (!this.capture.capturing) this.retire(req.id);
     };
     this.device.onInterrupt = (source) => {
       if (source === 'config') {
@@ -514,7 +749,7 @@ export class Machine implements Replayable {
         return;
       }
       this.s.counters.interrupts++;
-      this.s.irq[source] = true;
+      this.setIrq(source, true);
       this.capture.note(
         { type: 'interrupt', queue: source },
         `interrupt: the device tells the guest vq${source} has used buffers`,
@@ -532,6 +767,23 @@ export class Machine implements Replayable {
   }
 
   // ---- playing an operation out
+
+  /** Moves request stages by what the step just played did; after an operation's last step, private state rules. */
+  private showStage(item: CapturedItem, last: boolean): void {
+    if (item.kind === 'event' && item.event.type === 'completed') this.retire(item.event.request);
+    const shown = this.s.shown ?? null;
+    if (last || !shown) {
+      this.s.shown = null;
+      return;
+    }
+    advanceStages(
+      shown,
+      item,
+      this.alloc,
+      this.driver.vqs.map((vq) => vq.ring),
+      this.driver.requests.values(),
+    );
+  }
 
   private playNext(): StepRecord {
     const p = this.s.pending!;
@@ -568,9 +820,20 @@ export class Machine implements Replayable {
       if (e.queue !== undefined && e.queue >= 0) record.queue = e.queue;
       if (e.request !== undefined) record.request = e.request;
     }
+    this.showStage(item, last);
     this.onStep?.(record);
     return record;
   }
+}
+
+/** A machine's whole state apart from memory and disk, as plain data. */
+export interface SavedMachine {
+  machine: MachineState;
+  driver: ReturnType<VirtioBlk['saveState']>;
+  device: ReturnType<VirtIOBlock['saveState']>;
+  alloc: ReturnType<AllocationMap['toJSON']>;
+  faults: boolean[];
+  data: unknown;
 }
 
 export class MachineSetupError extends Error {

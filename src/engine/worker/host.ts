@@ -1,0 +1,84 @@
+import { Machine } from '../machine/machine';
+import { SIG } from '../machine/signals';
+import type { ActorId } from '../step';
+import type { FromWorker, Port, ToWorker } from './protocol';
+import { readState, writeState } from './stateBuffer';
+
+/** How long a free-running worker with nothing to do sleeps on a signal word before looking again (ms). */
+const IDLE_WAIT_MS = 5;
+
+/**
+ * The inside of a simulation worker (browser Web Worker or Node worker_thread): it owns some actors (the
+ * guest's vCPUs and interrupt handler, or one IOThread) and runs their operations against the shared guest
+ * memory. In step mode it takes one step per grant, reading and writing the machine state in shared memory;
+ * in free-run it runs its actors until told to stop, kicks and interrupts travelling through Atomics.
+ */
+export function attachSimWorker(port: Port): void {
+  let machine: Machine | null = null;
+  let actors: ActorId[] = [];
+  let name = 'worker';
+  let buffers: Extract<ToWorker, { type: 'init' }>['buffers'] | null = null;
+
+  const reply = (m: FromWorker) => port.postMessage(m);
+
+  port.onMessage((raw) => {
+    const msg = raw as ToWorker;
+    try {
+      switch (msg.type) {
+        case 'init':
+          name = msg.name;
+          actors = msg.actors;
+          buffers = msg.buffers;
+          // Built over the shared buffers before anyone steps: its set-up stores equal the conductor's.
+          machine = new Machine({
+            scenario: msg.scenario,
+            seed: msg.seed,
+            memoryBuffer: msg.buffers.memory,
+            diskBuffer: msg.buffers.disk,
+          });
+          reply({ type: 'ready', name });
+          return;
+        case 'step': {
+          const m = need(machine);
+          m.loadStateJSON(readState(need(buffers).state));
+          const record = m.step();
+          writeState(need(buffers).state, m.saveStateJSON());
+          reply({ type: 'stepped', record });
+          return;
+        }
+        case 'free-run':
+          freeRun(need(machine), need(buffers).state, new Int32Array(need(buffers).signals), actors);
+          reply({ type: 'paused', part: need(machine).savePlain(), name });
+          return;
+        case 'publish':
+          reply({ type: 'published', part: need(machine).savePlain(), name });
+          return;
+      }
+    } catch (e) {
+      reply({ type: 'error', message: e instanceof Error ? e.message : String(e), name });
+    }
+  });
+}
+
+function need<T>(v: T | null): T {
+  if (v === null) throw new Error('worker used before init');
+  return v;
+}
+
+function freeRun(m: Machine, state: SharedArrayBuffer, signals: Int32Array, actors: ActorId[]): void {
+  m.loadStateJSON(readState(state));
+  m.beginFreeRun(signals);
+  const isGuest = actors.some((a) => a === 'irq' || a.startsWith('vcpu'));
+  const waitWord = isGuest ? SIG.IRQ_SEQ : SIG.KICK_SEQ;
+  while (Atomics.load(signals, SIG.STOP) === 0) {
+    const seen = Atomics.load(signals, waitWord);
+    if (m.freeRunOnce(actors)) continue;
+    if (isGuest && m.guestDone) {
+      Atomics.store(signals, SIG.GUEST_DONE, 1);
+      Atomics.notify(signals, SIG.GUEST_DONE);
+    }
+    // Nothing to do: sleep until the other side signals (or a short timeout, to notice STOP).
+    Atomics.wait(signals, waitWord, seen, IDLE_WAIT_MS);
+  }
+  m.endFreeRun();
+}
