@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_SCENARIOS } from '../engine/scenario/builtin';
 import { FEATURE_NAMES } from '../engine/scenario/schema';
-import { Machine } from '../engine/machine/machine';
+import { Machine, MachineSetupError } from '../engine/machine/machine';
 import { summarize } from '../engine/machine/summary';
 import { describeMemory } from '../engine/machine/memoryDump';
 import { CliError, loadScenario } from './loadScenario';
@@ -78,10 +78,7 @@ export function buildProgram(out: (s: string) => void): Command {
         while (machine.stepCount < limit && machine.stepOnce()) {
           /* stepping */
         }
-        if (opts.dumpMemory) {
-          writeFileSync(opts.dumpMemory, new Uint8Array(machine.mem.buffer));
-          writeFileSync(`${opts.dumpMemory}.json`, JSON.stringify(describeMemory(machine), null, 2) + '\n');
-        }
+        if (opts.dumpMemory) dumpMemory(machine, opts.dumpMemory);
         if (opts.format === 'summary') out(JSON.stringify(summarize(machine), null, 2) + '\n');
       },
     );
@@ -89,6 +86,16 @@ export function buildProgram(out: (s: string) => void): Command {
 }
 
 const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+/** FILE gets the raw guest memory, FILE.json where the rings are and what was negotiated. */
+function dumpMemory(machine: Machine, file: string): void {
+  try {
+    writeFileSync(file, new Uint8Array(machine.mem.buffer));
+    writeFileSync(`${file}.json`, JSON.stringify(describeMemory(machine), null, 2) + '\n');
+  } catch (e) {
+    throw new CliError(`--dump-memory: cannot write ${file}: ${(e as Error).message}`);
+  }
+}
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): number {
@@ -100,6 +107,11 @@ export function runCli(argv: string[], out: (s: string) => void = (s) => process
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof CliError) {
       process.stderr.write(`virtio-viz: ${e.message}\n`);
+      return 2;
+    }
+    // A valid scenario the guest cannot set up (e.g. rings that do not fit in its memory).
+    if (e instanceof MachineSetupError) {
+      process.stderr.write(`virtio-viz: the guest cannot set up the device: ${e.message}\n`);
       return 2;
     }
     throw e;

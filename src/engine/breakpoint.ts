@@ -67,7 +67,9 @@ export function parseBreakpoint(text: string): Breakpoint {
   if (t.startsWith('watch:')) {
     const m = /^watch:\s*(0x[0-9a-f]+|\d+)(?:\s*\+\s*(\d+))?\s*$/i.exec(t);
     if (!m) throw new BreakpointError(`"${t}": a watch is written watch:ADDRESS or watch:ADDRESS+LENGTH`);
-    return { kind: 'watch', addr: Number(m[1]), len: m[2] ? Number(m[2]) : 1 };
+    const len = m[2] ? Number(m[2]) : 1;
+    if (len < 1) throw new BreakpointError(`"${t}": a watch covers at least one byte`);
+    return { kind: 'watch', addr: Number(m[1]), len };
   }
   const m = FIELD_RE.exec(t);
   if (!m) throw new BreakpointError(`"${t}": write FIELD OP NUMBER, e.g. "avail.idx == 5" or "vq1.num_free == 0"`);

@@ -1,5 +1,5 @@
 import type { MachineSnapshot, Replayable } from './snapshot';
-import { applyPages, diffBytes, diffPages, type PageDiff } from './pageDiff';
+import { applyPages, diffBytes, diffPages, mergeDiffs, type PageDiff } from './pageDiff';
 
 interface Checkpoint {
   step: number;
@@ -7,6 +7,7 @@ interface Checkpoint {
   /** Full images on a keyframe, page diffs against the previous checkpoint otherwise. */
   memory: Uint8Array | PageDiff;
   disk: Uint8Array | PageDiff;
+  aux: Uint8Array | PageDiff;
 }
 
 export interface HistoryOptions {
@@ -14,6 +15,11 @@ export interface HistoryOptions {
   interval?: number;
   /** Every n-th checkpoint stores full images; the rest store pages changed since the one before. */
   keyframeEvery?: number;
+  /**
+   * The most checkpoints kept. When a run outgrows it, every other checkpoint is merged away and the interval
+   * doubles: memory stays bounded by this many checkpoints, and a jump replays at most `interval` steps.
+   */
+  maxCheckpoints?: number;
 }
 
 /**
@@ -23,12 +29,14 @@ export interface HistoryOptions {
  * dirties, not with its length times memory size.
  */
 export class History {
-  readonly interval: number;
+  private interval_: number;
   readonly keyframeEvery: number;
+  readonly maxCheckpoints: number;
   private checkpoints: Checkpoint[] = [];
   /** The images as of the latest checkpoint, to diff the next one against. */
   private lastMemory: Uint8Array | null = null;
   private lastDisk: Uint8Array | null = null;
+  private lastAux: Uint8Array | null = null;
   /** The furthest step ever reached: jumps may go anywhere up to it, and past it by running on. */
   private frontier = 0;
 
@@ -36,11 +44,21 @@ export class History {
     private readonly machine: Replayable,
     options: HistoryOptions = {},
   ) {
-    this.interval = options.interval ?? 2048;
-    this.keyframeEvery = options.keyframeEvery ?? 32;
-    if (!Number.isInteger(this.interval) || this.interval < 1)
+    this.interval_ = options.interval ?? 1024;
+    this.keyframeEvery = options.keyframeEvery ?? 64;
+    this.maxCheckpoints = options.maxCheckpoints ?? 512;
+    if (!Number.isInteger(this.interval_) || this.interval_ < 1) {
       throw new RangeError('interval must be a positive integer');
+    }
+    if (!Number.isInteger(this.maxCheckpoints) || this.maxCheckpoints < 2) {
+      throw new RangeError('maxCheckpoints must be an integer of at least 2');
+    }
     this.record(machine.snapshot());
+  }
+
+  /** Steps between checkpoints now (doubles each time the run outgrows maxCheckpoints). */
+  get interval(): number {
+    return this.interval_;
   }
 
   get furthestStep(): number {
@@ -58,6 +76,7 @@ export class History {
       total += c.state.length * 2;
       total += c.memory instanceof Uint8Array ? c.memory.byteLength : diffBytes(c.memory);
       total += c.disk instanceof Uint8Array ? c.disk.byteLength : diffBytes(c.disk);
+      total += c.aux instanceof Uint8Array ? c.aux.byteLength : diffBytes(c.aux);
     }
     return total;
   }
@@ -67,7 +86,43 @@ export class History {
     const step = this.machine.stepCount;
     if (step > this.frontier) this.frontier = step;
     const last = this.checkpoints[this.checkpoints.length - 1]!;
-    if (step === last.step + this.interval) this.record(this.machine.snapshot());
+    if (step === last.step + this.interval_) {
+      this.record(this.machine.snapshot());
+      if (this.checkpoints.length > this.maxCheckpoints) this.thin();
+    }
+  }
+
+  /** Keeps every other checkpoint, folding each dropped one's page diff into its successor; doubles the interval. */
+  private thin(): void {
+    const kept: Checkpoint[] = [];
+    for (let i = 0; i < this.checkpoints.length; i++) {
+      const c = this.checkpoints[i]!;
+      if (i % 2 === 0) {
+        kept.push(c);
+        continue;
+      }
+      // c is dropped: the next checkpoint's diff was relative to c, so it must carry c's pages too.
+      const next = this.checkpoints[i + 1];
+      if (!next) continue;
+      if (isFull(c)) {
+        const full = this.materialize(i + 1);
+        this.checkpoints[i + 1] = { ...next, memory: full.memory, disk: full.disk, aux: full.aux };
+      } else if (!isFull(next)) {
+        this.checkpoints[i + 1] = {
+          ...next,
+          memory: mergeDiffs(c.memory as PageDiff, next.memory as PageDiff),
+          disk: mergeDiffs(c.disk as PageDiff, next.disk as PageDiff),
+          aux: mergeDiffs(c.aux as PageDiff, next.aux as PageDiff),
+        };
+      }
+    }
+    // An odd count leaves the last checkpoint off the new grid: drop it; lastMemory must match the new last one.
+    this.checkpoints = kept;
+    this.interval_ *= 2;
+    const last = this.materialize(this.checkpoints.length - 1);
+    this.lastMemory = last.memory;
+    this.lastDisk = last.disk;
+    this.lastAux = last.aux;
   }
 
   /** Steps forward once; false when the run has ended. */
@@ -84,8 +139,8 @@ export class History {
   jump(target: number): number {
     if (!Number.isInteger(target) || target < 0) throw new RangeError(`cannot jump to step ${target}`);
     const current = this.machine.stepCount;
-    if (target < current || target - current > this.interval) {
-      const index = Math.min(Math.floor(target / this.interval), this.checkpoints.length - 1);
+    if (target < current || target - current > this.interval_) {
+      const index = Math.min(Math.floor(target / this.interval_), this.checkpoints.length - 1);
       this.machine.restore(this.materialize(index));
     }
     while (this.machine.stepCount < target) {
@@ -96,37 +151,46 @@ export class History {
 
   /** Drops checkpoints after `step`: the run is about to diverge from it (a new scenario setting, say). */
   truncate(step: number): void {
-    const keep = Math.floor(step / this.interval) + 1;
+    const keep = Math.floor(step / this.interval_) + 1;
     this.checkpoints.length = Math.min(this.checkpoints.length, keep);
     const last = this.materialize(this.checkpoints.length - 1);
     this.lastMemory = last.memory;
     this.lastDisk = last.disk;
+    this.lastAux = last.aux;
     this.frontier = Math.min(this.frontier, step);
   }
 
   private record(snap: MachineSnapshot): void {
-    const keyframe = this.checkpoints.length % this.keyframeEvery === 0 || !this.lastMemory || !this.lastDisk;
+    const keyframe =
+      this.checkpoints.length % this.keyframeEvery === 0 || !this.lastMemory || !this.lastDisk || !this.lastAux;
     const memory = keyframe ? snap.memory.slice() : diffPages(this.lastMemory!, snap.memory);
     const disk = keyframe ? snap.disk.slice() : diffPages(this.lastDisk!, snap.disk);
-    this.checkpoints.push({ step: snap.step, state: snap.state, memory, disk });
+    const aux = keyframe ? snap.aux.slice() : diffPages(this.lastAux!, snap.aux);
+    this.checkpoints.push({ step: snap.step, state: snap.state, memory, disk, aux });
     this.lastMemory = snap.memory.slice();
     this.lastDisk = snap.disk.slice();
+    this.lastAux = snap.aux.slice();
   }
 
   private materialize(index: number): MachineSnapshot {
-    let key = index - (index % this.keyframeEvery);
-    while (!(this.checkpoints[key]!.memory instanceof Uint8Array)) key -= this.keyframeEvery;
+    let key = index;
+    while (!isFull(this.checkpoints[key]!)) key--;
     const base = this.checkpoints[key]!;
     const memory = (base.memory as Uint8Array).slice();
     const disk = (base.disk as Uint8Array).slice();
+    const aux = (base.aux as Uint8Array).slice();
     for (let i = key + 1; i <= index; i++) {
       const c = this.checkpoints[i]!;
       if (c.memory instanceof Uint8Array) memory.set(c.memory);
       else applyPages(memory, c.memory);
       if (c.disk instanceof Uint8Array) disk.set(c.disk);
       else applyPages(disk, c.disk);
+      if (c.aux instanceof Uint8Array) aux.set(c.aux);
+      else applyPages(aux, c.aux);
     }
     const target = this.checkpoints[index]!;
-    return { step: target.step, state: target.state, memory, disk };
+    return { step: target.step, state: target.state, memory, disk, aux };
   }
 }
+
+const isFull = (c: Checkpoint): boolean => c.memory instanceof Uint8Array;

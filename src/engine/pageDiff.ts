@@ -54,3 +54,16 @@ export function applyPages(target: Uint8Array, diff: PageDiff): void {
 }
 
 export const diffBytes = (d: PageDiff): number => d.data.byteLength + d.pages.byteLength;
+
+/** One diff with the effect of applying `first` then `second`. */
+export function mergeDiffs(first: PageDiff, second: PageDiff): PageDiff {
+  const pages = new Map<number, Uint8Array>();
+  const add = (d: PageDiff) =>
+    d.pages.forEach((p, i) => pages.set(p, d.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE)));
+  add(first);
+  add(second);
+  const order = [...pages.keys()].sort((a, b) => a - b);
+  const data = new Uint8Array(order.length * PAGE_SIZE);
+  order.forEach((p, i) => data.set(pages.get(p)!, i * PAGE_SIZE));
+  return { pages: Uint32Array.from(order), data };
+}

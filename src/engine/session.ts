@@ -126,12 +126,30 @@ export class Session {
       this.current = null;
       return 0;
     }
-    const reached = this.history.jump(k - 1);
-    if (reached < k - 1) {
+    // The record of step k-1 is what led to step k: land one short of k and take it.
+    if (this.land(k - 1) === k - 1 && this.stepOnce()) return this.step;
+    // The run ended before step k: stay at its end, with the step that led there as `current`.
+    const end = this.step;
+    if (end === 0) {
       this.current = null;
-      return reached;
+      return 0;
     }
+    this.land(end - 1);
     this.stepOnce();
+    return this.step;
+  }
+
+  /**
+   * Puts the machine at step `target`. Steps taken before are replayed from a checkpoint; steps never taken
+   * are taken through stepOnce, so the step log and the checkpoints see them too.
+   */
+  private land(target: number): number {
+    const known = this.log.length;
+    if (target <= known) return this.history.jump(target);
+    this.history.jump(known);
+    while (this.step < target && this.stepOnce()) {
+      /* running on past the furthest step so far */
+    }
     return this.step;
   }
 

@@ -6,6 +6,8 @@ export interface MachineSnapshot {
   memory: Uint8Array;
   /** The disk image. */
   disk: Uint8Array;
+  /** Large arrays of the machine's own (the data model's per-sector table), kept as bytes so they diff by page. */
+  aux: Uint8Array;
   /** Every actor's private state, the scheduler's and the PRNGs', as JSON. */
   state: string;
 }

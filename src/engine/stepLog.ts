@@ -32,7 +32,7 @@ export function flagsOf(r: StepRecord): number {
 /**
  * A few bytes per step for the whole run (who moved, in which call of which function, what happened), so the
  * timeline can be drawn and stepping back a function or a request at a time knows where to land, without
- * keeping full step records. 11 bytes per step.
+ * keeping full step records. 9 bytes per step (call 4, function 2, actor 1, flags 2).
  */
 export class StepLog {
   private calls = new Uint32Array(1024);

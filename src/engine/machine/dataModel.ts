@@ -96,10 +96,26 @@ export class DataModel {
     this.checks.verified++;
   }
 
+  /** The per-sector tables as bytes: checkpoints store them as pages that changed, not as JSON. */
+  saveBytes(): Uint8Array {
+    const out = new Uint8Array(this.capacity * 6);
+    out.set(new Uint8Array(this.lastWriter.buffer, this.lastWriter.byteOffset, this.capacity * 4), 0);
+    out.set(
+      new Uint8Array(this.writesInFlight.buffer, this.writesInFlight.byteOffset, this.capacity * 2),
+      this.capacity * 4,
+    );
+    return out;
+  }
+
+  loadBytes(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    this.lastWriter = new Int32Array(copy.buffer, 0, this.capacity);
+    this.writesInFlight = new Uint16Array(copy.buffer, this.capacity * 4, this.capacity);
+  }
+
+  /** Everything but the per-sector tables (see saveBytes). */
   saveState(): unknown {
     return {
-      lastWriter: this.lastWriter,
-      writesInFlight: this.writesInFlight,
       reads: [...this.reads.entries()],
       writes: [...this.writes.entries()],
       checks: this.checks,
@@ -109,15 +125,11 @@ export class DataModel {
 
   loadState(saved: unknown): void {
     const s = saved as {
-      lastWriter: Int32Array;
-      writesInFlight: Uint16Array;
       reads: [number, ReadWatch][];
       writes: [number, WriteWatch][];
       checks: DataModel['checks'];
       mismatchedRequests: number[];
     };
-    this.lastWriter = s.lastWriter;
-    this.writesInFlight = s.writesInFlight;
     this.reads = new Map(s.reads);
     this.writes = new Map(s.writes);
     this.checks = { ...s.checks };

@@ -135,6 +135,8 @@ export class Machine implements Replayable {
       order: scenario.device.completionOrder,
       seed: this.seed,
       serial: 'virtio-viz',
+      // The requests table shows the last few; more would only make checkpoints heavier.
+      maxRecords: 64,
       startIdx,
       tracer: this.deviceTracer(),
     });
@@ -258,7 +260,8 @@ export class Machine implements Replayable {
       step: this.s.stepCount,
       memory: new Uint8Array(this.mem.buffer).slice(),
       disk: new Uint8Array(this.disk.buffer).slice(),
-      state: this.saveStateJSON(),
+      aux: this.data.saveBytes(),
+      state: this.saveStateJSON(false),
     };
   }
 
@@ -266,19 +269,22 @@ export class Machine implements Replayable {
     new Uint8Array(this.mem.buffer).set(snap.memory);
     new Uint8Array(this.disk.buffer).set(snap.disk);
     this.loadStateJSON(snap.state);
+    this.data.loadBytes(snap.aux);
   }
 
   /** Every bit of state outside guest memory and the disk, as JSON: what workers hand each other. */
-  saveStateJSON(): string {
-    return JSON.stringify(this.savePlain(), replacer);
+  saveStateJSON(withAux = true): string {
+    return JSON.stringify(this.savePlain(withAux), replacer);
   }
 
   loadStateJSON(json: string): void {
     this.loadPlain(JSON.parse(json, reviver) as SavedMachine);
   }
 
-  savePlain(): SavedMachine {
+  /** `withAux` false leaves the per-sector data tables out (a snapshot carries them as bytes of their own). */
+  savePlain(withAux = true): SavedMachine {
     return {
+      ...(withAux ? { dataBytes: this.data.saveBytes() } : {}),
       machine: this.s,
       driver: this.driver.saveState(),
       device: this.device.saveState(),
@@ -295,6 +301,7 @@ export class Machine implements Replayable {
     this.device.loadState(saved.device);
     this.faults.loadState(saved.faults);
     this.data.loadState(saved.data);
+    if (saved.dataBytes) this.data.loadBytes(saved.dataBytes);
   }
 
   /**
@@ -639,6 +646,8 @@ export class Machine implements Replayable {
     if (actor.startsWith('vcpu')) this.submitNext(Number(actor.slice(4)));
     else if (actor === 'irq') this.takeInterrupt();
     else this.runIothread(Number(actor.slice(8)));
+    // A write's payload is in guest memory once its buffers exist; the copy would only weigh on checkpoints.
+    for (const req of this.driver.requests.values()) if (req.data !== null) req.writeData = null;
     if (actor.startsWith('iothread')) {
       this.faults.afterDeviceOperation();
       this.matchPopped();
@@ -834,6 +843,7 @@ export interface SavedMachine {
   alloc: ReturnType<AllocationMap['toJSON']>;
   faults: boolean[];
   data: unknown;
+  dataBytes?: Uint8Array;
 }
 
 export class MachineSetupError extends Error {

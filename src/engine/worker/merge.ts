@@ -117,5 +117,6 @@ export function mergeFreeRun(base: SavedMachine, guest: SavedMachine, devices: D
     alloc: guest.alloc,
     faults: guest.faults,
     data: guest.data,
+    ...(guest.dataBytes ? { dataBytes: guest.dataBytes } : {}),
   };
 }

@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { parseBreakpoint } from './breakpoint';
+import type { Machine } from './machine/machine';
+import { builtinScenario } from './scenario/builtin';
+import { Session, type RunTarget } from './session';
+import type { StepEvent, StepRecord } from './step';
+
+const scenario = (name: string) => {
+  const s = builtinScenario(name);
+  if (!s) throw new Error(`no scenario ${name}`);
+  return s;
+};
+
+/** Small checkpoint intervals, so jumps cross checkpoints and keyframes even in short runs. */
+const session = (name: string, seed = 1) => new Session(scenario(name), seed, { interval: 16, keyframeEvery: 4 });
+
+const memoryOf = (m: Machine) => new Uint8Array(m.mem.buffer);
+
+const runToEnd = (s: Session): StepRecord[] => {
+  const all: StepRecord[] = [];
+  for (let r = s.stepOnce(); r !== null; r = s.stepOnce()) all.push(r);
+  return all;
+};
+
+const has = (r: StepRecord, type: StepEvent['type']) => r.events.some((e) => e.type === type);
+
+describe('Session.forward', () => {
+  it("'write' takes exactly one step", () => {
+    const s = session('single-read');
+    for (let k = 0; k < 10; k++) {
+      const taken = s.forward('write');
+      expect(taken).toHaveLength(1);
+      expect(taken[0]!.index).toBe(k);
+      expect(s.step).toBe(k + 1);
+      expect(s.current).toBe(taken[0]);
+    }
+  });
+
+  it("'function' takes one whole run of a function: same call and function, and the next step is another", () => {
+    for (const name of ['single-read', 'out-of-order']) {
+      const s = session(name);
+      let previous: StepRecord | null = null;
+      for (let taken = s.forward('function'); taken.length > 0; taken = s.forward('function')) {
+        const first = taken[0]!;
+        for (const r of taken) {
+          expect(r.call).toBe(first.call);
+          expect(r.fn).toBe(first.fn);
+        }
+        // Contiguous, and the run before it was a different function or call.
+        taken.forEach((r, i) => expect(r.index).toBe(first.index + i));
+        if (previous) expect(previous.call !== first.call || previous.fn !== first.fn).toBe(true);
+        previous = taken[taken.length - 1]!;
+      }
+      expect(s.forward('function')).toEqual([]);
+    }
+  });
+
+  it("'request' runs to the step that completes a request", () => {
+    const s = session('ring-full');
+    const completedIds: number[] = [];
+    for (let taken = s.forward('request'); taken.length > 0; taken = s.forward('request')) {
+      const last = taken[taken.length - 1]!;
+      if (s.machine.peek() !== null || s.machine.ended === null) {
+        expect(has(last, 'completed')).toBe(true);
+        const done = last.events.find((e) => e.type === 'completed');
+        if (done?.type === 'completed') completedIds.push(done.request);
+      }
+      // Only the last step of the stretch completes a request.
+      for (const r of taken.slice(0, -1)) expect(has(r, 'completed')).toBe(false);
+    }
+    expect(completedIds).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('Session.back', () => {
+  it("'write' goes back one step, to the state a fresh run has there", () => {
+    const s = session('single-read');
+    for (let i = 0; i < 20; i++) s.stepOnce();
+    s.back('write');
+    expect(s.step).toBe(19);
+    expect(s.current?.index).toBe(18);
+    const fresh = session('single-read');
+    for (let i = 0; i < 19; i++) fresh.stepOnce();
+    expect(Buffer.compare(memoryOf(s.machine), memoryOf(fresh.machine))).toBe(0);
+    expect(s.machine.snapshot().state).toBe(fresh.machine.snapshot().state);
+  });
+
+  it("'function' lands where the function began, undoing forward('function') one at a time", () => {
+    const s = session('out-of-order');
+    const starts = [0];
+    while (s.forward('function').length > 0) starts.push(s.step);
+    const end = starts.pop()!;
+    expect(s.step).toBe(end);
+    for (let i = starts.length - 1; i >= 0; i--) {
+      s.back('function');
+      expect(s.step).toBe(starts[i]);
+      // Where it lands, the step before (if any) belongs to another call or function.
+      if (s.step > 0) {
+        expect(s.log.call(s.step - 1) !== s.log.call(s.step) || s.log.fn(s.step - 1) !== s.log.fn(s.step)).toBe(true);
+      }
+    }
+    s.back('function');
+    expect(s.step).toBe(0);
+    expect(s.current).toBeNull();
+  });
+
+  it("'request' lands just after the previous completion, undoing forward('request') one at a time", () => {
+    const s = session('ring-full');
+    const marks = [0];
+    while (s.forward('request').length > 0) marks.push(s.step);
+    marks.pop(); // the tail after the last completion
+    const lastCompletion = marks[marks.length - 1]!;
+    s.jump(lastCompletion);
+    for (let i = marks.length - 2; i >= 0; i--) {
+      s.back('request');
+      expect(s.step).toBe(marks[i]);
+      // Just after a completion (or at the start).
+      if (s.step > 0) expect(has(s.current!, 'completed')).toBe(true);
+    }
+    expect(s.step).toBe(0);
+  });
+});
+
+describe('Session.jump', () => {
+  it('puts the run at step k exactly as a fresh run forwarded k steps, in any order, past the furthest step too', () => {
+    const name = 'out-of-order';
+    const s = session(name, 5);
+    const total = runToEnd(session(name, 5)).length;
+    const targets = [0, 1, 15, 16, 17, 63, 64, 65, Math.floor(total / 2), total - 1, total];
+    // Fresh runs, one per target, made going forward once.
+    const fresh = session(name, 5);
+    const expected = new Map<number, { memory: Uint8Array; state: string; current: string }>();
+    for (const k of targets) {
+      while (fresh.step < k) fresh.stepOnce();
+      expected.set(k, {
+        memory: memoryOf(fresh.machine).slice(),
+        state: fresh.machine.snapshot().state,
+        current: JSON.stringify(fresh.current),
+      });
+    }
+    // Never-taken steps first (the step log must see them), then back and forth.
+    for (const k of [65, 17, total, 0, total - 1, 64, 1, Math.floor(total / 2), 16, 63, 15]) {
+      expect(s.jump(k)).toBe(k);
+      expect(s.step).toBe(k);
+      const e = expected.get(k)!;
+      expect(Buffer.compare(memoryOf(s.machine), e.memory)).toBe(0);
+      expect(s.machine.snapshot().state).toBe(e.state);
+      expect(JSON.stringify(s.current)).toBe(e.current);
+    }
+    // And the run goes on from a jump exactly as the fresh one does.
+    s.jump(40);
+    const again = session(name, 5);
+    for (let i = 0; i < 40; i++) again.stepOnce();
+    for (let i = 0; i < 30; i++) expect(JSON.stringify(s.stepOnce())).toBe(JSON.stringify(again.stepOnce()));
+  });
+
+  it('stops at the end of the run when asked to go beyond it', () => {
+    const s = session('single-read');
+    const all = runToEnd(session('single-read'));
+    const end = all.length;
+    expect(s.jump(end + 1000)).toBe(end);
+    expect(s.step).toBe(end);
+    expect(s.current).toEqual(all[end - 1]);
+    s.jump(5);
+    expect(s.jump(end + 1)).toBe(end);
+    expect(s.current?.index).toBe(end - 1);
+    expect(s.stepOnce()).toBeNull();
+    expect(s.ended).toBe(true);
+  });
+
+  it('rejects a step that is not a whole non-negative number', () => {
+    const s = session('single-read');
+    expect(() => s.jump(-1)).toThrow(RangeError);
+    expect(() => s.jump(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('Session.runUntil', () => {
+  const eventOf: Record<Exclude<RunTarget, 'breakpoint' | 'end'>, StepEvent['type']> = {
+    kick: 'kick',
+    interrupt: 'interrupt',
+    completion: 'completed',
+    error: 'error',
+  };
+
+  it.each([
+    ['kick', 'write-batch-flags'],
+    ['interrupt', 'write-batch-event-idx'],
+    ['completion', 'out-of-order'],
+    ['error', 'bad-guest-looped-chain'],
+  ] as const)('%s stops at each step with that event, in turn (%s)', (target, name) => {
+    const s = session(name);
+    const all = runToEnd(session(name));
+    const expected = all.filter((r) => has(r, eventOf[target])).map((r) => r.index);
+    expect(expected.length).toBeGreaterThan(0);
+    const stops: number[] = [];
+    for (let why = s.runUntil(target); why !== 'end'; why = s.runUntil(target)) {
+      expect(why).toBe(target);
+      expect(has(s.current!, eventOf[target])).toBe(true);
+      expect(s.step).toBe(s.current!.index + 1);
+      stops.push(s.current!.index);
+    }
+    expect(stops).toEqual(expected);
+  });
+
+  it("'end' runs to the end of the run", () => {
+    const s = session('bad-guest-index-jump');
+    const all = runToEnd(session('bad-guest-index-jump'));
+    expect(s.runUntil('end')).toBe('end');
+    expect(s.step).toBe(all.length);
+    expect(s.machine.ended).toBe('device-error');
+    expect(s.ended).toBe(true);
+  });
+
+  it('gives up after the limit', () => {
+    const s = session('write-batch-event-idx');
+    expect(s.runUntil('error', 10)).toBe('limit');
+    expect(s.step).toBe(10);
+  });
+});
+
+describe('breakpoints', () => {
+  /** The first step after which `holds` is true, stepping a fresh session one step at a time. */
+  const firstStepWhere = (name: string, holds: (m: Machine, r: StepRecord) => boolean): number => {
+    const s = session(name);
+    for (let r = s.stepOnce(); r !== null; r = s.stepOnce()) if (holds(s.machine, r)) return r.index;
+    throw new Error('never holds');
+  };
+
+  const stopAt = (name: string, text: string): number => {
+    const s = session(name);
+    s.breakpoints = [parseBreakpoint(text)];
+    expect(s.runUntil('breakpoint')).toBe('breakpoint');
+    return s.current!.index;
+  };
+
+  it('a field condition on the ring in memory stops where the store makes it true', () => {
+    const at = stopAt('write-batch-event-idx', 'avail.idx == 3');
+    expect(at).toBe(firstStepWhere('write-batch-event-idx', (m) => m.driver.vqs[0]!.ring.availIdx() === 3));
+    const s = session('write-batch-event-idx');
+    s.jump(at + 1);
+    expect(s.current!.explain).toContain('avail.idx = 3');
+  });
+
+  it("a field condition on the driver's private state (vq0.num_free == 0)", () => {
+    const at = stopAt('indirect', 'vq0.num_free == 0');
+    expect(at).toBe(firstStepWhere('indirect', (m) => m.driver.vqs[0]!.state.num_free === 0));
+  });
+
+  it("a field condition on the device's private state (inuse > 0)", () => {
+    const at = stopAt('single-read', 'inuse > 0');
+    expect(at).toBe(firstStepWhere('single-read', (m) => (m.device.vdev.vq[0]!.queue!.state.inuse ?? 0) > 0));
+  });
+
+  it('a function breakpoint stops at the first step of that function', () => {
+    const at = stopAt('single-read', 'fn:virtqueue_split_pop');
+    expect(at).toBe(firstStepWhere('single-read', (_m, r) => r.fn === 'virtqueue_split_pop'));
+  });
+
+  it('a watch stops at the first store into the watched bytes (avail.idx)', () => {
+    const probe = session('single-read');
+    const addr = probe.machine.driver.vqs[0]!.ring.addrs.avail + 2;
+    const at = stopAt('single-read', `watch:0x${addr.toString(16)}+2`);
+    expect(at).toBe(
+      firstStepWhere('single-read', (_m, r) =>
+        r.writes.some((w) => w.addr < addr + 2 && addr < w.addr + w.new.length / 2),
+      ),
+    );
+    const s = session('single-read');
+    s.jump(at + 1);
+    expect(s.current!.writes[0]!.addr).toBe(addr);
+    expect(s.current!.explain).toContain('avail.idx = 1');
+  });
+
+  it('an event target still stops at a breakpoint that comes first, and the end ends both', () => {
+    const s = session('single-read');
+    s.breakpoints = [parseBreakpoint('fn:virtqueue_split_pop')];
+    expect(s.runUntil('completion')).toBe('breakpoint');
+    expect(s.current!.fn).toBe('virtqueue_split_pop');
+    s.breakpoints = [parseBreakpoint('avail.idx == 99')];
+    expect(s.runUntil('breakpoint')).toBe('end');
+  });
+});
