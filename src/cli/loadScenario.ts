@@ -25,7 +25,10 @@ export function loadScenario(nameOrFile: string, overrides: ScenarioOverrides = 
     let text: string;
     try {
       text = readFileSync(nameOrFile, 'utf8');
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new CliError(`cannot read scenario file ${nameOrFile}: ${(e as Error).message}`);
+      }
       const names = BUILTIN_SCENARIOS.map((s) => s.name).join(', ');
       throw new CliError(`unknown scenario "${nameOrFile}": not a built-in (${names}) and no such file`);
     }

@@ -221,6 +221,10 @@ describe('virtio-viz with invalid input', () => {
     fails(['run', 'no-such-scenario'], /unknown scenario "no-such-scenario": not a built-in \(single-read, .*\)/);
   });
 
+  it('a path that is not a readable file', () => {
+    fails(['run', dir], /cannot read scenario file .*: EISDIR/);
+  });
+
   it('a file with bad JSON', () => {
     fails(['run', file('bad.json', '{ "version": 1, ')], /bad\.json: not valid JSON/);
   });

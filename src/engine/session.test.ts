@@ -203,6 +203,19 @@ describe('Session.runUntil', () => {
     expect(stops).toEqual(expected);
   });
 
+  it("'error' stops at the driver's error too (a device that wrote a bad used element)", () => {
+    const s = session('single-read');
+    expect(s.runUntil('interrupt')).toBe('interrupt');
+    // Playing a broken device: used.ring[0].id names a descriptor the ring does not have.
+    s.machine.mem.write32(s.machine.driver.vqs[0]!.ring.addrs.used + 4, 99);
+    expect(s.runUntil('error')).toBe('error');
+    const e = s.current!.events.find((x) => x.type === 'error');
+    expect(e?.type === 'error' && e.error.message).toBe('id 99 out of range');
+    expect(s.current!.explain).toMatch(/^driver error: id 99 out of range/);
+    expect(s.runUntil('end')).toBe('end');
+    expect(s.machine.ended).toBe('driver-error');
+  });
+
   it("'end' runs to the end of the run", () => {
     const s = session('bad-guest-index-jump');
     const all = runToEnd(session('bad-guest-index-jump'));

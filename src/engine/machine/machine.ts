@@ -643,6 +643,7 @@ export class Machine implements Replayable {
 
   private operate(actor: ActorId): void {
     const devErrors = this.device.vdev.errors.length;
+    const driverError = this.driver.lastError;
     if (actor.startsWith('vcpu')) this.submitNext(Number(actor.slice(4)));
     else if (actor === 'irq') this.takeInterrupt();
     else this.runIothread(Number(actor.slice(8)));
@@ -656,6 +657,15 @@ export class Machine implements Replayable {
       this.capture.note(
         { type: 'error', error },
         `device error: ${error.message} (virtio spec §${error.spec})`,
+        error.where,
+      );
+    }
+    // Linux's BAD_RING: the driver stops trusting the ring (a device that wrote a bad used element, say).
+    const error = this.driver.lastError;
+    if (error !== null && error !== driverError) {
+      this.capture.note(
+        { type: 'error', error },
+        `driver error: ${error.message} (virtio spec §${error.spec})`,
         error.where,
       );
     }
