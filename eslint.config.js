@@ -24,7 +24,10 @@ export default tseslint.config(
     // The core must stay pure: no DOM, no workers, no React (ARCHITECTURE.md, layer 1).
     files: ['src/virtio/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'zustand', 'd3', '../devices/*', '../engine/*', '../ui/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['react', 'react-dom', 'zustand', 'd3', '../devices/*', '../engine/*', '../ui/*'] },
+      ],
       'no-restricted-globals': ['error', 'window', 'document', 'Worker', 'self', 'postMessage'],
     },
   },

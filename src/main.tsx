@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import './ui/i18n';
 import { App } from './ui/App';
 import './ui/app.css';
 

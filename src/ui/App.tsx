@@ -1,32 +1,89 @@
-import { useEffect, useState } from 'react';
-import { probeSharedMemory, type SharedMemorySupport } from '../platform/sharedMemoryProbe';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { MemoryView, RequestsTable, StructuresView, Timeline } from './components';
+import { StepPanel } from './code/StepPanel';
+import { Controls } from './layout/Controls';
+import { Header } from './layout/Header';
+import { HelpDialog } from './layout/HelpDialog';
+import { useKeyboard } from './layout/useKeyboard';
+import { Counters } from './panels/Counters';
+import { ErrorPanel } from './panels/ErrorPanel';
+import { IsolationNotice } from './panels/IsolationNotice';
+import { QueueBoard } from './panels/QueueBoard';
+import { actions, simStore, useSim } from './store';
+
+/** StrictMode runs effects twice in development; the first scenario should load once. */
+let started = false;
+
+function Lower() {
+  const presenter = useSim((s) => s.presenter);
+  const sim = useSim((s) => s.sim);
+  const changed = useSim((s) => s.changed);
+  const queueIndex = useSim((s) => s.queueIndex);
+  if (!sim) return null;
+  const queue = sim.view.queues[queueIndex];
+  return (
+    <div className="lower">
+      <div className="lower-main">
+        <StepPanel />
+        <Counters />
+      </div>
+      <Timeline timeline={sim.timeline} step={sim.view.step} onJump={(k) => void actions.jump(k)} />
+      {!presenter && (
+        <div className="lower-detail">
+          <RequestsTable requests={sim.view.requests} />
+          <MemoryView memory={sim.memory} regions={sim.view.regions} changed={changed} />
+          {queue && <StructuresView queue={queue} />}
+        </div>
+      )}
+    </div>
+  );
+}
 
 export function App() {
-  const [support, setSupport] = useState<SharedMemorySupport | null>(null);
+  const { t } = useTranslation();
+  const [help, setHelp] = useState(false);
+  const presenter = useSim((s) => s.presenter);
+
   useEffect(() => {
-    let live = true;
-    void probeSharedMemory().then((result) => {
-      if (live) setSupport(result);
-    });
-    return () => {
-      live = false;
-    };
+    if (started) return;
+    started = true;
+    if (simStore.getState().sim === null) void actions.load();
   }, []);
 
+  const commands = useMemo(
+    () => ({
+      step: () => void actions.step(),
+      back: () => void actions.back(),
+      togglePlay: () => void actions.togglePlay(),
+      help: () => setHelp(true),
+    }),
+    [],
+  );
+  useKeyboard(commands);
+
+  // The components size their type in rem, so presenter mode scales the root font.
+  useEffect(() => {
+    document.documentElement.classList.toggle('presenter', presenter);
+  }, [presenter]);
+
   return (
-    <main>
-      <h1>virtio visualizer</h1>
-      <p>A Linux-style virtio driver and a QEMU-style virtio-blk device, sharing one guest memory.</p>
-      <section aria-label="Environment">
-        <h2>Environment</h2>
-        <p data-testid="shared-memory-status" role="status">
-          {support === null
-            ? 'Checking shared memory…'
-            : support.ok
-              ? 'Shared memory between workers: working'
-              : `Shared memory between workers: unavailable. ${support.detail}`}
-        </p>
-      </section>
-    </main>
+    <div className={presenter ? 'app presenter' : 'app'}>
+      <a className="skip-link" href="#main">
+        {t('skip')}
+      </a>
+      <Header onHelp={() => setHelp(true)} />
+      <Controls />
+      <main id="main" tabIndex={-1}>
+        <ErrorPanel />
+        <QueueBoard />
+        <Lower />
+        <footer className="app-footer">
+          <IsolationNotice />
+          <p className="dim">{t('footer')}</p>
+        </footer>
+      </main>
+      <HelpDialog open={help} onClose={() => setHelp(false)} />
+    </div>
   );
 }

@@ -75,7 +75,11 @@ export class WorkerClient implements SimulationClient {
     const frame = () => {
       if (!this.sampling || !this.conductor?.freeRunning) return;
       if (this.c.guestDone) {
-        void this.pause().then(onSample);
+        // The guest has finished: stop the workers and let the machine notice the end of the run.
+        void this.pause().then(() => {
+          this.stopped = this.c.session.runUntil('end', 100_000);
+          onSample(this.state());
+        });
         return;
       }
       onSample(this.state());

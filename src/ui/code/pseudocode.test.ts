@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_SCENARIOS } from '../../engine/scenario/builtin';
+import { Session } from '../../engine/session';
+import type { StepRecord } from '../../engine/step';
+import { fileUrl, functionUrl } from './links';
+import { activeLines, KNOWN_FUNCTIONS, pseudocodeFor } from './pseudocode';
+
+/** Steps of every built-in scenario (the long soak only in part). */
+function* allSteps(): Generator<[string, StepRecord]> {
+  for (const scenario of BUILTIN_SCENARIOS) {
+    const session = new Session(scenario, 1);
+    for (let n = 0; n < 4000; n++) {
+      const r = session.stepOnce();
+      if (!r) break;
+      yield [scenario.name, r];
+    }
+  }
+}
+
+const steps = [...allSteps()];
+
+describe('pseudocode', () => {
+  it('exists for every function the built-in scenarios play out, in the right tree', () => {
+    const missing = new Set<string>();
+    for (const [, r] of steps) {
+      const f = pseudocodeFor(r.fn);
+      if (!f) missing.add(r.fn);
+      else expect(f.source, r.fn).toBe(r.source);
+    }
+    expect([...missing]).toEqual([]);
+  });
+
+  it('points at a line for every write, barrier, notification and completion', () => {
+    const unmatched = new Set<string>();
+    for (const [name, r] of steps) {
+      const important =
+        r.kind !== 'action' ||
+        r.events.some((e) =>
+          [
+            'kick',
+            'kick-suppressed',
+            'interrupt',
+            'interrupt-suppressed',
+            'completed',
+            'error',
+            'popped',
+            'io-submitted',
+          ].includes(e.type),
+        );
+      const f = pseudocodeFor(r.fn);
+      if (important && f && activeLines(f, r).length === 0) unmatched.add(`${name}: ${r.fn}: ${r.explain}`);
+    }
+    expect([...unmatched]).toEqual([]);
+  });
+
+  it('highlights the avail.idx store and the barrier before it in virtqueue_add_split', () => {
+    const f = pseudocodeFor('virtqueue_add_split')!;
+    const publish = steps.find(([, r]) => r.fn === f.fn && /avail\.idx = /.test(r.explain))![1];
+    const wmb = steps.find(([, r]) => r.fn === f.fn && r.kind === 'barrier')![1];
+    const [pi] = activeLines(f, publish);
+    const [bi] = activeLines(f, wmb);
+    expect(f.lines[pi!]!.code).toMatch(/avail\.idx = /);
+    expect(f.lines[bi!]!.code).toMatch(/virtio_wmb/);
+    expect(bi!).toBeLessThan(pi!);
+  });
+
+  it('covers the functions the lessons name even where the engine folds them into others', () => {
+    for (const fn of [
+      'vring_interrupt',
+      'virtblk_done',
+      'virtqueue_get_buf',
+      'detach_buf_split',
+      'virtqueue_push',
+      'virtio_blk_handle_vq',
+      'virtio_blk_handle_request',
+      'virtio_blk_handle_output',
+    ])
+      expect(KNOWN_FUNCTIONS).toContain(fn);
+  });
+
+  it('links to the real function and file', () => {
+    expect(functionUrl('virtqueue_add_split', 'linux')).toBe(
+      'https://elixir.bootlin.com/linux/latest/A/ident/virtqueue_add_split',
+    );
+    expect(functionUrl('virtqueue_split_pop', 'qemu')).toBe(
+      'https://elixir.bootlin.com/qemu/latest/A/ident/virtqueue_split_pop',
+    );
+    expect(fileUrl(pseudocodeFor('virtio_blk_req_complete')!.file, 'qemu')).toBe(
+      'https://gitlab.com/qemu-project/qemu/-/blob/master/hw/block/virtio-blk.c',
+    );
+  });
+});

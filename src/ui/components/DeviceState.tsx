@@ -1,0 +1,85 @@
+import { useSafeId } from './useSafeId';
+import { useTranslation } from 'react-i18next';
+import type { QueueView } from '../../engine/view';
+import { hex } from './format';
+import { Field } from './Field';
+
+/** QEMU's private `VirtQueue` for this queue: where the device is, which may lag what memory says. */
+export function DeviceState({ queue }: { queue: QueueView }) {
+  const { t } = useTranslation('rings');
+  const titleId = useSafeId();
+  const v = queue.device;
+  return (
+    <section className="vr-panel vr-side vr-side-device" aria-labelledby={titleId}>
+      <h3 id={titleId} className="vr-panel-title">
+        {t('device.title')} <span className="vr-sub">{t('device.sub', { queue: queue.index })}</span>
+      </h3>
+      {!v ? (
+        <p className="vr-note">{t('device.none')}</p>
+      ) : (
+        <>
+          <dl className="vr-fields">
+            <Field
+              name="last_avail_idx"
+              label="last_avail_idx"
+              value={v.last_avail_idx}
+              note={t('device.last_avail_idx')}
+            />
+            <Field
+              name="shadow_avail_idx"
+              label="shadow_avail_idx"
+              value={v.shadow_avail_idx}
+              note={
+                v.shadow_avail_idx !== queue.avail.idx
+                  ? t('device.shadowStale', { idx: queue.avail.idx })
+                  : t('device.shadow_avail_idx')
+              }
+              attention={v.shadow_avail_idx !== queue.avail.idx}
+            />
+            <Field
+              name="used_idx"
+              label="used_idx"
+              value={v.used_idx}
+              note={
+                v.used_idx !== queue.used.idx ? t('device.usedAhead', { idx: queue.used.idx }) : t('device.used_idx')
+              }
+              attention={v.used_idx !== queue.used.idx}
+            />
+            <Field name="inuse" label="inuse" value={v.inuse} note={t('device.inuse')} />
+            <Field
+              name="signalled_used"
+              label="signalled_used"
+              value={v.signalled_used}
+              note={t('device.signalled_used')}
+            />
+          </dl>
+          <ul className="vr-bools" aria-label={t('device.flagsLabel')}>
+            {(['signalled_used_valid', 'notification', 'broken'] as const).map((k) => (
+              <li key={k} className={`vr-bool ${v[k] ? 'vr-on' : 'vr-off'} ${k === 'broken' && v[k] ? 'vr-bad' : ''}`}>
+                <code>{k}</code> <span aria-hidden="true">{v[k] ? '✔' : '✘'}</span>
+                <span className="vr-sr">{v[k] ? t('common.true') : t('common.false')}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="vr-note">{v.notification ? t('device.notifyOn') : t('device.notifyOff')}</p>
+          <dl className="vr-vring">
+            <div className="vr-field">
+              <dt>
+                <code>vring.num</code>
+              </dt>
+              <dd className="vr-value">{v.vring.num}</dd>
+            </div>
+            {(['desc', 'avail', 'used'] as const).map((k) => (
+              <div key={k} className="vr-field">
+                <dt>
+                  <code>vring.{k}</code>
+                </dt>
+                <dd className="vr-value vr-mono">{hex(v.vring[k], 8)}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,217 @@
+import { useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Region } from '../../virtio/allocationMap';
+import { LINE_BYTES, memoryRows, regionIndexAt, type MemRow } from './derive/memoryRows';
+import { asciiOf, hex, hexByte } from './format';
+import { REGION_SWATCH } from './palette';
+import { useSafeId } from './useSafeId';
+
+export interface MemoryViewProps {
+  memory: Uint8Array;
+  regions: readonly Region[];
+  /** Guest addresses the current step wrote. */
+  changed: Set<number>;
+}
+
+/** Must match `.vr-mem-row` height in components.css. */
+export const MEM_ROW_PX = 24;
+/** Rows drawn beyond the visible ones, so fast scrolling does not show blanks. */
+const OVERSCAN = 12;
+
+function RegionRow({ region }: { region: Region }) {
+  const { t } = useTranslation('rings');
+  const sw = REGION_SWATCH[region.kind];
+  return (
+    <div className={`vr-mem-row vr-mem-region vr-k-${region.kind}`} data-testid="mem-region">
+      <span className="vr-mem-swatch" aria-hidden="true">
+        {sw.glyph}
+      </span>
+      <span className="vr-mem-kind">{t(`kind.${region.kind}`)}</span>
+      <span className="vr-mem-label">{region.label}</span>
+      <span className="vr-mem-range">
+        {hex(region.start, 8)}–{hex(region.start + region.size - 1, 8)} · {t('mem.bytes', { count: region.size })}
+      </span>
+    </div>
+  );
+}
+
+function LineRow({
+  addr,
+  memory,
+  regions,
+  changed,
+}: {
+  addr: number;
+  memory: Uint8Array;
+  regions: readonly Region[];
+  changed: Set<number>;
+}) {
+  const cells = [];
+  let ascii = '';
+  for (let i = 0; i < LINE_BYTES; i++) {
+    const a = addr + i;
+    const b = memory[a] ?? 0;
+    const ri = regionIndexAt(regions, a);
+    const region = ri >= 0 ? regions[ri]! : null;
+    const cls = ['vr-byte'];
+    if (region) cls.push(`vr-k-${region.kind}`);
+    else cls.push('vr-unalloc');
+    if (region && region.start === a) cls.push('vr-region-start');
+    if (changed.has(a)) cls.push('vr-changed');
+    if (i === 8) cls.push('vr-byte-mid');
+    cells.push(
+      <span key={i} className={cls.join(' ')} title={region ? `${hex(a)} · ${region.label}` : hex(a)}>
+        {hexByte(b)}
+      </span>,
+    );
+    ascii += asciiOf(b);
+  }
+  return (
+    <div className="vr-mem-row vr-mem-line">
+      <span className="vr-mem-addr">{hex(addr, 8)}</span>
+      <span className="vr-mem-bytes">{cells}</span>
+      <span className="vr-mem-ascii" aria-hidden="true">
+        {ascii}
+      </span>
+    </div>
+  );
+}
+
+function GapRow({ row }: { row: Extract<MemRow, { type: 'gap' }> }) {
+  const { t } = useTranslation('rings');
+  return (
+    <div className="vr-mem-row vr-mem-gap">
+      {t('mem.gap', { count: row.bytes, from: hex(row.start, 8), to: hex(row.start + row.bytes - 1, 8) })}
+    </div>
+  );
+}
+
+/** Row index of the line holding `addr`. */
+function rowOfAddr(rows: MemRow[], addr: number): number {
+  const line = addr - (addr % LINE_BYTES);
+  return rows.findIndex((r) => r.type === 'line' && r.addr === line);
+}
+
+/**
+ * Guest memory as a hex dump of the allocated regions only, each under its label from the allocation map, with the
+ * bytes the current step wrote highlighted. Only the rows in view are drawn, so a megabyte stays fast.
+ */
+export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewProps) {
+  const { t } = useTranslation('rings');
+  const titleId = useSafeId();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(480);
+  const [follow, setFollow] = useState(true);
+  const regions = useMemo(() => [...unsorted].sort((a, b) => a.start - b.start), [unsorted]);
+  const rows = useMemo(() => memoryRows(regions, memory.length), [regions, memory.length]);
+  const firstChanged = useMemo(() => {
+    let min: number | null = null;
+    for (const a of changed) if (min === null || a < min) min = a;
+    return min;
+  }, [changed]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewport(el.clientHeight || 480));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Follow the writes: bring the first byte the step wrote into view, unless it already is.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!follow || firstChanged === null || !el) return;
+    const row = rowOfAddr(rows, firstChanged);
+    if (row < 0) return;
+    const y = row * MEM_ROW_PX;
+    const h = el.clientHeight || viewport;
+    if (y < el.scrollTop || y + MEM_ROW_PX > el.scrollTop + h) el.scrollTop = Math.max(0, y - h / 3);
+  }, [follow, firstChanged, rows, viewport]);
+
+  const first = Math.max(0, Math.floor(scrollTop / MEM_ROW_PX) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / MEM_ROW_PX) + OVERSCAN);
+  const visible = rows.slice(first, last);
+
+  // The region whose label is at or above the top of the view: what the selector shows.
+  let current = -1;
+  const topRow = Math.floor(scrollTop / MEM_ROW_PX);
+  for (let i = Math.min(topRow, rows.length - 1); i >= 0; i--) {
+    const r = rows[i]!;
+    if (r.type === 'region') {
+      current = r.index;
+      break;
+    }
+  }
+
+  const jumpTo = (regionIndex: number) => {
+    const row = rows.findIndex((r) => r.type === 'region' && r.index === regionIndex);
+    if (row >= 0 && scroller.current) {
+      scroller.current.scrollTop = row * MEM_ROW_PX;
+      setScrollTop(row * MEM_ROW_PX);
+    }
+  };
+
+  return (
+    <section className="vr-panel vr-memory" aria-labelledby={titleId}>
+      <h3 id={titleId} className="vr-panel-title">
+        {t('mem.title')}{' '}
+        <span className="vr-sub">{t('mem.summary', { count: memory.length, regions: regions.length })}</span>
+      </h3>
+      <div className="vr-mem-controls">
+        <label>
+          {t('mem.region')}{' '}
+          <select value={current} onChange={(e) => jumpTo(Number(e.target.value))}>
+            <option value={-1} disabled>
+              {t('mem.pick')}
+            </option>
+            {regions.map((r, i) => (
+              <option key={`${r.start}-${i}`} value={i}>
+                {REGION_SWATCH[r.kind].glyph} {hex(r.start, 8)} {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> {t('mem.follow')}
+        </label>
+        <span className="vr-note" role="status">
+          {changed.size ? t('mem.wrote', { count: changed.size, addr: hex(firstChanged ?? 0, 8) }) : t('mem.noWrites')}
+        </span>
+      </div>
+      <ul className="vr-legend vr-mem-legend">
+        {(Object.keys(REGION_SWATCH) as (keyof typeof REGION_SWATCH)[]).map((k) => (
+          <li key={k} className={`vr-k-${k}`}>
+            <span className="vr-mem-swatch" aria-hidden="true">
+              {REGION_SWATCH[k].glyph}
+            </span>
+            {t(`kind.${k}`)}
+          </li>
+        ))}
+        <li>
+          <span className="vr-byte vr-changed">ab</span> {t('mem.changedKey')}
+        </li>
+      </ul>
+      <div
+        className="vr-mem-scroll"
+        ref={scroller}
+        tabIndex={0}
+        role="region"
+        aria-label={t('mem.scrollLabel')}
+        onScroll={(e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop)}
+      >
+        <div style={{ height: rows.length * MEM_ROW_PX, position: 'relative' }}>
+          <div style={{ transform: `translateY(${first * MEM_ROW_PX}px)` }}>
+            {visible.map((r, k) => {
+              const key = first + k;
+              if (r.type === 'region') return <RegionRow key={key} region={r.region} />;
+              if (r.type === 'gap') return <GapRow key={key} row={r} />;
+              return <LineRow key={key} addr={r.addr} memory={memory} regions={regions} changed={changed} />;
+            })}
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

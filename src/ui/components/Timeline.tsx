@@ -1,0 +1,177 @@
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { axisBottom } from 'd3-axis';
+import { scaleLinear } from 'd3-scale';
+import { select } from 'd3-selection';
+import { symbol, symbolCircle, symbolCross, symbolSquare, symbolTriangle, type SymbolType } from 'd3-shape';
+import type { TimelineData } from '../../engine/client/types';
+
+export interface TimelineProps {
+  timeline: TimelineData;
+  step: number;
+  onJump: (step: number) => void;
+}
+
+type Lane = 'kicks' | 'interrupts' | 'completions' | 'suppressed' | 'errors';
+
+/** Each kind of mark gets its own row, shape and colour, so none of the three is needed alone to tell them apart. */
+const LANES: { key: Lane; shape: SymbolType; rotate: number; color: string; hollow?: boolean }[] = [
+  { key: 'kicks', shape: symbolTriangle, rotate: 90, color: '#0072B2' },
+  { key: 'interrupts', shape: symbolTriangle, rotate: -90, color: '#E69F00' },
+  { key: 'completions', shape: symbolCircle, rotate: 0, color: '#009E73' },
+  { key: 'suppressed', shape: symbolSquare, rotate: 45, color: '#555555', hollow: true },
+  { key: 'errors', shape: symbolCross, rotate: 45, color: '#D55E00' },
+];
+
+const MARGIN = { left: 16, right: 16, top: 22 };
+const LANE_H = 20;
+const AXIS_Y = MARGIN.top + LANES.length * LANE_H + 4;
+const HEIGHT = AXIS_Y + 26;
+/** Steps either side of the current one when zoomed in. */
+const ZOOM_HALF = 200;
+
+const shapePath = (shape: SymbolType, size: number): string => symbol(shape, size)() ?? '';
+
+/** The run so far on one axis: kicks, interrupts, completions, suppressed notifications and errors, and a scrubber. */
+export function Timeline({ timeline, step, onJump }: TimelineProps) {
+  const { t } = useTranslation('rings');
+  const box = useRef<HTMLDivElement>(null);
+  const axisRef = useRef<SVGGElement>(null);
+  const [width, setWidth] = useState(800);
+  const [zoomed, setZoomed] = useState(false);
+  const length = timeline.length;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setWidth(Math.max(200, el.clientWidth)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const lo = zoomed ? Math.max(0, step - ZOOM_HALF) : 0;
+  const hi = zoomed ? Math.min(Math.max(length, 1), Math.max(step + ZOOM_HALF, lo + 1)) : Math.max(length, 1);
+  const x = scaleLinear()
+    .domain([lo, hi])
+    .range([MARGIN.left, width - MARGIN.right])
+    .clamp(true);
+
+  useEffect(() => {
+    if (!axisRef.current) return;
+    const scale = scaleLinear()
+      .domain([lo, hi])
+      .range([MARGIN.left, width - MARGIN.right]);
+    const ticks = Math.max(2, Math.floor(width / 90));
+    // Steps are whole numbers: a short run must not get ticks at 0.1, 0.2, ...
+    const values = scale.ticks(ticks).filter((v) => Number.isInteger(v));
+    select(axisRef.current).call(
+      axisBottom(scale)
+        .tickValues(values)
+        .tickFormat((d) => String(d)),
+    );
+  }, [lo, hi, width]);
+
+  // Many marks fall on the same pixel in a long run: draw one per pixel per lane.
+  const marks = LANES.map((lane, li) => {
+    const seen = new Set<number>();
+    const xs: number[] = [];
+    for (const s of timeline[lane.key]) {
+      if (s < lo || s > hi) continue;
+      const px = Math.round(x(s));
+      if (seen.has(px)) continue;
+      seen.add(px);
+      xs.push(px);
+    }
+    return { lane, y: MARGIN.top + li * LANE_H + LANE_H / 2, xs };
+  });
+
+  const jumpAt = (e: MouseEvent<SVGSVGElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const scaleX = rect.width ? width / rect.width : 1;
+    const target = Math.round(x.invert((e.clientX - rect.left) * scaleX));
+    onJump(Math.max(0, Math.min(length, target)));
+  };
+
+  const cx = x(Math.min(Math.max(step, lo), hi));
+  return (
+    <section className="vr-panel vr-timeline" aria-label={t('timeline.title')}>
+      <div className="vr-timeline-head">
+        <h3 className="vr-panel-title">
+          {t('timeline.title')} <span className="vr-sub">{t('timeline.position', { step, length })}</span>
+        </h3>
+        <div className="vr-toggle" role="group" aria-label={t('timeline.zoom')}>
+          <button type="button" aria-pressed={!zoomed} onClick={() => setZoomed(false)}>
+            {t('timeline.whole')}
+          </button>
+          <button type="button" aria-pressed={zoomed} onClick={() => setZoomed(true)}>
+            {t('timeline.near', { count: ZOOM_HALF })}
+          </button>
+        </div>
+      </div>
+      <div ref={box} className="vr-timeline-box">
+        <svg
+          className="vr-timeline-svg"
+          width={width}
+          height={HEIGHT}
+          viewBox={`0 0 ${width} ${HEIGHT}`}
+          onClick={jumpAt}
+          aria-hidden="true"
+          data-testid="timeline-axis"
+        >
+          {marks.map(({ lane, y }) => (
+            <line key={lane.key} className="vr-tl-laneline" x1={MARGIN.left} x2={width - MARGIN.right} y1={y} y2={y} />
+          ))}
+          {marks.map(({ lane, y, xs }) => {
+            const d = shapePath(lane.shape, 70);
+            return (
+              <g
+                key={lane.key}
+                className={`vr-tl-marks vr-tl-${lane.key}`}
+                fill={lane.hollow ? 'white' : lane.color}
+                stroke={lane.hollow ? lane.color : '#111'}
+                strokeWidth={lane.hollow ? 2 : 0.75}
+              >
+                {xs.map((px) => (
+                  <path key={px} d={d} transform={`translate(${px},${y}) rotate(${lane.rotate})`} />
+                ))}
+              </g>
+            );
+          })}
+          <g ref={axisRef} className="vr-tl-axis" transform={`translate(0,${AXIS_Y})`} />
+          <g className="vr-tl-current" transform={`translate(${cx},0)`}>
+            <line y1={MARGIN.top - 6} y2={AXIS_Y} />
+            <path d="M-7,2 L7,2 L0,12 z" transform={`translate(0,${MARGIN.top - 16})`} />
+          </g>
+          <rect className="vr-tl-hit" x={0} y={0} width={width} height={HEIGHT} />
+        </svg>
+      </div>
+      <input
+        className="vr-tl-range"
+        type="range"
+        min={0}
+        max={length}
+        step={1}
+        value={Math.min(step, length)}
+        aria-label="Timeline"
+        aria-valuetext={t('timeline.valueText', { step, length })}
+        onChange={(e) => onJump(Number(e.target.value))}
+      />
+      <ul className="vr-legend vr-tl-legend">
+        {LANES.map((lane) => (
+          <li key={lane.key}>
+            <svg width={18} height={18} viewBox="-9 -9 18 18" aria-hidden="true">
+              <path
+                d={shapePath(lane.shape, 70)}
+                transform={`rotate(${lane.rotate})`}
+                fill={lane.hollow ? 'white' : lane.color}
+                stroke={lane.hollow ? lane.color : '#111'}
+                strokeWidth={lane.hollow ? 2 : 0.75}
+              />
+            </svg>
+            {t(`timeline.lane.${lane.key}`, { count: timeline[lane.key].length })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { u16Add, u16Sub } from '../../../virtio/types';
+
+/** One ring entry between two free-running indices: its index and the slot it lives in. */
+export interface RingEntry {
+  idx: number;
+  slot: number;
+}
+
+export interface RingWindow {
+  entries: RingEntry[];
+  /** The distance was larger than the ring: only the first `size` entries are listed (a bad guest, usually). */
+  overflow: boolean;
+  /** The indices run through 65535 -> 0 inside the window. */
+  wraps: boolean;
+}
+
+/** The slot a free-running index points to. Queue sizes are powers of two, so this is also `idx & (size-1)`. */
+export const slotOf = (idx: number, size: number): number => idx % size;
+
+/** Entries [from, to) of a ring, in u16 index arithmetic: e.g. published by the driver and not yet popped. */
+export function ringWindow(from: number, to: number, size: number): RingWindow {
+  const distance = u16Sub(to, from);
+  const count = Math.min(distance, size);
+  const entries: RingEntry[] = [];
+  for (let k = 0; k < count; k++) {
+    const idx = u16Add(from, k);
+    entries.push({ idx, slot: slotOf(idx, size) });
+  }
+  return { entries, overflow: distance > size, wraps: entries.some((e, k) => k > 0 && e.idx < entries[k - 1]!.idx) };
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeCounters } from './counters';
+
+const zero = {
+  requests: 0,
+  completed: 0,
+  kicks: 0,
+  kicks_suppressed: 0,
+  interrupts: 0,
+  interrupts_suppressed: 0,
+  ring_full: 0,
+  kicks_lost: 0,
+  interrupts_lost: 0,
+};
+
+describe('summarizeCounters', () => {
+  it('has no ratios before the first request', () => {
+    const s = summarizeCounters(zero);
+    expect(s.kicksPerRequest).toBeNull();
+    expect(s.interruptsPerRequest).toBeNull();
+    expect(s.inFlight).toBe(0);
+  });
+
+  it('divides kicks by submitted and interrupts by completed requests', () => {
+    const s = summarizeCounters({ ...zero, requests: 16, completed: 8, kicks: 4, interrupts: 2, kicks_suppressed: 12 });
+    expect(s.inFlight).toBe(8);
+    expect(s.kicksPerRequest).toBe(0.25);
+    expect(s.interruptsPerRequest).toBe(0.25);
+    expect(s.kicksSuppressed).toBe(12);
+  });
+});

@@ -1,0 +1,69 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import enApp from './locales/en/app.json';
+import enRings from './locales/en/rings.json';
+import zhApp from './locales/zh-CN/app.json';
+import zhRings from './locales/zh-CN/rings.json';
+
+export const LANGUAGES = [
+  { code: 'en', label: 'English' },
+  { code: 'zh-CN', label: '中文' },
+] as const;
+export type Language = (typeof LANGUAGES)[number]['code'];
+
+/** 'app' is the shell (header, controls, panels); 'rings' is the ring and memory components. */
+export const NAMESPACES = ['app', 'rings'] as const;
+
+export const resources = {
+  en: { app: enApp, rings: enRings },
+  'zh-CN': { app: zhApp, rings: zhRings },
+} as const;
+
+const STORAGE_KEY = 'virtio-viz.language';
+
+export const isLanguage = (value: unknown): value is Language => LANGUAGES.some((l) => l.code === value);
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    // Storage can throw when the browser blocks it (private mode, sandboxed frames).
+    return null;
+  }
+}
+
+/** The saved choice, else the browser's preference (any Chinese variant shows Simplified Chinese), else English. */
+export function initialLanguage(): Language {
+  const saved = storage()?.getItem(STORAGE_KEY);
+  if (isLanguage(saved)) return saved;
+  const preferred = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  return preferred.some((l) => l?.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
+}
+
+function reflectInDocument(lng: string): void {
+  if (typeof document === 'undefined') return;
+  document.documentElement.lang = lng;
+  if (i18n.isInitialized) document.title = i18n.t('app:title');
+}
+
+/** Switches the language, remembers it for the next visit, and updates <html lang>. */
+export async function changeLanguage(lng: Language): Promise<void> {
+  storage()?.setItem(STORAGE_KEY, lng);
+  await i18n.changeLanguage(lng);
+}
+
+i18n.on('languageChanged', reflectInDocument);
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: initialLanguage(),
+  fallbackLng: 'en',
+  supportedLngs: LANGUAGES.map((l) => l.code),
+  ns: [...NAMESPACES],
+  defaultNS: 'app',
+  interpolation: { escapeValue: false },
+  initAsync: false,
+});
+reflectInDocument(i18n.language);
+
+export default i18n;

@@ -1,0 +1,183 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RunTarget } from '../../engine/session';
+import type { Granularity } from '../../engine/step';
+import { actions, useSim } from '../store';
+import { SPEEDS_MS } from '../store/speed';
+import { useActorName } from '../code/useActorName';
+import { Breakpoints } from './Breakpoints';
+import { useMediaQuery } from './useMediaQuery';
+
+const GRANULARITIES: Granularity[] = ['write', 'function', 'request'];
+const TARGETS: RunTarget[] = ['kick', 'interrupt', 'completion', 'error', 'breakpoint', 'end'];
+
+function useSpeedText(): (index: number) => string {
+  const { t } = useTranslation();
+  return (index) => {
+    const ms = SPEEDS_MS[index] ?? 0;
+    if (ms === 0) return t('controls.speedMax');
+    return ms >= 1000 ? t('controls.speedSeconds', { count: ms / 1000 }) : t('controls.speedMs', { count: ms });
+  };
+}
+
+function StatusLine() {
+  const { t } = useTranslation();
+  const step = useSim((s) => s.sim?.view.step ?? 0);
+  const length = useSim((s) => s.sim?.timeline.length ?? 0);
+  const stopped = useSim((s) => s.sim?.stopped ?? null);
+  const ended = useSim((s) => s.sim?.view.ended ?? null);
+  const freeRunning = useSim((s) => s.freeRunning);
+  let message = '';
+  if (freeRunning) message = t('status.freeRunning');
+  else if (stopped && stopped !== 'end') message = t(`status.stopped.${stopped}`);
+  else if (ended) message = t(`status.ended.${ended}`);
+  return (
+    <div className="status-line">
+      <span className="step-count">
+        {t('status.step')}{' '}
+        <output aria-label={t('status.stepLabel')} aria-live="off">
+          {step}
+        </output>
+        <span className="dim"> / {length}</span>
+      </span>
+      <span role="status" className="status-message">
+        {message}
+      </span>
+    </div>
+  );
+}
+
+/** The current step in one line, always in view while the page scrolls (the full panel is further down). */
+function NowLine() {
+  const { t } = useTranslation();
+  const actorName = useActorName();
+  const record = useSim((s) => s.sim?.current ?? null);
+  return (
+    <p className="now" data-testid="now-line">
+      {record === null ? (
+        <span className="dim">{t('step.startShort')}</span>
+      ) : (
+        <>
+          <span className={`actor actor-${record.source}`}>{actorName(record.actor)}</span>
+          <code>{record.fn}</code>
+          <span className="explain-short">{record.explain}</span>
+        </>
+      )}
+    </p>
+  );
+}
+
+export function Controls() {
+  const { t } = useTranslation();
+  const speedText = useSpeedText();
+  const speedId = useId();
+  const granularityId = useId();
+  const playing = useSim((s) => s.playing);
+  const freeRunning = useSim((s) => s.freeRunning);
+  const speed = useSim((s) => s.speed);
+  const granularity = useSim((s) => s.granularity);
+  const presenter = useSim((s) => s.presenter);
+  const loaded = useSim((s) => s.sim !== null);
+  const atStart = useSim((s) => (s.sim?.view.step ?? 0) === 0);
+  const narrow = useMediaQuery('(max-width: 700px)');
+
+  const runRow = (
+    <div className="control-row">
+      <div className="button-group run-until" role="group" aria-label={t('controls.runUntil')}>
+        <span className="field-label" aria-hidden="true">
+          {t('controls.runUntil')}
+        </span>
+        {TARGETS.map((target) => (
+          <button
+            key={target}
+            type="button"
+            onClick={() => void actions.runUntil(target)}
+            disabled={!loaded}
+            aria-label={t(`controls.runTo.${target}`)}
+          >
+            {t(`controls.targets.${target}`)}
+          </button>
+        ))}
+      </div>
+      {!presenter && <Breakpoints />}
+    </div>
+  );
+
+  return (
+    <section className="controls" aria-label={t('controls.label')}>
+      <div className="control-row">
+        <div className="button-group" role="group" aria-label={t('controls.stepping')}>
+          <button
+            type="button"
+            onClick={() => void actions.back()}
+            disabled={!loaded || atStart}
+            aria-keyshortcuts="ArrowLeft"
+          >
+            <span aria-hidden="true">← </span>
+            {t('controls.back')}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void actions.step()}
+            disabled={!loaded}
+            aria-keyshortcuts="ArrowRight"
+          >
+            {t('controls.step')}
+            <span aria-hidden="true"> →</span>
+          </button>
+          <button type="button" onClick={() => void actions.togglePlay()} disabled={!loaded} aria-keyshortcuts="Space">
+            {playing ? t('controls.pause') : t('controls.play')}
+          </button>
+          <button
+            type="button"
+            onClick={() => void (freeRunning ? actions.stopFreeRun() : actions.freeRun())}
+            disabled={!loaded}
+          >
+            {freeRunning ? t('controls.stopFreeRun') : t('controls.freeRun')}
+          </button>
+        </div>
+        <label htmlFor={speedId} className="speed">
+          <span className="field-label">{t('controls.speed')}</span>
+          <input
+            id={speedId}
+            type="range"
+            min={0}
+            max={SPEEDS_MS.length - 1}
+            step={1}
+            value={speed}
+            aria-valuetext={speedText(speed)}
+            onChange={(e) => actions.setSpeed(Number(e.target.value))}
+          />
+          <span className="speed-text" aria-hidden="true">
+            {speedText(speed)}
+          </span>
+        </label>
+        <label htmlFor={granularityId}>
+          <span className="field-label">{t('controls.granularity')}</span>
+          <select
+            id={granularityId}
+            value={granularity}
+            onChange={(e) => actions.setGranularity(e.target.value as Granularity)}
+          >
+            {GRANULARITIES.map((g) => (
+              <option key={g} value={g}>
+                {t(`controls.granularities.${g}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <StatusLine />
+      </div>
+      {narrow ? (
+        <details className="more-controls">
+          <summary>{t('controls.more')}</summary>
+          {runRow}
+        </details>
+      ) : (
+        runRow
+      )}
+      <NowLine />
+    </section>
+  );
+}

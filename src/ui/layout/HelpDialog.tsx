@@ -1,0 +1,59 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+
+const SHORTCUTS = [
+  { keys: ['→'], what: 'help.keys.step' },
+  { keys: ['←'], what: 'help.keys.back' },
+  { keys: ['Space'], what: 'help.keys.play' },
+  { keys: ['?'], what: 'help.keys.help' },
+  { keys: ['Esc'], what: 'help.keys.close' },
+] as const;
+
+/** The "?" dialog: keyboard shortcuts and how to read the screen. A native <dialog>, so focus stays inside it. */
+export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <dialog ref={ref} className="help-dialog" aria-labelledby="help-title" onClose={onClose}>
+      <h2 id="help-title">{t('help.title')}</h2>
+      <h3>{t('help.shortcuts')}</h3>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.what}>
+              <th scope="row">
+                {s.keys.map((k) => (
+                  <kbd key={k}>{k === 'Space' ? t('help.space') : k}</kbd>
+                ))}
+              </th>
+              <td>{t(s.what)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="dim">{t('help.keysNote')}</p>
+      <h3>{t('help.readingTitle')}</h3>
+      <ul>
+        <li>{t('help.reading.columns')}</li>
+        <li>{t('help.reading.memory')}</li>
+        <li>{t('help.reading.granularity')}</li>
+        <li>{t('help.reading.play')}</li>
+        <li>{t('help.reading.breakpoints')}</li>
+        <li>{t('help.reading.code')}</li>
+      </ul>
+      <form method="dialog">
+        <button type="submit" autoFocus>
+          {t('help.close')}
+        </button>
+      </form>
+    </dialog>
+  );
+}

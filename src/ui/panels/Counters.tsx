@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next';
+import { summarizeCounters, type CounterSummary } from '../derive/counters';
+import { useSim } from '../store';
+
+const ROWS: { key: keyof CounterSummary; ratio?: boolean }[] = [
+  { key: 'requests' },
+  { key: 'completed' },
+  { key: 'inFlight' },
+  { key: 'kicks' },
+  { key: 'kicksSuppressed' },
+  { key: 'interrupts' },
+  { key: 'interruptsSuppressed' },
+  { key: 'kicksPerRequest', ratio: true },
+  { key: 'interruptsPerRequest', ratio: true },
+];
+
+export function Counters() {
+  const { t, i18n } = useTranslation();
+  const counters = useSim((s) => s.sim?.view.counters ?? null);
+  if (!counters) return null;
+  const summary = summarizeCounters(counters);
+  const ratio = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  return (
+    <section className="panel counters" aria-labelledby="counters-title">
+      <h2 id="counters-title" className="panel-title">
+        {t('counters.title')}
+      </h2>
+      <dl>
+        {ROWS.map(({ key, ratio: isRatio }) => {
+          const value = summary[key];
+          const text = value === null ? '–' : isRatio ? ratio.format(value) : String(value);
+          return (
+            <div key={key} className="counter">
+              <dt>{t(`counters.${key}`)}</dt>
+              <dd data-testid={`counter-${key}`}>{text}</dd>
+            </div>
+          );
+        })}
+      </dl>
+    </section>
+  );
+}

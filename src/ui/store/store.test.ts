@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { LocalClient } from '../../engine/client/localClient';
+import type { SimulationClient } from '../../engine/client/types';
+import { Session } from '../../engine/session';
+import { builtinScenario } from '../../engine/scenario/builtin';
+import { createSimStore } from './store';
+
+const make = (client: SimulationClient = new LocalClient()) =>
+  createSimStore({ client, scenarioName: 'single-read', seed: 1, language: 'en' });
+
+describe('sim store', () => {
+  it('loads the chosen scenario and steps like the engine does', async () => {
+    const store = make();
+    await store.getState().load();
+    expect(store.getState().sim?.view.step).toBe(0);
+    for (let i = 0; i < 17; i++) await store.getState().step();
+
+    const session = new Session(builtinScenario('single-read')!, 1);
+    for (let i = 0; i < 17; i++) session.forward('write');
+    const sim = store.getState().sim!;
+    expect(sim.view.step).toBe(17);
+    expect(sim.current?.explain).toBe(session.current?.explain);
+    const written = sim.current!.writes.flatMap((w) => Array.from({ length: w.new.length / 2 }, (_, i) => w.addr + i));
+    expect([...store.getState().changed].sort()).toEqual(written.sort());
+
+    await store.getState().back();
+    expect(store.getState().sim?.view.step).toBe(16);
+  });
+
+  it('steps a whole function at function granularity', async () => {
+    const store = make();
+    await store.getState().load();
+    store.getState().setGranularity('function');
+    await store.getState().step();
+    await store.getState().step();
+    const sim = store.getState().sim!;
+    // virtblk_setup_cmd is one store; the next call, virtqueue_add_desc_split, writes three descriptors field by field.
+    expect(sim.current!.fn).toBe('virtqueue_add_desc_split');
+    expect(sim.view.step).toBe(13);
+    await store.getState().back();
+    expect(store.getState().sim!.view.step).toBe(1);
+  });
+
+  it('refuses an invalid feature set with field-named problems and keeps the previous run', async () => {
+    const store = make();
+    await store.getState().load();
+    await store.getState().step();
+    await store.getState().setFeature('VERSION_1', false);
+    expect(store.getState().problems.map((p) => p.path)).toContain('features');
+    expect(store.getState().sim?.view.step).toBe(1);
+
+    await store.getState().setFeature('VERSION_1', true);
+    expect(store.getState().problems).toEqual([]);
+    expect(store.getState().sim?.view.step).toBe(0);
+  });
+
+  it('applies a queue size override and reports a bad one', async () => {
+    const store = make();
+    await store.getState().setQueueSize(16);
+    expect(store.getState().sim?.view.queues[0]?.size).toBe(16);
+    await store.getState().setQueueSize(12);
+    expect(store.getState().problems[0]?.path).toBe('queue.size');
+  });
+
+  it('parses breakpoints, shows the parser message for a bad one, and runs until one', async () => {
+    const store = make();
+    await store.getState().load();
+    expect(await store.getState().addBreakpoint('avail.idx = 1')).toBe(false);
+    expect(store.getState().breakpointError).toMatch(/FIELD OP NUMBER/);
+    expect(await store.getState().addBreakpoint('avail.idx == 1')).toBe(true);
+    expect(store.getState().breakpointError).toBeNull();
+    await store.getState().runUntil('breakpoint');
+    const sim = store.getState().sim!;
+    expect(sim.stopped).toBe('breakpoint');
+    expect(sim.view.queues[0]!.avail.idx).toBe(1);
+    await store.getState().removeBreakpoint(store.getState().breakpoints[0]!.id);
+    expect(store.getState().breakpoints).toEqual([]);
+  });
+
+  it('plays animated steps until paused', async () => {
+    const store = make();
+    await store.getState().load();
+    store.getState().setSpeed(6); // 50 ms
+    const playing = store.getState().play();
+    expect(store.getState().playing).toBe(true);
+    await new Promise((r) => setTimeout(r, 180));
+    await store.getState().pause();
+    await playing;
+    expect(store.getState().playing).toBe(false);
+    const reached = store.getState().sim!.view.step;
+    expect(reached).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(store.getState().sim!.view.step).toBe(reached);
+  });
+
+  it('shows a rejected command as the last error and stops playback', async () => {
+    const local = new LocalClient();
+    const failing: SimulationClient = {
+      load: (s, seed) => local.load(s, seed),
+      step: () => Promise.reject(new Error('the worker died')),
+      back: (g) => local.back(g),
+      jump: (k) => local.jump(k),
+      runUntil: (t) => local.runUntil(t),
+      setBreakpoints: (b) => local.setBreakpoints(b),
+      play: (f) => local.play(f),
+      pause: () => local.pause(),
+      dispose: () => local.dispose(),
+    };
+    const store = make(failing);
+    await store.getState().load();
+    await store.getState().play();
+    expect(store.getState().lastError).toBe('the worker died');
+    expect(store.getState().playing).toBe(false);
+    await store.getState().load();
+    expect(store.getState().lastError).toBeNull();
+  });
+
+  it('follows the queue the step works on until the user pins one', async () => {
+    const store = createSimStore({
+      client: new LocalClient(),
+      scenarioName: 'two-queues-two-iothreads',
+      language: 'en',
+    });
+    await store.getState().load();
+    while (store.getState().sim!.current?.queue !== 1) await store.getState().step();
+    expect(store.getState().queueIndex).toBe(1);
+    store.getState().setQueueIndex(0);
+    expect(store.getState().followQueue).toBe(false);
+    await store.getState().step();
+    expect(store.getState().queueIndex).toBe(0);
+    store.getState().setFollowQueue(true);
+    while (store.getState().sim!.current?.queue !== 1) await store.getState().step();
+    expect(store.getState().queueIndex).toBe(1);
+  });
+});
