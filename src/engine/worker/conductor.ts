@@ -141,7 +141,7 @@ export class WorkerConductor {
     writeState(this.buffers.state, machine.saveStateJSON());
     Atomics.store(this.signals, SIG.STOP, 0);
     Atomics.store(this.signals, SIG.GUEST_DONE, 0);
-    machine.beginFreeRun(this.signals);
+    machine.beginFreeRun(this.signals, true);
     this.pausing = Promise.all(this.members.map((m) => this.call(m, { type: 'free-run' })));
   }
 
