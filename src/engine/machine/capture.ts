@@ -2,9 +2,12 @@ import type { GuestMemory } from '../../virtio/guestMemory';
 import type { BarrierKind, Tracer } from '../../virtio/trace';
 import { fromHex, toHex, type StepEvent } from '../step';
 
-/** One thing a real function did, in order: a store or a barrier, attributed to the innermost function running. */
+/**
+ * One thing a real function did, in order: a store or a barrier, attributed to the innermost function running.
+ * `fault` on a store says how an injected fault changed it (its step's explanation ends with it).
+ */
 export type CapturedItem =
-  | { kind: 'write'; fn: string; addr: number; old: string; new: string }
+  | { kind: 'write'; fn: string; addr: number; old: string; new: string; fault?: string }
   | { kind: 'barrier'; fn: string; barrier: BarrierKind }
   | { kind: 'event'; fn: string; event: StepEvent; explain: string };
 

@@ -7,8 +7,9 @@ type Fault = Scenario['faults'][number];
 
 /**
  * Makes the guest (or the wire) misbehave on purpose, at a chosen request, the way real virtio bugs did: chains
- * that loop, indices that jump, kicks and interrupts that are lost, a used.len that lies. Each injected store is
- * part of the operation in which it happens, so it is a step of its own with the fault named.
+ * that loop, indices that jump, kicks and interrupts that are lost, a used.len that lies, a missing write barrier.
+ * Each injected store is part of the operation in which it happens, so it is a step of its own with the fault
+ * named. The missing barrier changes no store, only their order: the machine reorders that operation's steps.
  */
 export class FaultInjector {
   private fired: boolean[];
@@ -65,7 +66,7 @@ export class FaultInjector {
           break;
         }
         default:
-          return; // faults that act on the wire or the device side
+          return; // faults that act on the wire, on the device side, or on the order of the steps
       }
       this.fired[i] = true;
     });
@@ -90,6 +91,21 @@ export class FaultInjector {
         return;
       }
     });
+  }
+
+  /**
+   * After a guest operation run in step mode: the missing-barrier fault whose request is now in the ring (its
+   * request, queue and head), fired. The operation just run is normally the one that added it; in a free-run
+   * nothing is reordered (as on x86), so a request added there passes unharmed.
+   */
+  missingBarrierDue(): { request: number; queue: number; head: number } | null {
+    const i = this.faults.findIndex(
+      (f, k) => !this.fired[k] && f.kind === 'missing-barrier' && this.inRing(f.atRequest),
+    );
+    if (i < 0) return null;
+    this.fired[i] = true;
+    const request = this.faults[i]!.atRequest;
+    return { request, ...this.inRing(request)! };
   }
 
   /** True once for the first kick on the chosen request's queue after it entered the ring. */

@@ -16,9 +16,11 @@ import { fromHex, toHex, type ActorId, type StepEvent, type StepRecord } from '.
 import { OperationCapture, type CapturedItem } from './capture';
 import { explainItem } from './explain';
 import { featureSetOf } from './features';
-import { pickActor, type PolicyState } from './policy';
+import { isGuestActor, pickActor, type PolicyState } from './policy';
 import { Workload, writePattern } from './workload';
 import { FaultInjector } from './faults';
+import { dropVirtioWmb } from './missingBarrier';
+import { u16Sub } from '../../virtio/types';
 import { DataModel } from './dataModel';
 import { sourceOf } from './sources';
 import { SIG, doorbellWord, irqWord } from './signals';
@@ -39,12 +41,40 @@ export interface MachineCounters {
   interrupts_lost: number;
 }
 
+/** An operation being played out one item at a time, and who runs it. */
+interface PlayingOperation {
+  actor: ActorId;
+  call: number;
+  items: CapturedItem[];
+  total: number;
+  /** Set on the guest operation the missing-barrier fault reordered (see dropVirtioWmb). */
+  missingBarrier?: {
+    request: number;
+    queue: number;
+    head: number;
+    /** The free-running index and slot of the ring entry avail.idx published before it was stored. */
+    availIdx: number;
+    slot: number;
+    /** Item positions (counted from the operation's first) before which other actors may move. */
+    from: number;
+    to: number;
+    /** Queues whose doorbell this operation's kick rings: set when the kick's step is played, not before. */
+    bells: number[];
+  };
+}
+
 /** Everything that changes as the machine runs, apart from memory, disk and the driver's and device's own state. */
 interface MachineState {
   stepCount: number;
   calls: number;
-  /** The operation being played out one item at a time, and who runs it. */
-  pending: { actor: ActorId; call: number; items: CapturedItem[]; total: number } | null;
+  /** The operation being played out now. Nobody else moves until it ends or is suspended. */
+  pending: PlayingOperation | null;
+  /**
+   * Operations interrupted part-way, with the request stages shown so far: only the missing-barrier fault makes
+   * one, leaving its stores after avail.idx unplayed while other actors move. Each resumes when its actor is
+   * chosen again; until then that actor starts nothing new.
+   */
+  suspended: { op: PlayingOperation; shown: ShownStages | null }[];
   vcpus: { next: number; readyAt: number }[];
   doorbell: boolean[];
   irq: boolean[];
@@ -166,6 +196,7 @@ export class Machine implements Replayable {
       stepCount: 0,
       calls: 0,
       pending: null,
+      suspended: [],
       vcpus: this.workloads.map(() => ({ next: 0, readyAt: 0 })),
       doorbell: Array.from({ length: queues }, () => false),
       irq: Array.from({ length: queues }, () => false),
@@ -207,9 +238,9 @@ export class Machine implements Replayable {
     return hasFeature(this.features, VIRTIO_RING_F_EVENT_IDX);
   }
 
-  /** The actor whose operation is being played out, if one is. */
+  /** The actor whose operation is being played out (or was interrupted part-way), if one is. */
   get midOperation(): ActorId | null {
-    return this.s.pending?.actor ?? null;
+    return this.s.pending?.actor ?? this.s.suspended[0]?.op.actor ?? null;
   }
 
   get dataChecks(): Readonly<{ verified: number; unverifiable: number; mismatches: number }> {
@@ -237,7 +268,7 @@ export class Machine implements Replayable {
       const actor = this.s.chosen ?? this.nextActor();
       this.s.chosen = null;
       if (actor === null) return null;
-      this.runOperation(actor);
+      if (!this.resume(actor)) this.runOperation(actor);
     }
     return this.playNext();
   }
@@ -249,10 +280,16 @@ export class Machine implements Replayable {
     return { actor: p.actor, fn: p.items[0]!.fn || topFunction(p.actor), call: p.call };
   }
 
-  /** Actors that could move now, in fixed order. */
+  /**
+   * Actors that could move now, in fixed order: one with a suspended operation can resume it. While a guest
+   * operation is suspended no other guest actor starts (virtio_queue_rq and virtblk_done serialise on the
+   * queue's lock, taken with interrupts off).
+   */
   runnable(): ActorId[] {
     if (this.s.pending) return [this.s.pending.actor];
-    return this.actors.filter((a) => this.canRun(a));
+    const suspended = this.s.suspended.map((x) => x.op.actor);
+    const guestWaits = suspended.some(isGuestActor);
+    return this.actors.filter((a) => suspended.includes(a) || (!(guestWaits && isGuestActor(a)) && this.canRun(a)));
   }
 
   snapshot(): MachineSnapshot {
@@ -320,9 +357,14 @@ export class Machine implements Replayable {
 
   private signals: Int32Array | null = null;
 
-  /** Enters free-run: kicks and interrupts go through `signals` (shared with the other workers). */
-  beginFreeRun(signals: Int32Array): void {
+  /**
+   * Enters free-run: kicks and interrupts go through `signals` (shared with the other workers). Only the
+   * conductor copies its doorbells into the words (`initialize`), before any worker starts: a worker doing it
+   * could wipe out a kick another worker already sent.
+   */
+  beginFreeRun(signals: Int32Array, initialize = false): void {
     this.signals = signals;
+    if (!initialize) return;
     const queues = this.s.doorbell.length;
     this.s.doorbell.forEach((b, q) => Atomics.store(signals, doorbellWord(q), b ? 1 : 0));
     this.s.irq.forEach((b, q) => Atomics.store(signals, irqWord(queues, q), b ? 1 : 0));
@@ -455,11 +497,18 @@ export class Machine implements Replayable {
     this.s.lastRecordId = records.reduce((max, r) => Math.max(max, r.id), -1);
   }
 
-  /** Pairs requests the device just popped with the guest's: the in-flight request on that queue with that head. */
-  private matchPopped(): void {
+  /**
+   * Pairs requests the device just popped with the guest's: the in-flight request on that queue with that head,
+   * or, for a pop of a stale ring entry, the request whose entry it should have been (`stale`).
+   */
+  private matchPopped(stale: { record: number; request: number } | null = null): void {
     for (const r of this.device.records) {
       if (r.id <= this.s.lastRecordId) continue;
       this.s.lastRecordId = r.id;
+      if (stale?.record === r.id) {
+        this.s.popped[stale.request] = r.id;
+        continue;
+      }
       for (const req of this.driver.requests.values()) {
         if (req.state === 'in-flight' && req.queue === r.queue && req.head === r.head && !(req.id in this.s.popped)) {
           this.s.popped[req.id] = r.id;
@@ -542,16 +591,33 @@ export class Machine implements Replayable {
     if (!this.capture.capturing) return;
     const record = this.device.records[this.device.records.length - 1];
     if (!record || record.state !== 'popped') return;
-    this.matchPopped();
+    const stale = this.stalePop(record);
+    this.matchPopped(stale ? { record: record.id, request: stale.request } : null);
     const entry = Object.entries(this.s.popped).find(([, recordId]) => recordId === record.id);
     if (!entry) return; // a chain no guest request owns (a misbehaving guest): its errors say what went wrong
     const request = Number(entry[0]);
     this.handling = { record, request };
     this.capture.note(
       { type: 'popped', request, head: record.head, queue: record.queue },
-      `vq${record.queue}: virtqueue_pop takes the chain at head ${record.head} (request ${request}) from the avail ring`,
+      stale
+        ? `vq${record.queue}: virtqueue_pop reads avail.ring[${stale.slot}] = ${record.head} before the driver's ` +
+            `store of head ${stale.head} reached it (no virtio_wmb): it takes the stale chain at head ` +
+            `${record.head} as request ${request}'s`
+        : `vq${record.queue}: virtqueue_pop takes the chain at head ${record.head} (request ${request}) from the avail ring`,
       'virtqueue_pop',
     );
+  }
+
+  /** The missing barrier's unplayed ring entry, when the element just popped came from it (a stale read). */
+  private stalePop(record: BlkReqRecord): NonNullable<PlayingOperation['missingBarrier']> | null {
+    const vq = this.device.vdev.vq[record.queue]?.queue;
+    if (!vq) return null;
+    const idx = u16Sub(vq.state.last_avail_idx, 1);
+    for (const { op } of this.s.suspended) {
+      const mb = op.missingBarrier;
+      if (mb && mb.queue === record.queue && mb.availIdx === idx) return mb;
+    }
+    return null;
   }
 
   /** QEMU: virtio_blk_handle_request() is done; a read or write now waits for the disk. */
@@ -604,7 +670,8 @@ export class Machine implements Replayable {
   private nextActor(): ActorId | null {
     for (;;) {
       const runnable = this.runnable();
-      if (runnable.length > 0) return pickActor(this.scenario.guest.interleaving, runnable, this.s.policy);
+      if (runnable.length > 0)
+        return pickActor(this.scenario.guest.interleaving, this.contenders(runnable), this.s.policy);
       const waits: number[] = [];
       const due = this.device.nextDue();
       if (due !== null) waits.push(due);
@@ -619,6 +686,16 @@ export class Machine implements Replayable {
     }
   }
 
+  /**
+   * Who the policy chooses from. A suspended operation's remaining stores sit in a store buffer that drains when
+   * it drains; step mode shows the worst case the missing barrier allows: everyone else who can move does first.
+   */
+  private contenders(runnable: ActorId[]): ActorId[] {
+    if (this.s.suspended.length === 0) return runnable;
+    const others = runnable.filter((a) => !this.s.suspended.some((x) => x.op.actor === a));
+    return others.length > 0 ? others : runnable;
+  }
+
   private endState(): RunEnd {
     if (this.device.vdev.errors.length > 0) return 'device-error';
     if (this.driver.lastError !== null) return 'driver-error';
@@ -631,14 +708,52 @@ export class Machine implements Replayable {
   private runOperation(actor: ActorId): void {
     const call = ++this.s.calls;
     const shown = this.privateStages();
+    const bells = [...this.s.doorbell];
     const { items } = this.capture.run(topFunction(actor), () => this.operate(actor));
     if (items.length === 0) {
       // Even a move that changes nothing is shown, so every scheduler decision is a step.
       items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, explain: 'nothing new to do' });
     }
     this.s.pending = { actor, call, items, total: items.length };
+    if (isGuestActor(actor)) this.injectMissingBarrier(this.s.pending, bells);
     this.s.shown = shown;
     this.device.passTime(1);
+  }
+
+  /**
+   * The missing-barrier fault, on the guest operation that added its request: virtio_wmb is gone, avail.idx is
+   * played before the chain's descriptors and ring entry, and other actors may move between those stores (the
+   * operation is suspended before each). The virtio_mb of virtqueue_kick_prepare that follows drains them all,
+   * so the window closes at the ring entry. `bellsBefore`: the doorbells before the operation ran.
+   */
+  private injectMissingBarrier(op: PlayingOperation, bellsBefore: readonly boolean[]): void {
+    const due = this.faults.missingBarrierDue();
+    if (!due) return;
+    const ring = this.driver.vqs[due.queue]!.ring;
+    const un = dropVirtioWmb(op.items, { avail: ring.addrs.avail, size: ring.size }, due.head, due.request);
+    if (!un) return;
+    op.items = un.items;
+    op.total = un.items.length;
+    // The operation ran whole, kick included; a device let in early must not wake for a kick not yet sent.
+    const bells = this.s.doorbell.flatMap((on, q) => (on && !bellsBefore[q] ? [q] : []));
+    for (const q of bells) this.s.doorbell[q] = false;
+    op.missingBarrier = { ...due, availIdx: un.availIdx, slot: un.slot, from: un.from, to: un.to, bells };
+  }
+
+  /** Picks a suspended operation of `actor` back up; false when it has none. */
+  private resume(actor: ActorId): boolean {
+    const i = this.s.suspended.findIndex((x) => x.op.actor === actor);
+    if (i < 0) return false;
+    const { op, shown } = this.s.suspended.splice(i, 1)[0]!;
+    this.s.pending = op;
+    // Others moved meanwhile: take their stages from private state, keeping what this operation has not shown yet
+    // (a guest submission moves a request from queued to in avail only).
+    const now = this.privateStages();
+    for (const [id, stage] of Object.entries(shown ?? {})) {
+      if (stage === 'queued' && now[+id] === 'in avail') now[+id] = stage;
+    }
+    this.s.shown = now;
+    return true;
   }
 
   private operate(actor: ActorId): void {
@@ -809,6 +924,7 @@ export class Machine implements Replayable {
     const item = p.items.shift()!;
     const last = p.items.length === 0;
     if (last) this.s.pending = null;
+    const mb = p.missingBarrier;
     const fn = item.fn || topFunction(p.actor);
     const record: StepRecord = {
       index: this.s.stepCount++,
@@ -826,6 +942,7 @@ export class Machine implements Replayable {
       this.mem.writeBytes(item.addr, fromHex(item.new));
       record.writes.push({ addr: item.addr, old: item.old, new: item.new });
       record.explain = explainItem(item, this.alloc, this.queueSizes);
+      if (item.fault) record.explain += `. ${item.fault}`;
       const region = this.alloc.regionAt(item.addr);
       if (region?.queue !== undefined) record.queue = region.queue;
       if (region?.owner !== undefined) record.request = region.owner;
@@ -838,8 +955,16 @@ export class Machine implements Replayable {
       const e = item.event as StepEvent & { queue?: number; request?: number };
       if (e.queue !== undefined && e.queue >= 0) record.queue = e.queue;
       if (e.request !== undefined) record.request = e.request;
+      if (e.type === 'kick' && mb?.bells.includes(e.queue)) this.setDoorbell(e.queue, true);
     }
     this.showStage(item, last);
+    const next = p.total - p.items.length;
+    if (!last && mb && next >= mb.from && next <= mb.to) {
+      // A store still unplayed after avail.idx: the scheduler may let another actor see memory as it is now.
+      this.s.suspended.push({ op: p, shown: this.s.shown });
+      this.s.pending = null;
+      this.s.shown = null;
+    }
     this.onStep?.(record);
     return record;
   }
@@ -872,11 +997,13 @@ function topFunction(actor: ActorId): string {
 // JSON cannot hold bigint or typed arrays; checkpoints must, so they are tagged.
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return { $bigint: value.toString() };
-  if (value instanceof Uint8Array) return { $u8: toHex(value) };
+  // Tag checks, not instanceof: arrays from another realm (a test DOM, a worker) must be recognised too.
+  if (Object.prototype.toString.call(value) === '[object Uint8Array]') return { $u8: toHex(value as Uint8Array) };
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return { $typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) };
   }
-  if (value instanceof Map) return { $map: [...value.entries()] };
+  if (Object.prototype.toString.call(value) === '[object Map]')
+    return { $map: [...(value as Map<unknown, unknown>).entries()] };
   return value;
 }
 
@@ -893,6 +1020,10 @@ function reviver(_key: string, value: unknown): unknown {
 
 function typedArrayOf(name: string, values: number[]): ArrayBufferView {
   switch (name) {
+    case 'Uint8Array':
+      return Uint8Array.from(values);
+    case 'Int16Array':
+      return Int16Array.from(values);
     case 'Uint16Array':
       return Uint16Array.from(values);
     case 'Uint32Array':

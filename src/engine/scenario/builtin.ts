@@ -9,6 +9,7 @@ import twoQueuesOneIothread from './builtin/two-queues-one-iothread.json';
 import twoQueuesTwoIothreads from './builtin/two-queues-two-iothreads.json';
 import badGuestLoopedChain from './builtin/bad-guest-looped-chain.json';
 import badGuestIndexJump from './builtin/bad-guest-index-jump.json';
+import badGuestMissingBarrier from './builtin/bad-guest-missing-barrier.json';
 import randomSoak from './builtin/random-soak.json';
 import type { Scenario } from './schema';
 import { formatProblems, validateScenario } from './validate';
@@ -25,6 +26,7 @@ const documents: unknown[] = [
   twoQueuesTwoIothreads,
   badGuestLoopedChain,
   badGuestIndexJump,
+  badGuestMissingBarrier,
   randomSoak,
 ];
 

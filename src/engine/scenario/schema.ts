@@ -64,6 +64,7 @@ export const FAULT_KINDS = [
   'lost-interrupt',
   'zero-length-desc',
   'write-before-read',
+  'missing-barrier',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

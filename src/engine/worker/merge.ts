@@ -107,6 +107,7 @@ export function mergeFreeRun(base: SavedMachine, guest: SavedMachine, devices: D
         interrupts_lost: deviceCounters.interrupts_lost,
       },
       pending: null,
+      suspended: [],
       chosen: null,
       popped: {},
       lastRecordId: -1,
