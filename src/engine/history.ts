@@ -163,13 +163,15 @@ export class History {
   private record(snap: MachineSnapshot): void {
     const keyframe =
       this.checkpoints.length % this.keyframeEvery === 0 || !this.lastMemory || !this.lastDisk || !this.lastAux;
-    const memory = keyframe ? snap.memory.slice() : diffPages(this.lastMemory!, snap.memory);
-    const disk = keyframe ? snap.disk.slice() : diffPages(this.lastDisk!, snap.disk);
-    const aux = keyframe ? snap.aux.slice() : diffPages(this.lastAux!, snap.aux);
+    // A snapshot's images are fresh copies: keep them as they are instead of copying again.
+    const memory = keyframe ? snap.memory : diffPages(this.lastMemory!, snap.memory);
+    const disk = keyframe ? snap.disk : diffPages(this.lastDisk!, snap.disk);
+    const aux = keyframe ? snap.aux : diffPages(this.lastAux!, snap.aux);
     this.checkpoints.push({ step: snap.step, state: snap.state, memory, disk, aux });
-    this.lastMemory = snap.memory.slice();
-    this.lastDisk = snap.disk.slice();
-    this.lastAux = snap.aux.slice();
+    // Images kept in a keyframe are never written, so they can serve as the next diff's base too.
+    this.lastMemory = snap.memory;
+    this.lastDisk = snap.disk;
+    this.lastAux = snap.aux;
   }
 
   private materialize(index: number): MachineSnapshot {

@@ -294,3 +294,133 @@ describe('breakpoints', () => {
     expect(s.runUntil('breakpoint')).toBe('end');
   });
 });
+
+describe('forward stops early and says why', () => {
+  it('a multi-step forward stops at the step that hits a breakpoint, and lastStop says so', () => {
+    const s = session('single-read');
+    s.breakpoints = [parseBreakpoint('fn:virtqueue_notify'), parseBreakpoint('fn:virtqueue_split_pop')];
+    const taken = s.forward('request');
+    const last = taken[taken.length - 1]!;
+    expect(last.fn).toBe('virtqueue_notify');
+    expect(taken.slice(0, -1).some((r) => r.fn === 'virtqueue_notify')).toBe(false);
+    expect(s.lastStop).toBe('breakpoint');
+    expect(s.lastBreakpoint).toBe(0);
+    // Going on finishes the request, stopping first at the other breakpoint.
+    expect(s.forward('request').at(-1)!.fn).toBe('virtqueue_split_pop');
+    expect(s.lastBreakpoint).toBe(1);
+    const rest = s.forward('request');
+    expect(rest.at(-1)!.events.some((e) => e.type === 'completed')).toBe(true);
+    expect(s.lastStop).toBeNull();
+    expect(s.lastBreakpoint).toBeNull();
+  });
+
+  it("a single step reports the breakpoint it hits, and 'function' stops inside the function", () => {
+    const s = session('single-read');
+    const probe = session('single-read');
+    const availIdx = probe.machine.driver.vqs[0]!.ring.addrs.avail + 2;
+    s.breakpoints = [parseBreakpoint(`watch:0x${availIdx.toString(16)}+2`)];
+    let stops = 0;
+    while (s.forward('write').length > 0) {
+      if (s.lastStop === 'breakpoint') {
+        stops++;
+        expect(s.current!.writes.some((w) => w.addr === availIdx)).toBe(true);
+      }
+    }
+    expect(stops).toBe(1);
+    // A watch on descriptor 1's addr, a store in the middle of virtqueue_add_desc_split: 'function' stops there,
+    // not at the end of the function.
+    const desc1 = probe.machine.driver.vqs[0]!.ring.addrs.desc + 16;
+    const f = session('single-read');
+    f.breakpoints = [parseBreakpoint(`watch:0x${desc1.toString(16)}+8`)];
+    let taken = f.forward('function');
+    while (f.lastStop !== 'breakpoint') taken = f.forward('function');
+    expect(taken.at(-1)!.fn).toBe('virtqueue_add_desc_split');
+    expect(taken.at(-1)!.writes[0]!.addr).toBe(desc1);
+    expect(f.machine.peek()?.fn).toBe('virtqueue_add_desc_split');
+  });
+
+  it('a condition stops where a step makes it true, not again while it stays true', () => {
+    const s = session('write-batch-event-idx');
+    s.breakpoints = [parseBreakpoint('avail.idx == 5')];
+    expect(s.runUntil('breakpoint')).toBe('breakpoint');
+    expect(s.machine.driver.vqs[0]!.ring.availIdx()).toBe(5);
+    const at = s.step;
+    // avail.idx stays 5 for a while: Play (one step at a time) does not stop on each of those steps.
+    for (let i = 0; i < 3; i++) {
+      s.forward('write');
+      expect(s.lastStop).toBeNull();
+    }
+    expect(s.machine.driver.vqs[0]!.ring.availIdx()).toBe(5);
+    // Run on: avail.idx never becomes 5 again in this run.
+    expect(s.runUntil('breakpoint')).toBe('end');
+    expect(s.step).toBeGreaterThan(at);
+  });
+
+  it('a function breakpoint stops once per run of the function, not at each of its steps', () => {
+    const s = session('single-read');
+    s.breakpoints = [parseBreakpoint('fn:virtqueue_add_split')];
+    const stops: number[] = [];
+    while (s.runUntil('breakpoint') === 'breakpoint') stops.push(s.current!.index);
+    expect(stops.length).toBeGreaterThan(0);
+    for (const k of stops) expect(s.log.functionStart(k)).toBe(k);
+    const runs = new Set<number>();
+    for (let k = 0; k < s.log.length; k++) if (s.log.fn(k) === 'virtqueue_add_split') runs.add(s.log.functionStart(k));
+    expect(stops).toEqual([...runs]);
+  });
+
+  it("stops at a step that reports an error, with lastStop 'error'", () => {
+    const s = session('bad-guest-looped-chain');
+    let taken = s.forward('request');
+    while (s.lastStop === null) taken = s.forward('request');
+    expect(s.lastStop).toBe('error');
+    expect(taken.at(-1)!.events.some((e) => e.type === 'error')).toBe(true);
+  });
+});
+
+describe('the end of the run', () => {
+  it.each(['single-read', 'bad-guest-index-jump', 'bad-guest-missing-barrier', 'ring-full'])(
+    'is known right after the last step, without taking another (%s)',
+    (name) => {
+      const total = runToEnd(session(name)).length;
+      const s = session(name);
+      for (let k = 0; k < total; k++) {
+        expect(s.ended).toBe(false);
+        expect(s.runEnd()).toBeNull();
+        s.forward('write');
+        expect(s.lastStop === 'end').toBe(k === total - 1);
+      }
+      expect(s.ended).toBe(true);
+      const fresh = session(name);
+      fresh.runUntil('end');
+      expect(s.runEnd()).toBe(fresh.machine.ended);
+      // Looking ahead changed nothing: the state is the one a run that never looked has.
+      const blind = session(name);
+      for (let k = 0; k < total; k++) blind.stepOnce();
+      expect(s.machine.snapshot().state).toBe(blind.machine.snapshot().state);
+      expect(Buffer.compare(memoryOf(s.machine), memoryOf(blind.machine))).toBe(0);
+      expect(s.forward('write')).toEqual([]);
+      expect(s.lastStop).toBe('end');
+    },
+  );
+
+  it('runUntil in slices carries on exactly as one long run', () => {
+    const whole = session('write-batch-flags');
+    const sliced = session('write-batch-flags');
+    whole.breakpoints = [parseBreakpoint('used.idx == 9')];
+    sliced.breakpoints = [parseBreakpoint('used.idx == 9')];
+    expect(whole.runUntil('breakpoint')).toBe('breakpoint');
+    let why = sliced.runUntil('breakpoint', 7);
+    while (why === 'limit') why = sliced.runUntil('breakpoint', 7);
+    expect(why).toBe('breakpoint');
+    expect(sliced.step).toBe(whole.step);
+  });
+
+  it('rebase marks where the history now starts', () => {
+    const s = session('single-read');
+    expect(s.origin).toBe('start');
+    for (let i = 0; i < 5; i++) s.stepOnce();
+    s.rebase();
+    expect(s.origin).toBe('free-run');
+    expect(s.step).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { History, type HistoryOptions } from './history';
-import { Machine, type MachineOptions } from './machine/machine';
+import { Machine, type MachineOptions, type RunEnd } from './machine/machine';
 import type { Scenario } from './scenario/schema';
 import type { Granularity, StepRecord } from './step';
 import { STEP_FLAG, StepLog } from './stepLog';
@@ -7,6 +7,8 @@ import { fieldHolds, type Breakpoint } from './breakpoint';
 
 export type RunTarget = 'kick' | 'interrupt' | 'completion' | 'error' | 'breakpoint' | 'end';
 export type StopReason = RunTarget | 'limit';
+/** Why a forward move stopped where it did, when not simply because the write, function or request was done. */
+export type ForwardStop = 'breakpoint' | 'error' | 'end';
 
 const TARGET_FLAGS: Partial<Record<RunTarget, number>> = {
   kick: STEP_FLAG.kick,
@@ -25,6 +27,12 @@ export class Session {
   breakpoints: Breakpoint[] = [];
   /** The step that led to the current state (null at step 0). */
   current: StepRecord | null = null;
+  /** Why the last forward() stopped: at a breakpoint or an error before its stretch was done, or at the run's end. */
+  lastStop: ForwardStop | null = null;
+  /** Which of `breakpoints` stopped the last forward() or runUntil(), or null. */
+  lastBreakpoint: number | null = null;
+  /** Where step 0 of the present history is: the start of the run, or the point where a free-run was paused. */
+  origin: 'start' | 'free-run' = 'start';
 
   private history_: History;
   private readonly historyOptions: HistoryOptions;
@@ -61,6 +69,7 @@ export class Session {
    * begins again here (step 0) and time travel reaches back to this point only.
    */
   rebase(): void {
+    this.origin = 'free-run';
     this.machine.resetStepCount();
     this.history_ = new History(this.machine, this.historyOptions);
     this.log_ = new StepLog();
@@ -71,8 +80,27 @@ export class Session {
     return this.machine.stepCount;
   }
 
+  /** True once the run is over: nothing will ever move again (known as soon as the last step is taken). */
   get ended(): boolean {
-    return this.machine.ended !== null && this.machine.peek() === null;
+    return this.runEnd() !== null;
+  }
+
+  /**
+   * How the run ends, if the step just taken was its last; null while something can still move. The machine only
+   * notices the end when asked for one more step, so this looks ahead without changing the run.
+   */
+  runEnd(): RunEnd | null {
+    const m = this.machine;
+    if (m.ended !== null) return m.peek() === null ? m.ended : null;
+    if (m.midOperation !== null || m.runnable().length > 0) return null;
+    // Nobody can move now. I/O in flight means time passes and the device moves again; otherwise ask the machine
+    // to choose (it may let a thinking vCPU's time pass, or find the end), then put its state back.
+    if (m.device.nextDue() !== null && !m.device.vdev.broken) return null;
+    const saved = m.saveStateJSON(false);
+    m.chooseNext();
+    const end = m.ended;
+    m.loadStateJSON(saved);
+    return end;
   }
 
   /** Takes one step; null at the end of the run. */
@@ -83,26 +111,56 @@ export class Session {
     return r;
   }
 
-  /** One write, one whole function, or until the next request completes. Returns the steps taken. */
+  /**
+   * One write, one whole function, or until the next request completes. A longer stretch stops early at a step
+   * that hits a breakpoint or reports an error; `lastStop` says why it stopped (also 'end' when the run is over).
+   * Returns the steps taken.
+   */
   forward(granularity: Granularity = 'write'): StepRecord[] {
+    const move = this.beginForward(granularity);
     const taken: StepRecord[] = [];
-    const first = this.stepOnce();
-    if (!first) return taken;
-    taken.push(first);
-    if (granularity === 'function') {
-      for (let p = this.machine.peek(); p && p.call === first.call && p.fn === first.fn; p = this.machine.peek()) {
-        taken.push(this.stepOnce()!);
-      }
-    } else if (granularity === 'request') {
-      let last = first;
-      while (!last.events.some((e) => e.type === 'completed')) {
-        const r = this.stepOnce();
-        if (!r) break;
-        taken.push(r);
-        last = r;
-      }
+    for (let go = true; go;) {
+      const r = this.stepOnce();
+      if (r) taken.push(r);
+      go = move.next(r);
     }
     return taken;
+  }
+
+  /**
+   * A forward move driven from outside, for a client whose steps are taken elsewhere (a worker): feed `next` each
+   * step as it is accepted (null when none could be taken); it returns whether to take another. When it returns
+   * false, `lastStop` and `lastBreakpoint` are set as forward() sets them.
+   */
+  beginForward(granularity: Granularity): { next(r: StepRecord | null): boolean } {
+    this.lastStop = null;
+    this.lastBreakpoint = null;
+    const hits = this.breakpointWatch();
+    let first: StepRecord | null = null;
+    const stop = (why: ForwardStop | null): boolean => {
+      this.lastStop = why ?? (this.runEnd() !== null ? 'end' : null);
+      return false;
+    };
+    return {
+      next: (r) => {
+        if (r === null) return stop('end');
+        first ??= r;
+        const bp = hits(r);
+        if (bp >= 0) {
+          this.lastBreakpoint = bp;
+          return stop('breakpoint');
+        }
+        // An error that ends the run is reported as the end, which says more.
+        if (this.log.flag(r.index) & STEP_FLAG.error) return stop(this.runEnd() !== null ? 'end' : 'error');
+        if (granularity === 'function') {
+          const p = this.machine.peek();
+          if (p && p.call === first.call && p.fn === first.fn) return true;
+        } else if (granularity === 'request') {
+          if (!r.events.some((e) => e.type === 'completed')) return true;
+        }
+        return stop(null);
+      },
+    };
   }
 
   /** Back one write, to the start of the function the last step was in, or to just after the previous completion. */
@@ -153,29 +211,52 @@ export class Session {
     return this.step;
   }
 
-  /** Runs until a step with the target event (or a breakpoint, or the end); at most `limit` steps. */
+  /**
+   * Runs until a step with the target event (or a breakpoint, or the end); at most `limit` steps. Running again
+   * with 'limit' returned carries on as if it had not stopped.
+   */
   runUntil(target: RunTarget, limit = 1_000_000): StopReason {
+    this.lastBreakpoint = null;
     const mask = TARGET_FLAGS[target] ?? 0;
+    const hits = this.breakpointWatch();
     for (let n = 0; n < limit; n++) {
       const r = this.stepOnce();
       if (!r) return 'end';
+      const bp = hits(r);
       if (mask && this.log.flag(r.index) & mask) return target;
-      if (this.breakpoints.length > 0 && this.hitsBreakpoint(r)) return 'breakpoint';
+      if (bp >= 0) {
+        this.lastBreakpoint = bp;
+        return 'breakpoint';
+      }
     }
     return 'limit';
   }
 
-  private hitsBreakpoint(r: StepRecord): boolean {
-    for (const bp of this.breakpoints) {
-      if (bp.kind === 'function' && r.fn === bp.fn) return true;
-      if (
-        bp.kind === 'watch' &&
-        r.writes.some((w) => w.addr < bp.addr + bp.len && bp.addr < w.addr + w.new.length / 2)
-      ) {
-        return true;
-      }
-      if (bp.kind === 'field' && fieldHolds(this.machine, bp)) return true;
-    }
-    return false;
+  /**
+   * Watches the breakpoints from the present state on: called with each step taken, returns the index of the first
+   * breakpoint it hits, or -1. A condition (avail.idx == 5) hits at the step that makes it true, not at every step
+   * while it stays true; a function at the first step of each run of it; a watch at every store that touches it.
+   */
+  private breakpointWatch(): (r: StepRecord) => number {
+    const bps = this.breakpoints;
+    if (bps.length === 0) return () => -1;
+    const held = bps.map((bp) => bp.kind === 'field' && fieldHolds(this.machine, bp));
+    return (r) => {
+      let hit = -1;
+      bps.forEach((bp, i) => {
+        let now = false;
+        if (bp.kind === 'field') {
+          const holds = fieldHolds(this.machine, bp);
+          now = holds && !held[i];
+          held[i] = holds;
+        } else if (bp.kind === 'function') {
+          now = r.fn === bp.fn && this.log.functionStart(r.index) === r.index;
+        } else {
+          now = r.writes.some((w) => w.addr < bp.addr + bp.len && bp.addr < w.addr + w.new.length / 2);
+        }
+        if (now && hit < 0) hit = i;
+      });
+      return hit;
+    };
   }
 }

@@ -1,5 +1,6 @@
 import type { VirtioError } from '../virtio/errors';
 import type { BarrierKind } from '../virtio/trace';
+import type { StepMessage } from './messages';
 
 /** Who moved: a guest vCPU submitting on a queue, the guest's interrupt handler, or a device IOThread. */
 export type ActorId = `vcpu${number}` | 'irq' | `iothread${number}`;
@@ -43,8 +44,12 @@ export interface StepRecord {
   fn: string;
   source: SourceTree;
   kind: 'write' | 'barrier' | 'action';
-  /** One sentence for a learner. */
+  /** One sentence for a learner, in English: `message` (and `fault`) rendered by renderStep(). */
   explain: string;
+  /** The sentence as data (a key of STEP_TEMPLATES and its parameters), so the UI can show it in any language. */
+  message: StepMessage;
+  /** How an injected fault changed this step, when one did; `explain` ends with it. */
+  fault?: StepMessage;
   /** What the step changed in guest memory. */
   writes: StepWrite[];
   events: StepEvent[];
@@ -58,14 +63,29 @@ export interface StepRecord {
 
 export type Granularity = 'write' | 'function' | 'request';
 
+// Lookup tables: every store of a step is recorded as hex, and replays for time travel make millions of them.
+const HEX_OF_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+  NIBBLE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
 export const toHex = (bytes: Uint8Array): string => {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
+  if (bytes.length <= 64) {
+    let s = '';
+    for (let i = 0; i < bytes.length; i++) s += HEX_OF_BYTE[bytes[i]!];
+    return s;
+  }
+  const parts = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) parts[i] = HEX_OF_BYTE[bytes[i]!]!;
+  return parts.join('');
 };
 
 export const fromHex = (hex: string): Uint8Array => {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (NIBBLE[hex.charCodeAt(2 * i)]! << 4) | NIBBLE[hex.charCodeAt(2 * i + 1)]!;
+  }
   return out;
 };

@@ -16,6 +16,7 @@ const step = (
   source: 'linux',
   kind: 'action',
   explain: '',
+  message: { key: 'noop', params: {} },
   writes: [],
   events: [],
   call: 1,

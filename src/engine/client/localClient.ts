@@ -8,6 +8,20 @@ import type { SimulationClient, SimulationState, TimelineData } from './types';
 
 /** Steps per animation frame in free-run on the page's thread. */
 const FREE_RUN_BATCH = 2000;
+/** Steps a run-until takes between two chances for the page to paint and handle input. */
+const RUN_SLICE = 2000;
+/** The most steps one run-until takes before it gives up ('limit'). */
+const RUN_LIMIT = 1_000_000;
+
+/** Session.runUntil in slices, handing the thread back to the page between them, so a long run does not freeze it. */
+export async function runUntilSliced(session: Session, target: RunTarget): Promise<StopReason> {
+  for (let done = 0; done < RUN_LIMIT; done += RUN_SLICE) {
+    const why = session.runUntil(target, Math.min(RUN_SLICE, RUN_LIMIT - done));
+    if (why !== 'limit') return why;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
+  return 'limit';
+}
 
 export function timelineOf(session: Session, max = 5000): TimelineData {
   const log = session.log;
@@ -22,13 +36,19 @@ export function timelineOf(session: Session, max = 5000): TimelineData {
 }
 
 export function stateOf(session: Session, running: boolean, stopped: StopReason | null): SimulationState {
+  const view = describe(session.machine);
+  // The machine notices its end only when asked for another step; the page should show it at the last step.
+  if (!running && view.ended === null) view.ended = session.runEnd();
   return {
-    view: describe(session.machine),
+    view,
     current: session.current,
     memory: new Uint8Array(session.machine.mem.buffer).slice(),
     timeline: timelineOf(session),
     running,
     stopped,
+    breakpoint: stopped === 'breakpoint' ? session.lastBreakpoint : null,
+    origin: session.origin,
+    liveCounters: null,
   };
 }
 
@@ -53,8 +73,8 @@ export class LocalClient implements SimulationClient {
     return this.state();
   }
   async step(granularity: Granularity): Promise<SimulationState> {
-    this.stopped = null;
     this.s.forward(granularity);
+    this.stopped = this.s.lastStop;
     return this.state();
   }
   async back(granularity: Granularity): Promise<SimulationState> {
@@ -68,7 +88,7 @@ export class LocalClient implements SimulationClient {
     return this.state();
   }
   async runUntil(target: RunTarget): Promise<SimulationState> {
-    this.stopped = this.s.runUntil(target);
+    this.stopped = await runUntilSliced(this.s, target);
     return this.state();
   }
   async setBreakpoints(breakpoints: Breakpoint[]): Promise<SimulationState> {
@@ -77,11 +97,13 @@ export class LocalClient implements SimulationClient {
   }
   async play(onSample: (state: SimulationState) => void): Promise<void> {
     this.playing = true;
+    this.stopped = null;
     const tick = () => {
       if (!this.playing || !this.session) return;
       for (let i = 0; i < FREE_RUN_BATCH; i++) {
         if (!this.s.stepOnce()) {
           this.playing = false;
+          this.stopped = 'end';
           break;
         }
       }

@@ -1,4 +1,5 @@
 import type { Breakpoint } from '../breakpoint';
+import type { MachineCounters } from '../machine/machine';
 import type { Scenario } from '../scenario/schema';
 import type { RunTarget, StopReason } from '../session';
 import type { Granularity, StepRecord } from '../step';
@@ -25,8 +26,20 @@ export interface SimulationState {
   timeline: TimelineData;
   /** True while free-running. */
   running: boolean;
-  /** Why the last run-until stopped. */
+  /**
+   * Why the last command stopped where it did: a run-until's target, or a step that hit a breakpoint, reported an
+   * error or was the last of the run. Null after a step that simply did what was asked.
+   */
   stopped: StopReason | null;
+  /** Which breakpoint (an index into the list given to setBreakpoints) stopped it, when one did. */
+  breakpoint: number | null;
+  /** Where step 0 of the timeline is: the start of the run, or where a free-run was paused (history restarts there). */
+  origin: 'start' | 'free-run';
+  /**
+   * Null when every counter in view.counters is exact. While workers free-run, only these are sampled live; the
+   * others stay as they were when the free-run began, until the pause.
+   */
+  liveCounters: readonly (keyof MachineCounters)[] | null;
 }
 
 /**
@@ -39,6 +52,7 @@ export interface SimulationClient {
   step(granularity: Granularity): Promise<SimulationState>;
   back(granularity: Granularity): Promise<SimulationState>;
   jump(step: number): Promise<SimulationState>;
+  /** Runs on until the target (or a breakpoint, or the end); long runs yield to the page now and then. */
   runUntil(target: RunTarget): Promise<SimulationState>;
   setBreakpoints(breakpoints: Breakpoint[]): Promise<SimulationState>;
   /** Free-run: start; `onSample` is called with fresh state as it runs (at most once per animation frame). */

@@ -1,11 +1,15 @@
 import type { Breakpoint } from '../breakpoint';
+import type { MachineCounters } from '../machine/machine';
 import { SIG } from '../machine/signals';
 import type { Scenario } from '../scenario/schema';
 import type { RunTarget, StopReason } from '../session';
 import type { Granularity } from '../step';
 import { WorkerConductor, type SpawnWorker } from '../worker/conductor';
-import { stateOf } from './localClient';
+import { runUntilSliced, stateOf } from './localClient';
 import type { SimulationClient, SimulationState } from './types';
+
+/** The counters the page can sample while workers free-run (from the shared words). */
+const LIVE_COUNTERS: readonly (keyof MachineCounters)[] = ['kicks', 'interrupts', 'completed'];
 
 /**
  * The engine with the guest and each IOThread in their own Web Workers, sharing guest memory. Steps are taken
@@ -17,6 +21,8 @@ export class WorkerClient implements SimulationClient {
   private conductor: WorkerConductor | null = null;
   private stopped: StopReason | null = null;
   private sampling = false;
+  /** The machine's counters and the shared counting words when the free-run began. */
+  private liveBase: { counters: MachineCounters; words: Int32Array } | null = null;
 
   constructor(private readonly spawn: SpawnWorker) {}
 
@@ -27,15 +33,18 @@ export class WorkerClient implements SimulationClient {
 
   private state(): SimulationState {
     const state = stateOf(this.c.session, this.c.freeRunning, this.stopped);
-    if (this.c.freeRunning) {
+    if (this.c.freeRunning && this.liveBase) {
       // The two sides' private state lives in the workers until the pause; memory and these counters are live.
-      const s = this.c.signals;
+      // The shared words count since the conductor started, so add what they gained to the counters at the start.
+      const { counters, words } = this.liveBase;
+      const gained = (word: number) => Atomics.load(this.c.signals, word) - words[word]!;
       state.view.counters = {
-        ...state.view.counters,
-        kicks: Atomics.load(s, SIG.KICKS),
-        interrupts: Atomics.load(s, SIG.INTERRUPTS),
-        completed: Atomics.load(s, SIG.COMPLETED),
+        ...counters,
+        kicks: counters.kicks + gained(SIG.KICKS),
+        interrupts: counters.interrupts + gained(SIG.INTERRUPTS),
+        completed: counters.completed + gained(SIG.COMPLETED),
       };
+      state.liveCounters = LIVE_COUNTERS;
     }
     return state;
   }
@@ -47,8 +56,12 @@ export class WorkerClient implements SimulationClient {
     return this.state();
   }
   async step(granularity: Granularity): Promise<SimulationState> {
-    this.stopped = null;
-    await this.c.forward(granularity);
+    // Each step is taken live by the worker that owns the actor; the session decides when the stretch is done.
+    const move = this.c.session.beginForward(granularity);
+    while (move.next(await this.c.stepLive())) {
+      /* the next step of the stretch */
+    }
+    this.stopped = this.c.session.lastStop;
     return this.state();
   }
   async back(granularity: Granularity): Promise<SimulationState> {
@@ -62,7 +75,7 @@ export class WorkerClient implements SimulationClient {
     return this.state();
   }
   async runUntil(target: RunTarget): Promise<SimulationState> {
-    this.stopped = this.c.session.runUntil(target);
+    this.stopped = await runUntilSliced(this.c.session, target);
     return this.state();
   }
   async setBreakpoints(breakpoints: Breakpoint[]): Promise<SimulationState> {
@@ -70,7 +83,11 @@ export class WorkerClient implements SimulationClient {
     return this.state();
   }
   async play(onSample: (state: SimulationState) => void): Promise<void> {
+    this.stopped = null;
+    // The shared words only move once the workers run; the machine's counters are final once freeRun resolves.
+    const words = this.c.signals.slice();
     await this.c.freeRun();
+    this.liveBase = { counters: { ...this.c.session.machine.counters }, words };
     this.sampling = true;
     const frame = () => {
       if (!this.sampling || !this.conductor?.freeRunning) return;

@@ -1,5 +1,6 @@
 import type { GuestMemory } from '../../virtio/guestMemory';
 import type { BarrierKind, Tracer } from '../../virtio/trace';
+import type { StepMessage } from '../messages';
 import { fromHex, toHex, type StepEvent } from '../step';
 
 /**
@@ -7,9 +8,9 @@ import { fromHex, toHex, type StepEvent } from '../step';
  * `fault` on a store says how an injected fault changed it (its step's explanation ends with it).
  */
 export type CapturedItem =
-  | { kind: 'write'; fn: string; addr: number; old: string; new: string; fault?: string }
+  | { kind: 'write'; fn: string; addr: number; old: string; new: string; fault?: StepMessage }
   | { kind: 'barrier'; fn: string; barrier: BarrierKind }
-  | { kind: 'event'; fn: string; event: StepEvent; explain: string };
+  | { kind: 'event'; fn: string; event: StepEvent; message: StepMessage };
 
 /**
  * Records what an operation does to guest memory, then takes the stores back out of memory so they can be
@@ -37,8 +38,8 @@ export class OperationCapture implements Tracer {
   }
 
   /** Records an event (a kick, an interrupt, a completion) at this point of the running operation. */
-  note(event: StepEvent, explain: string, fn?: string): void {
-    if (this.active) this.items.push({ kind: 'event', fn: fn ?? this.current(), event, explain });
+  note(event: StepEvent, message: StepMessage, fn?: string): void {
+    if (this.active) this.items.push({ kind: 'event', fn: fn ?? this.current(), event, message });
   }
 
   /** True inside run(): what happens now becomes steps (false while free-running, which records nothing). */

@@ -12,6 +12,8 @@ import {
   availEventOffset,
   usedEventOffset,
 } from '../../virtio/layout';
+import type { BarrierKind } from '../../virtio/trace';
+import { message, type StepMessage, type StepMessageKey } from '../messages';
 import { fromHex } from '../step';
 import type { CapturedItem } from './capture';
 
@@ -27,83 +29,87 @@ export const descFlagNames = (flags: number): string => {
   return names.length > 0 ? names.join('|') : '0';
 };
 
-const BARRIER_WHY: Record<string, string> = {
-  virtio_wmb: 'write barrier: the descriptors and ring entry become visible before the index that publishes them',
-  virtio_rmb: 'read barrier: read used.idx before the used element it covers',
-  virtio_mb: 'full barrier: publish the index before reading whether the other side wants a notification',
-  virtio_store_mb: 'store then full barrier: used_event is visible before the ring is checked again',
-  smp_rmb: 'read barrier: read avail.idx before the ring entries it covers',
-  smp_wmb: 'write barrier: the used element is visible before used.idx moves',
-  smp_mb: 'full barrier: publish before deciding whether to notify',
+type BarrierKey = Extract<StepMessageKey, `barrier.${string}`>;
+
+/** Which sentence a barrier gets: the same kind serves different purposes in different functions. */
+const BARRIER_KEY: Record<BarrierKind, BarrierKey> = {
+  virtio_wmb: 'barrier.virtio_wmb',
+  virtio_rmb: 'barrier.virtio_rmb',
+  virtio_mb: 'barrier.virtio_mb',
+  virtio_store_mb: 'barrier.virtio_store_mb',
+  smp_rmb: 'barrier.smp_rmb',
+  smp_wmb: 'barrier.smp_wmb',
+  smp_mb: 'barrier.smp_mb',
 };
 
-/** The same barrier kind serves different purposes in different functions; these say which. */
-const BARRIER_WHY_IN: Record<string, string> = {
+const BARRIER_KEY_IN: Record<string, BarrierKey> = {
   // QEMU: virtqueue_split_read_next_desc() issues smp_wmb() only so the compiler reads desc.next once.
-  'virtqueue_split_read_next_desc:smp_wmb':
-    'write barrier (QEMU uses it as a compiler barrier): desc.next is read once, so a guest changing it now cannot make the device follow two different chains',
+  'virtqueue_split_read_next_desc:smp_wmb': 'barrier.readNextDesc',
   // QEMU: virtio_queue_split_set_notification() exposes avail_event / the flag before the caller re-reads avail.idx.
-  'virtio_queue_split_set_notification:smp_mb':
-    'full barrier: the re-enabled notification (avail_event or the cleared NO_NOTIFY) is visible before avail.idx is read again, so no kick is lost',
+  'virtio_queue_split_set_notification:smp_mb': 'barrier.setNotification',
   // Linux: virtqueue_poll() orders the used_event / flags store before the used.idx load.
-  'virtqueue_poll:virtio_mb':
-    'full barrier: the re-enabled interrupt (used_event or the cleared NO_INTERRUPT) is visible before used.idx is read again, so no interrupt is lost',
+  'virtqueue_poll:virtio_mb': 'barrier.pollEnableCb',
 };
 
-/** One sentence describing a captured store or barrier, from where it landed in the memory map. */
-export function explainItem(
+const hexAddr = (v: number): string => `0x${v.toString(16)}`;
+
+const blkStatusName = (v: number): string => (v === 0 ? 'OK' : v === 1 ? 'IOERR' : v === 2 ? 'UNSUPP' : '?');
+
+/** The sentence for a captured store or barrier, from where it landed in the memory map. */
+export function describeItem(
   item: Exclude<CapturedItem, { kind: 'event' }>,
   alloc: AllocationMap,
   queueSizes: readonly number[],
-): string {
-  if (item.kind === 'barrier') {
-    const why = BARRIER_WHY_IN[`${item.fn}:${item.barrier}`] ?? BARRIER_WHY[item.barrier] ?? 'memory barrier';
-    return `${item.barrier}: ${why}`;
-  }
+): StepMessage {
+  if (item.kind === 'barrier')
+    return message(BARRIER_KEY_IN[`${item.fn}:${item.barrier}`] ?? BARRIER_KEY[item.barrier]);
   const region = alloc.regionAt(item.addr);
   const value = le(item.new);
-  if (!region) return `writes ${item.new.length / 2} byte(s) at 0x${item.addr.toString(16)}`;
+  const bytes = item.new.length / 2;
+  if (!region) return message('write.raw', { bytes, addr: hexAddr(item.addr) });
   const off = item.addr - region.start;
   const q = region.queue ?? 0;
   const size = queueSizes[q] ?? 0;
-  const vq = `vq${q}`;
+  const label = region.label;
   switch (region.kind) {
-    case 'desc-table':
+    case 'desc-table': {
+      const i = Math.floor(off / DESC_SIZE);
+      const field = off % DESC_SIZE;
+      if (field === DESC_ADDR) return message('desc.addr', { q, i, value: hexAddr(value) });
+      if (field === DESC_LEN) return message('desc.len', { q, i, value });
+      if (field === DESC_FLAGS) return message('desc.flags', { q, i, value: descFlagNames(value) });
+      if (field === DESC_NEXT) return message('desc.next', { q, i, value });
+      return message('desc.bytes', { q, i, bytes });
+    }
     case 'indirect-table': {
       const i = Math.floor(off / DESC_SIZE);
       const field = off % DESC_SIZE;
-      const where =
-        region.kind === 'desc-table' ? `${vq} descriptor ${i}` : `indirect table entry ${i} (${region.label})`;
-      if (field === DESC_ADDR) return `${where}: addr = 0x${value.toString(16)}`;
-      if (field === DESC_LEN) return `${where}: len = ${value}`;
-      if (field === DESC_FLAGS) return `${where}: flags = ${descFlagNames(value)}`;
-      if (field === DESC_NEXT) return `${where}: next = ${value}`;
-      return `${where}: ${item.new.length / 2} byte(s) written`;
+      if (field === DESC_ADDR) return message('indirect.addr', { i, table: label, value: hexAddr(value) });
+      if (field === DESC_LEN) return message('indirect.len', { i, table: label, value });
+      if (field === DESC_FLAGS) return message('indirect.flags', { i, table: label, value: descFlagNames(value) });
+      if (field === DESC_NEXT) return message('indirect.next', { i, table: label, value });
+      return message('indirect.bytes', { i, table: label, bytes });
     }
     case 'avail-ring':
-      if (off === AVAIL_FLAGS) return `${vq} avail.flags = ${value}${value & 1 ? ' (NO_INTERRUPT)' : ''}`;
-      if (off === AVAIL_IDX)
-        return `${vq} avail.idx = ${value}: the driver publishes its entries (slot ${value % Math.max(size, 1)} is next)`;
-      if (off === usedEventOffset(size))
-        return `${vq} used_event = ${value}: interrupt me once used.idx passes ${value}`;
-      return `${vq} avail.ring[${(off - 4) / 2}] = ${value}: head of the chain`;
+      if (off === AVAIL_FLAGS) return message(value & 1 ? 'avail.flagsNoInterrupt' : 'avail.flags', { q, value });
+      if (off === AVAIL_IDX) return message('avail.idx', { q, value, slot: value % Math.max(size, 1) });
+      if (off === usedEventOffset(size)) return message('avail.usedEvent', { q, value });
+      return message('avail.ring', { q, slot: (off - 4) / 2, value });
     case 'used-ring':
-      if (off === USED_FLAGS) return `${vq} used.flags = ${value}${value & 1 ? ' (NO_NOTIFY)' : ''}`;
-      if (off === USED_IDX) return `${vq} used.idx = ${value}: the device publishes its used elements`;
-      if (off === availEventOffset(size)) return `${vq} avail_event = ${value}: kick me once avail.idx passes ${value}`;
+      if (off === USED_FLAGS) return message(value & 1 ? 'used.flagsNoNotify' : 'used.flags', { q, value });
+      if (off === USED_IDX) return message('used.idx', { q, value });
+      if (off === availEventOffset(size)) return message('used.availEvent', { q, value });
       {
         const slot = Math.floor((off - 4) / 8);
-        return (off - 4) % 8 === 0
-          ? `${vq} used.ring[${slot}].id = ${value}`
-          : `${vq} used.ring[${slot}].len = ${value}`;
+        return message((off - 4) % 8 === 0 ? 'used.ringId' : 'used.ringLen', { q, slot, value });
       }
     case 'blk-header':
-      return `${region.label}: virtio_blk_outhdr written (type, ioprio, sector)`;
+      return message('blk.outhdr', { label });
     case 'data-buffer':
-      return `${region.label}: ${item.new.length / 2} data byte(s) written`;
+      return message('blk.data', { label, bytes });
     case 'status-byte':
-      return `${region.label}: status = ${value} (${value === 0 ? 'OK' : value === 1 ? 'IOERR' : value === 2 ? 'UNSUPP' : '?'})`;
+      return message('blk.status', { label, value, name: blkStatusName(value) });
     default:
-      return `${region.label}: ${item.new.length / 2} byte(s) written`;
+      return message('region.bytes', { label, bytes });
   }
 }

@@ -12,9 +12,10 @@ import { virtblk_probe } from '../../devices/blk/probe';
 import { qemuVirtioBlkHostFeatures } from '../../devices/blk/features';
 import type { Scenario } from '../scenario/schema';
 import type { MachineSnapshot, Replayable } from '../snapshot';
+import { message, renderStep } from '../messages';
 import { fromHex, toHex, type ActorId, type StepEvent, type StepRecord } from '../step';
 import { OperationCapture, type CapturedItem } from './capture';
-import { explainItem } from './explain';
+import { describeItem } from './explain';
 import { featureSetOf } from './features';
 import { isGuestActor, pickActor, type PolicyState } from './policy';
 import { Workload, writePattern } from './workload';
@@ -600,10 +601,14 @@ export class Machine implements Replayable {
     this.capture.note(
       { type: 'popped', request, head: record.head, queue: record.queue },
       stale
-        ? `vq${record.queue}: virtqueue_pop reads avail.ring[${stale.slot}] = ${record.head} before the driver's ` +
-            `store of head ${stale.head} reached it (no virtio_wmb): it takes the stale chain at head ` +
-            `${record.head} as request ${request}'s`
-        : `vq${record.queue}: virtqueue_pop takes the chain at head ${record.head} (request ${request}) from the avail ring`,
+        ? message('pop.stale', {
+            q: record.queue,
+            slot: stale.slot,
+            head: record.head,
+            expected: stale.head,
+            request,
+          })
+        : message('pop.chain', { q: record.queue, head: record.head, request }),
       'virtqueue_pop',
     );
   }
@@ -626,10 +631,12 @@ export class Machine implements Replayable {
     this.handling = null;
     if (!h || h.record.state !== 'in-io') return;
     const { record, request } = h;
-    const where = record.sector !== null ? ` at sector ${record.sector}` : '';
+    const what = { request, type: record.typeName, bytes: record.length };
     this.capture.note(
       { type: 'io-submitted', request, queue: record.queue },
-      `request ${request} (${record.typeName}, ${record.length} bytes${where}) goes to the disk backend; it completes later`,
+      record.sector !== null
+        ? message('io.submittedAt', { ...what, sector: String(record.sector) })
+        : message('io.submitted', what),
       'virtio_blk_handle_request',
     );
   }
@@ -712,7 +719,7 @@ export class Machine implements Replayable {
     const { items } = this.capture.run(topFunction(actor), () => this.operate(actor));
     if (items.length === 0) {
       // Even a move that changes nothing is shown, so every scheduler decision is a step.
-      items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, explain: 'nothing new to do' });
+      items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, message: message('noop') });
     }
     this.s.pending = { actor, call, items, total: items.length };
     if (isGuestActor(actor)) this.injectMissingBarrier(this.s.pending, bells);
@@ -771,7 +778,8 @@ export class Machine implements Replayable {
     for (const error of this.device.vdev.errors.slice(devErrors)) {
       this.capture.note(
         { type: 'error', error },
-        `device error: ${error.message} (virtio spec §${error.spec})`,
+        // QEMU's own wording, quoted as it is in every language.
+        message('device.error', { message: error.message, spec: error.spec }),
         error.where,
       );
     }
@@ -780,7 +788,7 @@ export class Machine implements Replayable {
     if (error !== null && error !== driverError) {
       this.capture.note(
         { type: 'error', error },
-        `driver error: ${error.message} (virtio spec §${error.spec})`,
+        message('driver.error', { message: error.message, spec: error.spec }),
         error.where,
       );
     }
@@ -805,11 +813,7 @@ export class Machine implements Replayable {
     });
     if (this.driver.counters.enospc > enospc) {
       this.s.counters.ring_full++;
-      this.capture.note(
-        { type: 'ring-full', queue: q },
-        `vq${q} is full (-ENOSPC): blk_mq_stop_hw_queue until completions free descriptors`,
-        'virtio_queue_rq',
-      );
+      this.capture.note({ type: 'ring-full', queue: q }, message('ringFull', { q }), 'virtio_queue_rq');
     }
   }
 
@@ -834,16 +838,12 @@ export class Machine implements Replayable {
   private onKick(q: number): boolean {
     if (this.faults.dropKick(q)) {
       this.s.counters.kicks_lost++;
-      this.capture.note({ type: 'kick-lost', queue: q }, `fault: the kick for vq${q} is lost on its way to the device`);
+      this.capture.note({ type: 'kick-lost', queue: q }, message('fault.kickLost', { q }));
       return true;
     }
     this.s.counters.kicks++;
     this.setDoorbell(q, true);
-    this.capture.note(
-      { type: 'kick', queue: q },
-      `kick: the driver notifies the device that vq${q} has new buffers`,
-      'virtqueue_notify',
-    );
+    this.capture.note({ type: 'kick', queue: q }, message('kick.sent', { q }), 'virtqueue_notify');
     return true;
   }
 
@@ -851,10 +851,8 @@ export class Machine implements Replayable {
     this.driver.onKickDecision = (q, kick) => {
       if (kick) return;
       this.s.counters.kicks_suppressed++;
-      const why = this.eventIdx
-        ? 'vring_need_event(avail_event, new, old) is false'
-        : 'the device set VRING_USED_F_NO_NOTIFY';
-      this.capture.note({ type: 'kick-suppressed', queue: q }, `no kick needed: ${why}`, 'virtqueue_kick_prepare');
+      const why = message(this.eventIdx ? 'kick.suppressed.eventIdx' : 'kick.suppressed.noNotify');
+      this.capture.note({ type: 'kick-suppressed', queue: q }, why, 'virtqueue_kick_prepare');
     };
     this.driver.onRequestDone = (req: VirtblkReq) => {
       this.s.counters.completed++;
@@ -863,7 +861,7 @@ export class Machine implements Replayable {
       this.data.completed(req);
       this.capture.note(
         { type: 'completed', request: req.id, status, queue: req.queue },
-        `request ${req.id} (${req.op}) completes: ${req.result}`,
+        message('completed', { request: req.id, op: req.op, result: String(req.result) }),
         'virtblk_request_done',
       );
       // Stepping, it stays listed until the step that completes it is played; free-running, it goes now.
@@ -871,32 +869,27 @@ export class Machine implements Replayable {
     };
     this.device.onInterrupt = (source) => {
       if (source === 'config') {
-        this.capture.note(
-          { type: 'interrupt', queue: -1 },
-          'config interrupt: the device status changed (DEVICE_NEEDS_RESET)',
-        );
+        this.capture.note({ type: 'interrupt', queue: -1 }, message('interrupt.config'));
         return;
       }
       if (this.faults.dropInterrupt(source)) {
         this.s.counters.interrupts_lost++;
-        this.capture.note({ type: 'interrupt-lost', queue: source }, `fault: the interrupt for vq${source} is lost`);
+        this.capture.note({ type: 'interrupt-lost', queue: source }, message('fault.interruptLost', { q: source }));
         return;
       }
       this.s.counters.interrupts++;
       this.setIrq(source, true);
       this.capture.note(
         { type: 'interrupt', queue: source },
-        `interrupt: the device tells the guest vq${source} has used buffers`,
+        message('interrupt.sent', { q: source }),
         'virtio_notify',
       );
     };
     this.device.onNotifyDecision = (q, sent) => {
       if (sent) return;
       this.s.counters.interrupts_suppressed++;
-      const why = this.eventIdx
-        ? 'vring_need_event(used_event, new, old) is false'
-        : 'the driver set VRING_AVAIL_F_NO_INTERRUPT';
-      this.capture.note({ type: 'interrupt-suppressed', queue: q }, `no interrupt needed: ${why}`, 'virtio_notify');
+      const why = message(this.eventIdx ? 'interrupt.suppressed.eventIdx' : 'interrupt.suppressed.noInterrupt');
+      this.capture.note({ type: 'interrupt-suppressed', queue: q }, why, 'virtio_notify');
     };
   }
 
@@ -933,6 +926,7 @@ export class Machine implements Replayable {
       source: sourceOf(fn, p.actor),
       kind: item.kind === 'write' ? 'write' : item.kind === 'barrier' ? 'barrier' : 'action',
       explain: '',
+      message: message('noop'),
       writes: [],
       events: [],
       call: p.call,
@@ -941,22 +935,23 @@ export class Machine implements Replayable {
     if (item.kind === 'write') {
       this.mem.writeBytes(item.addr, fromHex(item.new));
       record.writes.push({ addr: item.addr, old: item.old, new: item.new });
-      record.explain = explainItem(item, this.alloc, this.queueSizes);
-      if (item.fault) record.explain += `. ${item.fault}`;
+      record.message = describeItem(item, this.alloc, this.queueSizes);
+      if (item.fault) record.fault = item.fault;
       const region = this.alloc.regionAt(item.addr);
       if (region?.queue !== undefined) record.queue = region.queue;
       if (region?.owner !== undefined) record.request = region.owner;
     } else if (item.kind === 'barrier') {
-      record.explain = explainItem(item, this.alloc, this.queueSizes);
+      record.message = describeItem(item, this.alloc, this.queueSizes);
       record.events.push({ type: 'barrier', kind: item.barrier });
     } else {
-      record.explain = item.explain;
+      record.message = item.message;
       record.events.push(item.event);
       const e = item.event as StepEvent & { queue?: number; request?: number };
       if (e.queue !== undefined && e.queue >= 0) record.queue = e.queue;
       if (e.request !== undefined) record.request = e.request;
       if (e.type === 'kick' && mb?.bells.includes(e.queue)) this.setDoorbell(e.queue, true);
     }
+    record.explain = renderStep(record.message, record.fault);
     this.showStage(item, last);
     const next = p.total - p.items.length;
     if (!last && mb && next >= mb.from && next <= mb.to) {

@@ -3,6 +3,7 @@ import { builtinScenario } from '../scenario/builtin';
 import type { Scenario } from '../scenario/schema';
 import { validateScenario } from '../scenario/validate';
 import { History } from '../history';
+import { renderMessage } from '../messages';
 import { Session } from '../session';
 import type { StepRecord } from '../step';
 import { WorkerConductor } from '../worker/conductor';
@@ -242,7 +243,7 @@ describe('dropVirtioWmb', () => {
       slot: 1,
       stale: 0,
     });
-    const faults = r.items.map((it) => (it.kind === 'write' ? (it.fault ?? '') : ''));
+    const faults = r.items.map((it) => (it.kind === 'write' && it.fault ? renderMessage(it.fault) : ''));
     expect(faults[0]).toBe('');
     expect(faults[1]).toMatch(/^fault: virtio_wmb missing/);
     expect(faults.slice(2, 5).every((f) => f.startsWith('fault: no virtio_wmb'))).toBe(true);

@@ -1,5 +1,6 @@
 import { AVAIL_ELEM_SIZE } from '../../virtio/constants';
 import { AVAIL_IDX, availRingEntryOffset } from '../../virtio/layout';
+import { message } from '../messages';
 import { fromHex } from '../step';
 import type { CapturedItem } from './capture';
 
@@ -66,7 +67,7 @@ export function dropVirtioWmb(
   const slot = (slotStore.addr - ringStart) / AVAIL_ELEM_SIZE;
   const stale = le16(slotStore.old);
   const availIdx = (le16(idxStore.new) - 1) & 0xffff;
-  const late = 'fault: no virtio_wmb, so this store becomes visible only after avail.idx';
+  const late = message('fault.missingBarrier.late');
   const moved: CapturedItem[] = items
     .slice(start, entry)
     .map((it) => (it.kind === 'write' ? { ...it, fault: late } : it));
@@ -74,16 +75,12 @@ export function dropVirtioWmb(
     ...items.slice(0, start),
     {
       ...idxStore,
-      fault:
-        `fault: virtio_wmb missing: avail.idx became visible before the ring entry it publishes ` +
-        `(avail.ring[${slot}] still holds ${stale}, not request ${request}'s head ${head})`,
+      fault: message('fault.missingBarrier.publish', { slot, stale, request, head }),
     },
     ...moved,
     {
       ...slotStore,
-      fault:
-        `fault: no virtio_wmb, so request ${request}'s ring entry becomes visible only now, after avail.idx: ` +
-        `a device that read slot ${slot} in between took head ${stale}`,
+      fault: message('fault.missingBarrier.entry', { request, slot, stale }),
     },
     ...items.slice(wmb + 1, publish),
     ...items.slice(publish + 1),

@@ -2,7 +2,7 @@ import { SIG, createSignals } from '../machine/signals';
 import type { SavedMachine } from '../machine/machine';
 import type { Scenario } from '../scenario/schema';
 import { Session } from '../session';
-import type { ActorId, Granularity, StepRecord } from '../step';
+import type { ActorId, StepRecord } from '../step';
 import { mergeFreeRun } from './merge';
 import type { FromWorker, Port, SharedBuffers, ToWorker } from './protocol';
 import { STATE_BUFFER_BYTES, readState, writeState } from './stateBuffer';
@@ -103,31 +103,6 @@ export class WorkerConductor {
     machine.loadStateJSON(readState(this.buffers.state));
     if (reply.record) this.session.accept(reply.record);
     return reply.record;
-  }
-
-  /** A write, a function or a request, each step taken live by its owner. */
-  async forward(granularity: Granularity): Promise<StepRecord[]> {
-    const taken: StepRecord[] = [];
-    const first = await this.stepLive();
-    if (!first) return taken;
-    taken.push(first);
-    const m = this.session.machine;
-    if (granularity === 'function') {
-      for (let p = m.peek(); p && p.call === first.call && p.fn === first.fn; p = m.peek()) {
-        const r = await this.stepLive();
-        if (!r) break;
-        taken.push(r);
-      }
-    } else if (granularity === 'request') {
-      let last = first;
-      while (!last.events.some((e) => e.type === 'completed')) {
-        const r = await this.stepLive();
-        if (!r) break;
-        taken.push(r);
-        last = r;
-      }
-    }
-    return taken;
   }
 
   /** Lets every worker run free; resolves once they are all running. */

@@ -3,6 +3,7 @@ import type { StepEvent, StepRecord } from '../../engine/step';
 import { useSim } from '../store';
 import { fileUrl, functionUrl } from './links';
 import { activeLines, pseudocodeFor } from './pseudocode';
+import { useStepSentence } from './stepSentence';
 import { useActorName } from './useActorName';
 
 function EventList({ events }: { events: StepEvent[] }) {
@@ -68,6 +69,7 @@ function CodeView({ record }: { record: StepRecord }) {
 export function StepPanel() {
   const { t } = useTranslation();
   const actorName = useActorName();
+  const sentence = useStepSentence();
   const record = useSim((s) => s.sim?.current ?? null);
   const description = useSim((s) => s.scenario?.description ?? '');
   return (
@@ -87,7 +89,7 @@ export function StepPanel() {
             <span className="dim"> · {t(`step.kind.${record.kind}`)}</span>
           </p>
           <p className="explain" data-testid="step-explain">
-            {record.explain}
+            {sentence(record)}
           </p>
           <EventList events={record.events} />
           <CodeView record={record} />

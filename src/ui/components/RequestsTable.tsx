@@ -11,7 +11,7 @@ const STAGE_GLYPH: Record<RequestStage, string> = {
   queued: '○',
   'in avail': '▶',
   popped: '◐',
-  'in I/O': '⧗',
+  'in I/O': '◕',
   'in used': '◀',
   completed: '✔',
   rejected: '✘',

@@ -270,6 +270,7 @@ describe('KickInterruptLayer', () => {
     source: 'linux',
     kind: 'action',
     explain: '',
+    message: { key: 'noop', params: {} },
     writes: [],
     events,
     call: 1,

@@ -7,6 +7,7 @@ import { LocalClient } from '../../engine/client/localClient';
 import type { SimulationState } from '../../engine/client/types';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../../engine/scenario/builtin';
 import type { Granularity } from '../../engine/step';
+import { useStepSentence } from '../code/stepSentence';
 import { ringsI18n } from './testing/i18n';
 import {
   AvailRing,
@@ -35,6 +36,7 @@ function Gallery() {
   const [name, setName] = useState(params.get('scenario') ?? 'indirect');
   const [st, setSt] = useState<SimulationState | null>(null);
   const [q, setQ] = useState(0);
+  const sentence = useStepSentence();
 
   // One client per load: StrictMode runs this twice, and two loads must not interleave on one client.
   useEffect(() => {
@@ -83,7 +85,7 @@ function Gallery() {
         <button onClick={() => void go('request')}>request ▶</button>
         {st.view.queues.length > 1 && <button onClick={() => setQ((q + 1) % st.view.queues.length)}>queue {q}</button>}
         <span data-testid="gallery-step">
-          step {st.view.step} · {st.current ? `${st.current.fn}: ${st.current.explain}` : 'start'}
+          step {st.view.step} · {st.current ? `${st.current.fn}: ${sentence(st.current)}` : 'start'}
         </span>
       </div>
       <Timeline timeline={st.timeline} step={st.view.step} onJump={(k) => void client?.jump(k).then(setSt)} />

@@ -9,6 +9,7 @@ const record = (writes: StepRecord['writes']): StepRecord => ({
   source: 'linux',
   kind: 'write',
   explain: '',
+  message: { key: 'noop', params: {} },
   writes,
   events: [],
   call: 1,

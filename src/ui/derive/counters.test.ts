@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeCounters } from './counters';
+import { isCurrent, summarizeCounters } from './counters';
 
 const zero = {
   requests: 0,
@@ -27,5 +27,22 @@ describe('summarizeCounters', () => {
     expect(s.kicksPerRequest).toBe(0.25);
     expect(s.interruptsPerRequest).toBe(0.25);
     expect(s.kicksSuppressed).toBe(12);
+  });
+});
+
+describe('isCurrent', () => {
+  it('is true for every line when all counters are exact', () => {
+    expect(isCurrent('inFlight', null)).toBe(true);
+    expect(isCurrent('kicksPerRequest', null)).toBe(true);
+  });
+
+  it('is true only for lines made of live counters while a free-run samples a few', () => {
+    const live = ['kicks', 'interrupts', 'completed'] as const;
+    expect(isCurrent('kicks', live)).toBe(true);
+    expect(isCurrent('interruptsPerRequest', live)).toBe(true);
+    expect(isCurrent('requests', live)).toBe(false);
+    expect(isCurrent('inFlight', live)).toBe(false);
+    expect(isCurrent('kicksPerRequest', live)).toBe(false);
+    expect(isCurrent('kicksSuppressed', live)).toBe(false);
   });
 });

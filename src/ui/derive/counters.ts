@@ -28,3 +28,24 @@ export function summarizeCounters(c: MachineCounters): CounterSummary {
     interruptsPerRequest: c.completed > 0 ? c.interrupts / c.completed : null,
   };
 }
+
+/** Which machine counters each line of the summary is made from. */
+const SOURCES: Record<keyof CounterSummary, readonly (keyof MachineCounters)[]> = {
+  requests: ['requests'],
+  completed: ['completed'],
+  inFlight: ['requests', 'completed'],
+  kicks: ['kicks'],
+  kicksSuppressed: ['kicks_suppressed'],
+  interrupts: ['interrupts'],
+  interruptsSuppressed: ['interrupts_suppressed'],
+  kicksPerRequest: ['kicks', 'requests'],
+  interruptsPerRequest: ['interrupts', 'completed'],
+};
+
+/**
+ * Whether a summary line can be shown while only `live` counters are current (a free-run in workers samples a
+ * few); null means all are.
+ */
+export function isCurrent(key: keyof CounterSummary, live: readonly (keyof MachineCounters)[] | null): boolean {
+  return live === null || SOURCES[key].every((c) => live.includes(c));
+}

@@ -2,8 +2,10 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enApp from './locales/en/app.json';
 import enRings from './locales/en/rings.json';
+import enSteps from './locales/en/steps.json';
 import zhApp from './locales/zh-CN/app.json';
 import zhRings from './locales/zh-CN/rings.json';
+import zhSteps from './locales/zh-CN/steps.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -11,12 +13,15 @@ export const LANGUAGES = [
 ] as const;
 export type Language = (typeof LANGUAGES)[number]['code'];
 
-/** 'app' is the shell (header, controls, panels); 'rings' is the ring and memory components. */
-export const NAMESPACES = ['app', 'rings'] as const;
+/**
+ * 'app' is the shell (header, controls, panels); 'rings' is the ring and memory components; 'steps' is the
+ * sentence of each step, one per key of the engine's STEP_TEMPLATES (src/engine/messages.ts).
+ */
+export const NAMESPACES = ['app', 'rings', 'steps'] as const;
 
 export const resources = {
-  en: { app: enApp, rings: enRings },
-  'zh-CN': { app: zhApp, rings: zhRings },
+  en: { app: enApp, rings: enRings, steps: enSteps },
+  'zh-CN': { app: zhApp, rings: zhRings, steps: zhSteps },
 } as const;
 
 const STORAGE_KEY = 'virtio-viz.language';

@@ -9,6 +9,7 @@ export function Breakpoints() {
   const [text, setText] = useState('');
   const breakpoints = useSim((s) => s.breakpoints);
   const error = useSim((s) => s.breakpointError);
+  const hit = useSim((s) => s.hitBreakpoint);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -43,8 +44,9 @@ export function Breakpoints() {
       {breakpoints.length > 0 && (
         <ul className="breakpoint-list" aria-label={t('breakpoints.list')}>
           {breakpoints.map((b) => (
-            <li key={b.id}>
+            <li key={b.id} className={b.id === hit ? 'hit' : undefined}>
               <code>{b.text}</code>
+              {b.id === hit && <span className="sr-only"> ({t('breakpoints.hit')})</span>}
               <button
                 type="button"
                 className="chip-remove"

@@ -5,6 +5,7 @@ import type { Granularity } from '../../engine/step';
 import { actions, useSim } from '../store';
 import { SPEEDS_MS } from '../store/speed';
 import { useActorName } from '../code/useActorName';
+import { useStepSentence } from '../code/stepSentence';
 import { Breakpoints } from './Breakpoints';
 import { useMediaQuery } from './useMediaQuery';
 
@@ -27,10 +28,16 @@ function StatusLine() {
   const stopped = useSim((s) => s.sim?.stopped ?? null);
   const ended = useSim((s) => s.sim?.view.ended ?? null);
   const freeRunning = useSim((s) => s.freeRunning);
+  const seeking = useSim((s) => s.seeking);
+  const hit = useSim((s) => s.breakpoints.find((b) => b.id === s.hitBreakpoint)?.text ?? null);
+  const afterFreeRun = useSim((s) => s.sim?.origin === 'free-run');
   let message = '';
   if (freeRunning) message = t('status.freeRunning');
+  else if (seeking) message = t(`status.seeking.${seeking}`);
+  else if (stopped === 'breakpoint' && hit !== null) message = t('status.stoppedAt', { breakpoint: hit });
   else if (stopped && stopped !== 'end') message = t(`status.stopped.${stopped}`);
   else if (ended) message = t(`status.ended.${ended}`);
+  else if (afterFreeRun && step === 0) message = t('status.afterFreeRun');
   return (
     <div className="status-line">
       <span className="step-count">
@@ -51,6 +58,7 @@ function StatusLine() {
 function NowLine() {
   const { t } = useTranslation();
   const actorName = useActorName();
+  const sentence = useStepSentence();
   const record = useSim((s) => s.sim?.current ?? null);
   return (
     <p className="now" data-testid="now-line">
@@ -60,7 +68,7 @@ function NowLine() {
         <>
           <span className={`actor actor-${record.source}`}>{actorName(record.actor)}</span>
           <code>{record.fn}</code>
-          <span className="explain-short">{record.explain}</span>
+          <span className="explain-short">{sentence(record)}</span>
         </>
       )}
     </p>
@@ -79,6 +87,7 @@ export function Controls() {
   const presenter = useSim((s) => s.presenter);
   const loaded = useSim((s) => s.sim !== null);
   const atStart = useSim((s) => (s.sim?.view.step ?? 0) === 0);
+  const hasBreakpoints = useSim((s) => s.breakpoints.length > 0);
   const narrow = useMediaQuery('(max-width: 700px)');
 
   const runRow = (
@@ -92,7 +101,7 @@ export function Controls() {
             key={target}
             type="button"
             onClick={() => void actions.runUntil(target)}
-            disabled={!loaded}
+            disabled={!loaded || (target === 'breakpoint' && !hasBreakpoints)}
             aria-label={t(`controls.runTo.${target}`)}
           >
             {t(`controls.targets.${target}`)}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { summarizeCounters, type CounterSummary } from '../derive/counters';
+import { isCurrent, summarizeCounters, type CounterSummary } from '../derive/counters';
 import { useSim } from '../store';
 
 const ROWS: { key: keyof CounterSummary; ratio?: boolean }[] = [
@@ -17,6 +17,7 @@ const ROWS: { key: keyof CounterSummary; ratio?: boolean }[] = [
 export function Counters() {
   const { t, i18n } = useTranslation();
   const counters = useSim((s) => s.sim?.view.counters ?? null);
+  const live = useSim((s) => s.sim?.liveCounters ?? null);
   if (!counters) return null;
   const summary = summarizeCounters(counters);
   const ratio = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
@@ -28,15 +29,19 @@ export function Counters() {
       <dl>
         {ROWS.map(({ key, ratio: isRatio }) => {
           const value = summary[key];
-          const text = value === null ? '–' : isRatio ? ratio.format(value) : String(value);
+          const current = isCurrent(key, live);
+          const text = !current ? '…' : value === null ? '–' : isRatio ? ratio.format(value) : String(value);
           return (
             <div key={key} className="counter">
               <dt>{t(`counters.${key}`)}</dt>
-              <dd data-testid={`counter-${key}`}>{text}</dd>
+              <dd data-testid={`counter-${key}`} aria-label={current ? undefined : t('counters.whenPaused')}>
+                {text}
+              </dd>
             </div>
           );
         })}
       </dl>
+      {live !== null && <p className="dim">{t('counters.liveNote')}</p>}
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { VIRTIO_CONFIG_S_NEEDS_RESET } from '../../virtio/constants';
 import type { VirtioError } from '../../virtio/errors';
 import { functionUrl } from '../code/links';
 import { showsErrors } from '../derive/errors';
@@ -54,10 +55,14 @@ export function ErrorPanel() {
   const lastError = useSim((s) => s.lastError);
   const deviceBroken = view !== null && showsErrors(view);
   if (!deviceBroken && lastError === null) return null;
-  const needsReset = view !== null && (view.deviceStatus & 64) !== 0;
+  const needsReset = view !== null && (view.deviceStatus & VIRTIO_CONFIG_S_NEEDS_RESET) !== 0;
+  // Only the device sets DEVICE_NEEDS_RESET; a driver that found the device misbehaving gives up on its own.
+  const driverGaveUp =
+    !needsReset && view !== null && (view.ended === 'driver-error' || view.errors.some((e) => e.side === 'driver'));
+  const title = lastError !== null ? 'errors.clientTitle' : driverGaveUp ? 'errors.driverTitle' : 'errors.title';
   return (
     <section className="error-panel" role="alert" aria-labelledby="error-title">
-      <h2 id="error-title">{lastError !== null ? t('errors.clientTitle') : t('errors.title')}</h2>
+      <h2 id="error-title">{t(title)}</h2>
       {lastError !== null && (
         <p>
           {t('errors.client')} <code>{lastError}</code>
@@ -66,6 +71,7 @@ export function ErrorPanel() {
       {deviceBroken && view && (
         <>
           {needsReset && <p>{t('errors.needsReset', { status: view.deviceStatusNames.join(' | ') })}</p>}
+          {driverGaveUp && <p>{t('errors.driverBroken')}</p>}
           {view.errors.length > 0 ? (
             <ul className="error-list">
               {view.errors.map((e, i) => (

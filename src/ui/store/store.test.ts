@@ -93,6 +93,48 @@ describe('sim store', () => {
     expect(store.getState().sim!.view.step).toBe(reached);
   });
 
+  it('Play stops by itself at a breakpoint, names it, and goes on from there when played again', async () => {
+    const store = make();
+    await store.getState().load();
+    store.getState().setSpeed(7); // one step per frame
+    expect(await store.getState().addBreakpoint('fn:virtqueue_notify')).toBe(true);
+    await store.getState().play();
+    const sim = store.getState().sim!;
+    expect(store.getState().playing).toBe(false);
+    expect(sim.stopped).toBe('breakpoint');
+    expect(sim.current!.fn).toBe('virtqueue_notify');
+    expect(store.getState().hitBreakpoint).toBe(store.getState().breakpoints[0]!.id);
+    // Played again, it runs on to the end of the run (virtqueue_notify does not run again) and stops there.
+    await store.getState().play();
+    const end = store.getState().sim!;
+    expect(end.stopped).toBe('end');
+    expect(end.view.ended).toBe('completed');
+    expect(store.getState().hitBreakpoint).toBeNull();
+  });
+
+  it('shows the end of the run at the last step, before another step is tried', async () => {
+    const store = make();
+    await store.getState().load();
+    const total = new Session(builtinScenario('single-read')!, 1);
+    total.runUntil('end');
+    for (let i = 0; i < total.step - 1; i++) await store.getState().step();
+    expect(store.getState().sim!.view.ended).toBeNull();
+    await store.getState().step();
+    expect(store.getState().sim!.view.step).toBe(total.step);
+    expect(store.getState().sim!.view.ended).toBe('completed');
+    expect(store.getState().sim!.stopped).toBe('end');
+  });
+
+  it('refuses a breakpoint the loaded run can never hit', async () => {
+    const store = make();
+    await store.getState().load();
+    expect(await store.getState().addBreakpoint('vq1.num_free == 0')).toBe(false);
+    expect(store.getState().breakpointError).toMatch(/only vq0/);
+    expect(await store.getState().addBreakpoint('watch:0x7fffffff')).toBe(false);
+    expect(store.getState().breakpointError).toMatch(/past the end of guest memory/);
+    expect(store.getState().breakpoints).toEqual([]);
+  });
+
   it('shows a rejected command as the last error and stops playback', async () => {
     const local = new LocalClient();
     const failing: SimulationClient = {

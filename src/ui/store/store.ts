@@ -44,6 +44,10 @@ export interface SimData {
   changed: Set<number>;
   breakpoints: BreakpointEntry[];
   breakpointError: string | null;
+  /** The id of the breakpoint that stopped the last command, while its state is on screen. */
+  hitBreakpoint: number | null;
+  /** A run-until in progress (it can take a moment on a long run). */
+  seeking: RunTarget | null;
   /** A command the client refused (a rejected promise, e.g. a worker that died). */
   lastError: string | null;
 }
@@ -89,11 +93,29 @@ export interface SimStoreOptions {
 
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** True when animated playback should stop by itself: the step reported an error or the device gave up. */
+/** Why a well-formed breakpoint can never hit in the loaded run (a queue it does not have, bytes past its memory). */
+function unreachable(bp: Breakpoint, view: SimulationState['view']): string | null {
+  if (bp.kind === 'field') {
+    const q = /^vq(\d+)\./.exec(bp.field);
+    const count = view.queues.length;
+    if (q && Number(q[1]) >= count)
+      return `"${bp.field}": this scenario has ${count === 1 ? 'only vq0' : `vq0 to vq${count - 1}`}`;
+  } else if (bp.kind === 'watch' && bp.addr >= view.memorySize) {
+    return `0x${bp.addr.toString(16)} is past the end of guest memory (0x${view.memorySize.toString(16)} bytes)`;
+  }
+  return null;
+}
+
+/**
+ * True when animated playback should stop by itself: the step hit a breakpoint or reported an error, or the run is
+ * over (whether every request finished or a side gave up).
+ */
 const stopsPlayback = (s: SimulationState): boolean =>
-  s.current?.events.some((e) => e.type === 'error') === true ||
-  s.view.ended === 'device-error' ||
-  s.view.ended === 'driver-error';
+  s.stopped === 'breakpoint' ||
+  s.stopped === 'error' ||
+  s.stopped === 'end' ||
+  s.view.ended !== null ||
+  s.current?.events.some((e) => e.type === 'error') === true;
 
 export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore> {
   const client = options.client ?? createSimulationClient();
@@ -109,7 +131,8 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
       const last = Math.max(0, sim.view.queues.length - 1);
       const followed = get().followQueue ? sim.current?.queue : undefined;
       const queueIndex = Math.min(followed ?? get().queueIndex, last);
-      set({ sim, changed: changedAddresses(sim.current), queueIndex });
+      const hit = sim.breakpoint === null ? null : (get().breakpoints[sim.breakpoint]?.id ?? null);
+      set({ sim, changed: changedAddresses(sim.current), queueIndex, hitBreakpoint: hit });
     };
 
     const exec = (command: (c: SimulationClient) => Promise<SimulationState>): Promise<void> => {
@@ -173,6 +196,8 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
       changed: new Set(),
       breakpoints: [],
       breakpointError: null,
+      hitBreakpoint: null,
+      seeking: null,
       lastError: null,
 
       load: () => loadWith({}),
@@ -200,7 +225,9 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
       },
       runUntil: async (target) => {
         await halt();
+        set({ seeking: target });
         await exec((c) => c.runUntil(target));
+        set({ seeking: null });
       },
 
       play: async () => {
@@ -259,6 +286,11 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
           breakpoint = parseBreakpoint(text);
         } catch (e) {
           set({ breakpointError: errorMessage(e) });
+          return false;
+        }
+        const impossible = get().sim ? unreachable(breakpoint, get().sim!.view) : null;
+        if (impossible !== null) {
+          set({ breakpointError: impossible });
           return false;
         }
         set({
