@@ -3,7 +3,8 @@ import { applyPages, diffBytes, diffPages, mergeDiffs, type PageDiff } from './p
 
 interface Checkpoint {
   step: number;
-  state: string;
+  /** The machine's JSON state as UTF-8: half the memory of a JS string, and decoded in a millisecond. */
+  state: Uint8Array;
   /** Full images on a keyframe, page diffs against the previous checkpoint otherwise. */
   memory: Uint8Array | PageDiff;
   disk: Uint8Array | PageDiff;
@@ -46,7 +47,7 @@ export class History {
   ) {
     this.interval_ = options.interval ?? 1024;
     this.keyframeEvery = options.keyframeEvery ?? 64;
-    this.maxCheckpoints = options.maxCheckpoints ?? 512;
+    this.maxCheckpoints = options.maxCheckpoints ?? 1024;
     if (!Number.isInteger(this.interval_) || this.interval_ < 1) {
       throw new RangeError('interval must be a positive integer');
     }
@@ -73,7 +74,7 @@ export class History {
   get bytes(): number {
     let total = 0;
     for (const c of this.checkpoints) {
-      total += c.state.length * 2;
+      total += c.state.byteLength;
       total += c.memory instanceof Uint8Array ? c.memory.byteLength : diffBytes(c.memory);
       total += c.disk instanceof Uint8Array ? c.disk.byteLength : diffBytes(c.disk);
       total += c.aux instanceof Uint8Array ? c.aux.byteLength : diffBytes(c.aux);
@@ -167,7 +168,7 @@ export class History {
     const memory = keyframe ? snap.memory : diffPages(this.lastMemory!, snap.memory);
     const disk = keyframe ? snap.disk : diffPages(this.lastDisk!, snap.disk);
     const aux = keyframe ? snap.aux : diffPages(this.lastAux!, snap.aux);
-    this.checkpoints.push({ step: snap.step, state: snap.state, memory, disk, aux });
+    this.checkpoints.push({ step: snap.step, state: utf8.encode(snap.state), memory, disk, aux });
     // Images kept in a keyframe are never written, so they can serve as the next diff's base too.
     this.lastMemory = snap.memory;
     this.lastDisk = snap.disk;
@@ -191,8 +192,10 @@ export class History {
       else applyPages(aux, c.aux);
     }
     const target = this.checkpoints[index]!;
-    return { step: target.step, state: target.state, memory, disk, aux };
+    return { step: target.step, state: utf8Decoder.decode(target.state), memory, disk, aux };
   }
 }
 
 const isFull = (c: Checkpoint): boolean => c.memory instanceof Uint8Array;
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
