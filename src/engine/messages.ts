@@ -37,6 +37,7 @@ export const STEP_TEMPLATES = {
   'blk.data': '{{label}}: {{bytes}} data byte(s) written',
   'blk.status': '{{label}}: status = {{value}} ({{name}})',
   'region.bytes': '{{label}}: {{bytes}} byte(s) written',
+  'segment.read': '{{label}}: {{bytes}} byte(s) read at {{addr}}',
 
   // ---- barriers: what each kind orders in general, then where one kind serves a particular purpose
   'barrier.virtio_wmb':

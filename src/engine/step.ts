@@ -21,6 +21,7 @@ export type StepEvent =
   | { type: 'kick-lost'; queue: number }
   | { type: 'interrupt-lost'; queue: number }
   | { type: 'noop' }
+  | { type: 'segment-read'; addr: number; len: number; request?: number }
   | { type: 'interrupt'; queue: number }
   | { type: 'interrupt-suppressed'; queue: number }
   | { type: 'submitted'; request: number; head: number; queue: number }

@@ -259,3 +259,15 @@ describe('GuestMemoryError.toVirtioError', () => {
     expect(e.toVirtioError('f').detail?.addr).toBe(0xffffffffffffffffn);
   });
 });
+
+describe('GuestMemory read observer', () => {
+  it('sees bulk reads with their address and length, and not ring-field reads', () => {
+    const mem = GuestMemory.create(64, false);
+    const seen: [number, number][] = [];
+    mem.readObserver = (addr, len) => seen.push([addr, len]);
+    mem.readBytes(8, 16);
+    mem.read16(0);
+    mem.load16(2);
+    expect(seen).toEqual([[8, 16]]);
+  });
+});

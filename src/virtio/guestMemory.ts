@@ -24,6 +24,8 @@ export class GuestMemory {
   private readonly halfwords: Uint16Array;
   /** Set by the engine to record each store for its step; null costs nothing. */
   observer: WriteObserver | null = null;
+  /** Set by the engine to see bulk reads (a buffer's bytes, not ring fields): a segment being read is a step too. */
+  readObserver: ((addr: GuestAddr, len: number) => void) | null = null;
 
   constructor(readonly buffer: SharedArrayBuffer | ArrayBuffer) {
     this.size = buffer.byteLength;
@@ -100,6 +102,7 @@ export class GuestMemory {
 
   readBytes(addr: number, len: number): Uint8Array {
     this.check(addr, len, 'read');
+    this.readObserver?.(addr as GuestAddr, len);
     return this.bytes.slice(addr, addr + len);
   }
 

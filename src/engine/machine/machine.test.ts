@@ -49,6 +49,16 @@ describe('Machine', () => {
     expect(records.every((r, i) => r.index === i)).toBe(true);
   });
 
+  it('shows the device reading the request header and the guest reading the data back as steps', () => {
+    const m = new Machine({ scenario: scenario('single-read'), seed: 1 });
+    const reads = runAll(m).filter((r) => r.events.some((e) => e.type === 'segment-read'));
+    expect(reads.map((r) => [r.actor, r.fn, r.explain])).toEqual([
+      ['iothread0', 'virtio_blk_handle_request', expect.stringContaining('out_hdr: 16 byte(s) read')],
+      ['irq', 'virtblk_request_done', expect.stringContaining('data: 4096 byte(s) read')],
+    ]);
+    expect(reads.every((r) => r.request === 0 && r.writes.length === 0)).toBe(true);
+  });
+
   it('memory always holds exactly what the steps so far wrote', () => {
     const m = new Machine({ scenario: scenario('single-read'), seed: 1 });
     const before = new Uint8Array(m.mem.buffer).slice();

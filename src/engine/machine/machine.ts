@@ -221,6 +221,16 @@ export class Machine implements Replayable {
       shown: null,
     };
     this.wireCallbacks();
+    // A device reading a request's header or data (or the guest reading what came back) is a step of its own.
+    this.mem.readObserver = (addr, len) => {
+      if (!this.capture.capturing) return;
+      const region = this.alloc.regionAt(addr);
+      const label = region?.label ?? 'guest memory';
+      this.capture.note(
+        { type: 'segment-read', addr, len, ...(region?.owner !== undefined ? { request: region.owner } : {}) },
+        message('segment.read', { label, bytes: len, addr: `0x${addr.toString(16)}` }),
+      );
+    };
   }
 
   get stepCount(): number {
