@@ -1,7 +1,8 @@
 import './components.css';
 
 export { DescriptorTable, type DescriptorTableProps } from './DescriptorTable';
-export { AvailRing, type RingProps } from './AvailRing';
+export { AvailRing } from './AvailRing';
+export { type RingProps } from './RingPanel';
 export { UsedRing } from './UsedRing';
 export { DriverState } from './DriverState';
 export { DeviceState } from './DeviceState';

@@ -1,0 +1,44 @@
+import { fromHex, toHex } from '../step';
+
+// JSON cannot hold bigint or typed arrays; checkpoints must, so they are tagged.
+export function checkpointReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  // Tag checks, not instanceof: arrays from another realm (a test DOM, a worker) must be recognised too.
+  if (Object.prototype.toString.call(value) === '[object Uint8Array]') return { $u8: toHex(value as Uint8Array) };
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return { $typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) };
+  }
+  if (Object.prototype.toString.call(value) === '[object Map]')
+    return { $map: [...(value as Map<unknown, unknown>).entries()] };
+  return value;
+}
+
+export function checkpointReviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.$bigint === 'string') return BigInt(v.$bigint);
+    if (typeof v.$u8 === 'string') return fromHex(v.$u8);
+    if (typeof v.$typed === 'string') return typedArrayOf(v.$typed, v.values as number[]);
+    if (Array.isArray(v.$map)) return new Map(v.$map as [unknown, unknown][]);
+  }
+  return value;
+}
+
+function typedArrayOf(name: string, values: number[]): ArrayBufferView {
+  switch (name) {
+    case 'Uint8Array':
+      return Uint8Array.from(values);
+    case 'Int16Array':
+      return Int16Array.from(values);
+    case 'Uint16Array':
+      return Uint16Array.from(values);
+    case 'Uint32Array':
+      return Uint32Array.from(values);
+    case 'Int32Array':
+      return Int32Array.from(values);
+    case 'Float64Array':
+      return Float64Array.from(values);
+    default:
+      throw new Error(`checkpoint holds an unknown typed array ${name}`);
+  }
+}
