@@ -50,6 +50,23 @@ function FlagBadges({ flags }: { flags: number }) {
   );
 }
 
+/** The column headings of a descriptor table (the ring's, with an owner column, or an indirect table's). */
+function DescHead({ owner = false }: { owner?: boolean }) {
+  const { t } = useTranslation('rings');
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t('desc.col.index')}</th>
+        <th scope="col">{t('desc.col.addr')}</th>
+        <th scope="col">{t('desc.col.len')}</th>
+        <th scope="col">{t('desc.col.flags')}</th>
+        <th scope="col">{t('desc.col.next')}</th>
+        {owner && <th scope="col">{t('desc.col.owner')}</th>}
+      </tr>
+    </thead>
+  );
+}
+
 function DescCells({ d, index }: { d: VringDesc; index: number }) {
   const hasNext = (d.flags & VRING_DESC_F_NEXT) !== 0;
   return (
@@ -78,15 +95,7 @@ function IndirectTable({ chain, changed }: { chain: ChainView; changed: Set<numb
       </div>
       {ind.readable ? (
         <table className="vr-table vr-subtable" data-testid="indirect-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('desc.col.index')}</th>
-              <th scope="col">{t('desc.col.addr')}</th>
-              <th scope="col">{t('desc.col.len')}</th>
-              <th scope="col">{t('desc.col.flags')}</th>
-              <th scope="col">{t('desc.col.next')}</th>
-            </tr>
-          </thead>
+          <DescHead />
           <tbody>
             {ind.entries.map((e, k) => {
               const flash = anyChanged(changed, ind.addr + DESC_SIZE * k, DESC_SIZE);
@@ -197,16 +206,7 @@ export function DescriptorTable({ queue, changed }: DescriptorTableProps) {
           <g className="vr-links" fill="none" strokeWidth={3} />
         </svg>
         <table className="vr-table vr-desc-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('desc.col.index')}</th>
-              <th scope="col">{t('desc.col.addr')}</th>
-              <th scope="col">{t('desc.col.len')}</th>
-              <th scope="col">{t('desc.col.flags')}</th>
-              <th scope="col">{t('desc.col.next')}</th>
-              <th scope="col">{t('desc.col.owner')}</th>
-            </tr>
-          </thead>
+          <DescHead owner />
           <tbody>
             {queue.desc.map((d) => {
               const flash = anyChanged(changed, queue.addrs.desc + DESC_SIZE * d.index, DESC_SIZE);
