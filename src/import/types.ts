@@ -1,0 +1,23 @@
+/**
+ * Shared by every importer of real-VM data (QEMU trace logs, QMP/HMP ring snapshots): the files handed in, and
+ * what goes wrong with them. A problem always says where: the file, and the line (text) or byte offset (binary).
+ */
+export interface ImportFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface ImportProblem {
+  file: string;
+  /** 1-based line of a text file. */
+  line?: number;
+  /** 0-based byte offset in a binary file. */
+  byte?: number;
+  message: string;
+}
+
+/** Either the whole result, or what was valid up to the first problem (marked partial), or nothing. */
+export type ImportResult<T> =
+  | { ok: true; value: T; partial: false }
+  | { ok: true; value: T; partial: true; problem: ImportProblem }
+  | { ok: false; problem: ImportProblem };
