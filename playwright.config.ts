@@ -35,6 +35,7 @@ export default defineConfig({
   webServer: {
     command: `npx vite build --logLevel warn && npx vite preview --strictPort --host 127.0.0.1 --port ${port}`,
     url: `http://127.0.0.1:${port}`,
+    env: { VV_OUT_DIR: port === 4173 ? 'dist' : `dist-${port}` },
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },
