@@ -6,6 +6,8 @@ import react from '@vitejs/plugin-react';
 const crossOriginIsolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
+  // Lets a cross-origin isolated page embed the app in an iframe (?embed=1); harmless otherwise.
+  'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
 export default defineConfig({
@@ -17,7 +19,7 @@ export default defineConfig({
   // VV_OUT_DIR lets several Playwright runs (one per port) build side by side without overwriting each other.
   build: { chunkSizeWarningLimit: 1024, outDir: process.env.VV_OUT_DIR ?? 'dist' },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'bench/lib/**/*.test.ts'],
     environment: 'node',
     coverage: {
       provider: 'v8',

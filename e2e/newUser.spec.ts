@@ -124,6 +124,9 @@ test.describe('a newcomer following the README', () => {
     await page.getByRole('button', { name: 'Run to next kick' }).click();
     await expect(status(page)).toHaveText('Stopped at a kick.');
     await page.getByRole('button', { name: 'Free-run', exact: true }).click();
+    // The live counter shows the first completions before Stop: a fast page could otherwise stop the workers
+    // before any request has completed.
+    await expect.poll(async () => Number(await page.getByTestId('counter-completed').textContent())).toBeGreaterThan(0);
     await page
       .getByRole('button', { name: 'Stop free-run', exact: true })
       .click({ timeout: 1000 })

@@ -6,6 +6,8 @@ import { Machine, MachineSetupError } from '../engine/machine/machine';
 import { summarize } from '../engine/machine/summary';
 import { describeMemory } from '../engine/machine/memoryDump';
 import { CliError, loadScenario } from './loadScenario';
+import { addImportCommand } from './importCommand';
+import { writeSnapshotExport } from './exportSnapshot';
 
 const integer = (what: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -56,6 +58,10 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--features <list>', `comma-separated features (${FEATURE_NAMES.join(',')})`, featureList)
     .addOption(new Option('--format <format>', 'output format').choices(['summary', 'jsonl']).default('summary'))
     .option('--dump-memory <file>', 'write guest memory to FILE and its description to FILE.json')
+    .option(
+      '--export-snapshot <dir>',
+      'write queue 0 as a QMP ring snapshot (status JSON + desc/avail/used .bin) to DIR',
+    )
     .action(
       (
         name: string,
@@ -66,6 +72,7 @@ export function buildProgram(out: (s: string) => void): Command {
           features?: string[];
           format: string;
           dumpMemory?: string;
+          exportSnapshot?: string;
         },
       ) => {
         const scenario = loadScenario(name, {
@@ -79,9 +86,11 @@ export function buildProgram(out: (s: string) => void): Command {
           /* stepping */
         }
         if (opts.dumpMemory) dumpMemory(machine, opts.dumpMemory);
+        if (opts.exportSnapshot) writeSnapshotExport(machine, opts.exportSnapshot);
         if (opts.format === 'summary') out(JSON.stringify(summarize(machine), null, 2) + '\n');
       },
     );
+  addImportCommand(program, out);
   return program;
 }
 

@@ -115,7 +115,7 @@ describe('step messages', () => {
       [...NOT_REACHED].filter((k) => emitted.has(k)),
       'reached after all: drop from NOT_REACHED',
     ).toEqual([]);
-  });
+  }, 60_000); // every built-in scenario and every fault, stepped to the end (or 3000 steps)
 
   it("every key named in the engine's source has a template", () => {
     const unknown: string[] = [];

@@ -85,6 +85,20 @@ export const STEP_TEMPLATES = {
     "fault: virtio_wmb missing: avail.idx became visible before the ring entry it publishes (avail.ring[{{slot}}] still holds {{stale}}, not request {{request}}'s head {{head}})",
   'fault.missingBarrier.entry':
     "fault: no virtio_wmb, so request {{request}}'s ring entry becomes visible only now, after avail.idx: a device that read slot {{slot}} in between took head {{stale}}",
+  'fault.loopedChain': "fault: the chain's last descriptor gets NEXT and next = {{desc}}, itself: the chain never ends",
+  'fault.zeroLength': "fault: the chain's first descriptor gets len = 0, a buffer of no bytes",
+  'fault.writableHeader':
+    'fault: the request header descriptor is marked device-writable (WRITE), so a writable buffer comes before the readable ones',
+  'fault.indexJump': 'fault: the driver moves avail.idx {{by}} past the entries it filled',
+  'fault.headOutOfRange': 'fault: the ring entry names head {{head}}, outside the {{size}}-entry descriptor table',
+  'fault.availIdxNoWrap':
+    'fault: the driver publishes avail.idx modulo the queue size, {{value}} ({{shadow}} mod {{size}}), instead of the free-running {{shadow}}',
+  'fault.leakedDescriptor':
+    "fault: detach_buf_split keeps request {{request}}'s chain (head {{head}}, {{descs}} descriptor(s)) off the free list: num_free stays {{free}} and those descriptors are lost to the driver",
+  'fault.ringExhausted':
+    'fault: vq{{q}} has {{free}} free descriptor(s) of {{size}} and nothing in flight: the leaked ones never come back, so no completion will restart the stopped queue and the disk hangs',
+  'fault.badUsedLen':
+    "fault: the device reports used.len = {{len}}, but request {{request}}'s device-writable buffers hold {{writable}} byte(s); virtio_blk reads the status byte and ignores used.len, a driver that trusted it would read past its buffer",
 
   /** A step's sentence followed by how an injected fault changed the step (StepRecord.fault). */
   withFault: '{{text}}. {{fault}}',

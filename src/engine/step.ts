@@ -1,6 +1,7 @@
 import type { VirtioError } from '../virtio/errors';
 import type { BarrierKind } from '../virtio/trace';
 import type { StepMessage } from './messages';
+import type { FaultKind } from './scenario/schema';
 
 /** Who moved: a guest vCPU submitting on a queue, the guest's interrupt handler, or a device IOThread. */
 export type ActorId = `vcpu${number}` | 'irq' | `iothread${number}`;
@@ -31,7 +32,9 @@ export type StepEvent =
   | { type: 'io-done'; request: number; status: number }
   | { type: 'completed'; request: number; status: number; queue: number }
   | { type: 'barrier'; kind: BarrierKind }
-  | { type: 'error'; error: VirtioError };
+  | { type: 'error'; error: VirtioError }
+  /** An injected fault acting where no store shows it (a chain kept off the free list, a queue it left stuck). */
+  | { type: 'fault'; fault: FaultKind; queue: number; request?: number };
 
 /**
  * One observable action. `kind` is the step's smallest unit: a memory `write`, a `barrier`, or an `action`

@@ -1,16 +1,24 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MemoryView, RequestsTable, StructuresView, Timeline } from './components';
 import { StepPanel } from './code/StepPanel';
 import { Controls } from './layout/Controls';
 import { Header } from './layout/Header';
+import { ImportStatus } from './import/ImportStatus';
+import { useImport } from './import/importStore';
 import { HelpDialog } from './layout/HelpDialog';
+import { LessonPicker } from './lessons/LessonPicker';
+import { LessonPlayer } from './lessons/LessonPlayer';
 import { useKeyboard } from './layout/useKeyboard';
 import { Counters } from './panels/Counters';
 import { ErrorPanel } from './panels/ErrorPanel';
 import { IsolationNotice } from './panels/IsolationNotice';
 import { QueueBoard } from './panels/QueueBoard';
+import { openFromUrl, startUrlSync } from './share/urlSync';
 import { actions, simStore, useSim } from './store';
+
+/** Imported real-VM data: its view (and the importers) load when first needed. */
+const ImportView = lazy(() => import('./import/ImportView').then((m) => ({ default: m.ImportView })));
 
 /** StrictMode runs effects twice in development; the first scenario should load once. */
 let started = false;
@@ -44,11 +52,14 @@ export function App() {
   const { t } = useTranslation();
   const [help, setHelp] = useState(false);
   const presenter = useSim((s) => s.presenter);
+  // Imported real-VM data replaces the simulation on screen; the simulation's state is left as it is.
+  const importing = useImport((s) => s.view === 'import');
 
   useEffect(() => {
     if (started) return;
     started = true;
-    if (simStore.getState().sim === null) void actions.load();
+    // The address may hold a shared run (#s=…&seed=…&step=…); it then follows the page as the user moves.
+    if (simStore.getState().sim === null) void openFromUrl(simStore).then(() => startUrlSync(simStore));
   }, []);
 
   const commands = useMemo(
@@ -73,17 +84,25 @@ export function App() {
         {t('skip')}
       </a>
       <Header onHelp={() => setHelp(true)} />
-      <Controls />
+      {!importing && <Controls />}
       <main id="main" tabIndex={-1}>
-        <ErrorPanel />
-        <QueueBoard />
-        <Lower />
+        <ImportStatus />
+        {importing && (
+          <Suspense fallback={null}>
+            <ImportView />
+          </Suspense>
+        )}
+        {!importing && <ErrorPanel />}
+        {!importing && <QueueBoard />}
+        {!importing && <Lower />}
         <footer className="app-footer">
           <IsolationNotice />
           <p className="dim">{t('footer')}</p>
         </footer>
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
+      <LessonPicker />
+      <LessonPlayer />
     </div>
   );
 }

@@ -271,3 +271,28 @@ describe('GuestMemory read observer', () => {
     expect(seen).toEqual([[8, 16]]);
   });
 });
+
+describe('write64Number', () => {
+  it('stores the same 8 little-endian bytes as write64, as one observed store', () => {
+    const a = fresh();
+    const b = fresh();
+    const seen: MemoryWrite[] = [];
+    a.observer = (w) => seen.push(w);
+    for (const v of [0, 1, 0xffffffff, 2 ** 32, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
+      a.write64Number(8, v);
+      b.write64(8, BigInt(v));
+      expect([...raw(a)]).toEqual([...raw(b)]);
+    }
+    expect(seen).toHaveLength(6);
+    expect(seen[3]!.addr).toBe(8);
+    expect([...seen[3]!.new]).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it('stores a value it cannot split (negative, fractional, beyond 2^53) as write64 of its bigint would', () => {
+    const m = fresh();
+    m.write64Number(0, -1);
+    expect(m.read64(0)).toBe(0xffffffffffffffffn);
+    expect(() => m.write64Number(8, 1.5)).toThrow(RangeError);
+    expect(() => m.write64Number(SIZE - 4, 1)).toThrow(GuestMemoryError);
+  });
+});

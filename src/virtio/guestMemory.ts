@@ -11,6 +11,8 @@ export type WriteObserver = (write: MemoryWrite) => void;
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const swap16 = (v: number) => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO_POW_32 = 2 ** 32;
 
 /**
  * The guest's physical memory: a bounds-checked little-endian view of one (Shared)ArrayBuffer.
@@ -43,7 +45,7 @@ export class GuestMemory {
   /** True when [addr, addr+len) lies inside guest memory. Accepts bigint for raw descriptor addresses. */
   contains(addr: number | bigint, len: number): boolean {
     if (typeof addr === 'bigint') {
-      if (addr < 0n || addr > BigInt(Number.MAX_SAFE_INTEGER)) return false;
+      if (addr < 0n || addr > MAX_SAFE_BIGINT) return false;
       addr = Number(addr);
     }
     return Number.isInteger(addr) && Number.isInteger(len) && addr >= 0 && len >= 0 && addr + len <= this.size;
@@ -70,17 +72,42 @@ export class GuestMemory {
     return this.view.getBigUint64(addr, true);
   }
 
+  // Stores: beginStore checks the range and, only while an observer is set, copies the old bytes; endStore reports
+  // the store. (Spelled out per accessor rather than passing the write as a closure: the ring's hot loop makes
+  // millions of stores, and a closure per store was a large part of its cost.)
   write8(addr: number, value: number): void {
-    this.store(addr, 1, () => this.view.setUint8(addr, value));
+    const old = this.beginStore(addr, 1);
+    this.view.setUint8(addr, value);
+    if (old !== null) this.endStore(addr, old);
   }
   write16(addr: number, value: number): void {
-    this.store(addr, 2, () => this.view.setUint16(addr, value, true));
+    const old = this.beginStore(addr, 2);
+    this.view.setUint16(addr, value, true);
+    if (old !== null) this.endStore(addr, old);
   }
   write32(addr: number, value: number): void {
-    this.store(addr, 4, () => this.view.setUint32(addr, value >>> 0, true));
+    const old = this.beginStore(addr, 4);
+    this.view.setUint32(addr, value >>> 0, true);
+    if (old !== null) this.endStore(addr, old);
   }
   write64(addr: number, value: bigint): void {
-    this.store(addr, 8, () => this.view.setBigUint64(addr, BigInt.asUintN(64, value), true));
+    const old = this.beginStore(addr, 8);
+    this.view.setBigUint64(addr, BigInt.asUintN(64, value), true);
+    if (old !== null) this.endStore(addr, old);
+  }
+  /**
+   * The same 8-byte store as write64 for an address held as a number (a safe, non-negative integer), without
+   * making a bigint: two 32-bit halves, still one store for the observer.
+   */
+  write64Number(addr: number, value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      this.write64(addr, BigInt(value));
+      return;
+    }
+    const old = this.beginStore(addr, 8);
+    this.view.setUint32(addr, value % TWO_POW_32, true);
+    this.view.setUint32(addr + 4, Math.floor(value / TWO_POW_32), true);
+    if (old !== null) this.endStore(addr, old);
   }
 
   /** Atomic 16-bit load of a ring index or flags field (little-endian on any host). */
@@ -93,11 +120,11 @@ export class GuestMemory {
 
   /** Atomic 16-bit store of a ring index or flags field: the publication point the other side polls. */
   store16(addr: number, value: number): void {
-    this.store(addr, 2, () => {
-      const v = value & 0xffff;
-      if (addr % 2 !== 0) this.view.setUint16(addr, v, true);
-      else Atomics.store(this.halfwords, addr / 2, HOST_IS_LITTLE_ENDIAN ? v : swap16(v));
-    });
+    const old = this.beginStore(addr, 2);
+    const v = value & 0xffff;
+    if (addr % 2 !== 0) this.view.setUint16(addr, v, true);
+    else Atomics.store(this.halfwords, addr / 2, HOST_IS_LITTLE_ENDIAN ? v : swap16(v));
+    if (old !== null) this.endStore(addr, old);
   }
 
   readBytes(addr: number, len: number): Uint8Array {
@@ -107,11 +134,15 @@ export class GuestMemory {
   }
 
   writeBytes(addr: number, data: Uint8Array): void {
-    this.store(addr, data.length, () => this.bytes.set(data, addr));
+    const old = this.beginStore(addr, data.length);
+    this.bytes.set(data, addr);
+    if (old !== null) this.endStore(addr, old);
   }
 
   fill(addr: number, len: number, value = 0): void {
-    this.store(addr, len, () => this.bytes.fill(value, addr, addr + len));
+    const old = this.beginStore(addr, len);
+    this.bytes.fill(value, addr, addr + len);
+    if (old !== null) this.endStore(addr, old);
   }
 
   /** A read-only window for renderers (hex view); it aliases guest memory, so it must not be written. */
@@ -120,15 +151,13 @@ export class GuestMemory {
     return this.bytes.subarray(addr, addr + len);
   }
 
-  private store(addr: number, len: number, write: () => void): void {
+  /** Checks a store's range; returns the bytes it will overwrite when an observer wants them, else null. */
+  private beginStore(addr: number, len: number): Uint8Array | null {
     this.check(addr, len, 'write');
-    const observer = this.observer;
-    if (observer === null) {
-      write();
-      return;
-    }
-    const old = this.bytes.slice(addr, addr + len);
-    write();
-    observer({ addr: addr as GuestAddr, old, new: this.bytes.slice(addr, addr + len) });
+    return this.observer === null ? null : this.bytes.slice(addr, addr + len);
+  }
+
+  private endStore(addr: number, old: Uint8Array): void {
+    this.observer?.({ addr: addr as GuestAddr, old, new: this.bytes.slice(addr, addr + old.length) });
   }
 }

@@ -66,7 +66,10 @@ export class SplitRing {
     this.mem.write16(this.descAddr(i, table) + DESC_FLAGS, flags);
   }
   writeDescAddr(i: number, addr: bigint | number, table = this.addrs.desc): void {
-    this.mem.write64(this.descAddr(i, table) + DESC_ADDR, BigInt(addr));
+    const at = this.descAddr(i, table) + DESC_ADDR;
+    // The driver's addresses are numbers: storing them without a bigint keeps the add path allocation-free.
+    if (typeof addr === 'number') this.mem.write64Number(at, addr);
+    else this.mem.write64(at, addr);
   }
   writeDescLen(i: number, len: number, table = this.addrs.desc): void {
     this.mem.write32(this.descAddr(i, table) + DESC_LEN, len);
@@ -123,13 +126,23 @@ export class SplitRing {
     this.mem.store16(this.addrs.used + USED_IDX, v);
   }
   usedElem(slot: number): VringUsedElem {
-    const at = this.addrs.used + usedElemOffset(slot);
-    return { id: this.mem.read32(at + USED_ELEM_ID), len: this.mem.read32(at + USED_ELEM_LEN) };
+    return { id: this.usedElemId(slot), len: this.usedElemLen(slot) };
+  }
+  // The two fields one at a time, for the hot paths (no object per element).
+  usedElemId(slot: number): number {
+    return this.mem.read32(this.addrs.used + usedElemOffset(slot) + USED_ELEM_ID);
+  }
+  usedElemLen(slot: number): number {
+    return this.mem.read32(this.addrs.used + usedElemOffset(slot) + USED_ELEM_LEN);
   }
   setUsedElem(slot: number, elem: VringUsedElem): void {
+    this.writeUsedElem(slot, elem.id, elem.len);
+  }
+  /** setUsedElem without the object: `id` first, then `len`. */
+  writeUsedElem(slot: number, id: number, len: number): void {
     const at = this.addrs.used + usedElemOffset(slot);
-    this.mem.write32(at + USED_ELEM_ID, elem.id);
-    this.mem.write32(at + USED_ELEM_LEN, elem.len);
+    this.mem.write32(at + USED_ELEM_ID, id);
+    this.mem.write32(at + USED_ELEM_LEN, len);
   }
   /** `avail_event`, the device's request to the driver, at the end of the used ring (EVENT_IDX only). */
   availEvent(): number {

@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario/schema';
 import { Session, type RunTarget, type StopReason } from '../session';
 import type { Granularity } from '../step';
 import { STEP_FLAG } from '../stepLog';
-import { describe } from '../view';
+import { StateSnapshots } from './stateSnapshots';
 import type { SimulationClient, SimulationState, TimelineData } from './types';
 
 /** Steps per animation frame in free-run on the page's thread. */
@@ -35,21 +35,17 @@ export function timelineOf(session: Session, max = 5000): TimelineData {
   };
 }
 
-export function stateOf(session: Session, running: boolean, stopped: StopReason | null): SimulationState {
-  const view = describe(session.machine);
-  // The machine notices its end only when asked for another step; the page should show it at the last step.
-  if (!running && view.ended === null) view.ended = session.runEnd();
-  return {
-    view,
-    current: session.current,
-    memory: new Uint8Array(session.machine.mem.buffer).slice(),
-    timeline: timelineOf(session),
-    running,
-    stopped,
-    breakpoint: stopped === 'breakpoint' ? session.lastBreakpoint : null,
-    origin: session.origin,
-    liveCounters: null,
-  };
+/**
+ * The state of a session. A client passes its own StateSnapshots, so each state shares what did not change with
+ * the one before; without one, the state stands alone.
+ */
+export function stateOf(
+  session: Session,
+  running: boolean,
+  stopped: StopReason | null,
+  snapshots: StateSnapshots = new StateSnapshots(),
+): SimulationState {
+  return snapshots.take(session, running, stopped);
 }
 
 /** The whole engine on the calling thread: for tests, and for pages that cannot start workers. */
@@ -57,6 +53,7 @@ export class LocalClient implements SimulationClient {
   private session: Session | null = null;
   private stopped: StopReason | null = null;
   private playing = false;
+  private snapshots = new StateSnapshots();
 
   private get s(): Session {
     if (!this.session) throw new Error('no scenario loaded');
@@ -64,7 +61,7 @@ export class LocalClient implements SimulationClient {
   }
 
   private state(): SimulationState {
-    return stateOf(this.s, this.playing, this.stopped);
+    return stateOf(this.s, this.playing, this.stopped, this.snapshots);
   }
 
   async load(scenario: Scenario, seed: number): Promise<SimulationState> {

@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/schema';
 import type { RunTarget, StopReason } from '../session';
 import type { Granularity, StepRecord } from '../step';
 import type { MachineView } from '../view';
+import type { MemoryImage } from './memoryImage';
 
 /** What the timeline draws: the steps at which things happened, over the whole run so far. */
 export interface TimelineData {
@@ -21,8 +22,11 @@ export interface SimulationState {
   view: MachineView;
   /** The step that led here (its writes are what to highlight), or null at step 0. */
   current: StepRecord | null;
-  /** A read-only copy of guest memory as of this state, for the hex view. */
-  memory: Uint8Array;
+  /**
+   * Guest memory as of this state, read-only, for the hex view: pages that did not change since the previous state
+   * are shared with its image (see StateSnapshots), so a step does not copy the whole memory.
+   */
+  memory: MemoryImage;
   timeline: TimelineData;
   /** True while free-running. */
   running: boolean;

@@ -5,8 +5,12 @@ import type { Scenario } from '../scenario/schema';
 import type { RunTarget, StopReason } from '../session';
 import type { Granularity } from '../step';
 import { WorkerConductor, type SpawnWorker } from '../worker/conductor';
-import { runUntilSliced, stateOf } from './localClient';
+import { runUntilSliced } from './localClient';
+import { StateSnapshots } from './stateSnapshots';
 import type { SimulationClient, SimulationState } from './types';
+
+/** While the workers free-run, the page samples the full state (rings, memory, requests) this often (ms). */
+export const FREE_RUN_VIEW_MS = 250;
 
 /** The counters the page can sample while workers free-run (from the shared words). */
 const LIVE_COUNTERS: readonly (keyof MachineCounters)[] = ['kicks', 'interrupts', 'completed'];
@@ -23,6 +27,7 @@ export class WorkerClient implements SimulationClient {
   private sampling = false;
   /** The machine's counters and the shared counting words when the free-run began. */
   private liveBase: { counters: MachineCounters; words: Int32Array } | null = null;
+  private snapshots = new StateSnapshots();
 
   constructor(private readonly spawn: SpawnWorker) {}
 
@@ -31,22 +36,35 @@ export class WorkerClient implements SimulationClient {
     return this.conductor;
   }
 
+  /**
+   * The counters while the workers free-run. The two sides' private state lives in the workers until the pause;
+   * memory and these counters are live. The shared words count since the conductor started, so add what they
+   * gained to the counters at the start.
+   */
+  private liveCounters(live: { counters: MachineCounters; words: Int32Array }): MachineCounters {
+    const { counters, words } = live;
+    const gained = (word: number) => Atomics.load(this.c.signals, word) - words[word]!;
+    return {
+      ...counters,
+      kicks: counters.kicks + gained(SIG.KICKS),
+      interrupts: counters.interrupts + gained(SIG.INTERRUPTS),
+      completed: counters.completed + gained(SIG.COMPLETED),
+    };
+  }
+
   private state(): SimulationState {
-    const state = stateOf(this.c.session, this.c.freeRunning, this.stopped);
-    if (this.c.freeRunning && this.liveBase) {
-      // The two sides' private state lives in the workers until the pause; memory and these counters are live.
-      // The shared words count since the conductor started, so add what they gained to the counters at the start.
-      const { counters, words } = this.liveBase;
-      const gained = (word: number) => Atomics.load(this.c.signals, word) - words[word]!;
-      state.view.counters = {
-        ...counters,
-        kicks: counters.kicks + gained(SIG.KICKS),
-        interrupts: counters.interrupts + gained(SIG.INTERRUPTS),
-        completed: counters.completed + gained(SIG.COMPLETED),
-      };
-      state.liveCounters = LIVE_COUNTERS;
-    }
+    const live = this.c.freeRunning ? this.liveBase : null;
+    const state = this.snapshots.take(this.c.session, this.c.freeRunning, this.stopped, (view) => {
+      if (live) view.counters = this.liveCounters(live);
+    });
+    if (live) state.liveCounters = LIVE_COUNTERS;
     return state;
+  }
+
+  /** A free-run sample between two full ones: the last full state with fresh live counters. */
+  private countersOnly(full: SimulationState): SimulationState {
+    if (!this.liveBase) return full;
+    return { ...full, view: { ...full.view, counters: this.liveCounters(this.liveBase) } };
   }
 
   async load(scenario: Scenario, seed: number): Promise<SimulationState> {
@@ -89,7 +107,9 @@ export class WorkerClient implements SimulationClient {
     await this.c.freeRun();
     this.liveBase = { counters: { ...this.c.session.machine.counters }, words };
     this.sampling = true;
-    const frame = () => {
+    let full: SimulationState | null = null;
+    let fullAt = -Infinity;
+    const frame = (now: number) => {
       if (!this.sampling || !this.conductor?.freeRunning) return;
       if (this.c.guestDone) {
         // The guest has finished: stop the workers and let the machine notice the end of the run.
@@ -99,7 +119,15 @@ export class WorkerClient implements SimulationClient {
         });
         return;
       }
-      onSample(this.state());
+      // Decoding the rings and copying the changed pages of memory for a big queue costs a good part of a frame:
+      // the full state is sampled FREE_RUN_VIEW_MS apart, the counters (from the shared words) every frame.
+      if (full === null || now - fullAt >= FREE_RUN_VIEW_MS) {
+        full = this.state();
+        fullAt = now;
+        onSample(full);
+      } else {
+        onSample(this.countersOnly(full));
+      }
       requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);

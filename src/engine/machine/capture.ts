@@ -22,6 +22,8 @@ export class OperationCapture implements Tracer {
   private items: CapturedItem[] = [];
   private stack: string[] = [];
   private active = false;
+  /** An injected fault naming the stores made now: the next one only (`once`), or every one until cleared. */
+  private tag: { fault: StepMessage; once: boolean } | null = null;
 
   constructor(private readonly mem: GuestMemory) {}
 
@@ -42,6 +44,23 @@ export class OperationCapture implements Tracer {
     if (this.active) this.items.push({ kind: 'event', fn: fn ?? this.current(), event, message });
   }
 
+  /** Names an injected fault on the next store of the running operation (a no-op outside one). */
+  tagNextWrite(fault: StepMessage): void {
+    if (this.active) this.tag = { fault, once: true };
+  }
+
+  /** Runs `body`, naming an injected fault on every store it makes that changes memory. */
+  tagged<T>(fault: StepMessage, body: () => T): T {
+    if (!this.active) return body();
+    const outer = this.tag;
+    this.tag = { fault, once: false };
+    try {
+      return body();
+    } finally {
+      this.tag = outer;
+    }
+  }
+
   /** True inside run(): what happens now becomes steps (false while free-running, which records nothing). */
   get capturing(): boolean {
     return this.active;
@@ -57,8 +76,19 @@ export class OperationCapture implements Tracer {
     this.items = [];
     this.stack = [fn];
     this.active = true;
+    this.tag = null;
     this.mem.observer = (w) => {
-      this.items.push({ kind: 'write', fn: this.current(), addr: w.addr, old: toHex(w.old), new: toHex(w.new) });
+      const item: CapturedItem = {
+        kind: 'write',
+        fn: this.current(),
+        addr: w.addr,
+        old: toHex(w.old),
+        new: toHex(w.new),
+      };
+      const tag = this.tag;
+      if (tag && item.old !== item.new) item.fault = tag.fault;
+      if (tag?.once) this.tag = null;
+      this.items.push(item);
     };
     let result: T;
     try {
@@ -66,6 +96,7 @@ export class OperationCapture implements Tracer {
     } finally {
       this.mem.observer = null;
       this.active = false;
+      this.tag = null;
     }
     const items = this.items;
     this.items = [];

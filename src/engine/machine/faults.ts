@@ -1,6 +1,9 @@
 import { VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT, VRING_DESC_F_WRITE } from '../../virtio/constants';
 import { u16Add, u16Sub } from '../../virtio/types';
+import type { VirtblkReq } from '../../devices/blk/driverTypes';
+import { message, type StepMessage } from '../messages';
 import type { Scenario } from '../scenario/schema';
+import type { OperationCapture } from './capture';
 import type { Machine } from './machine';
 
 type Fault = Scenario['faults'][number];
@@ -17,8 +20,94 @@ export class FaultInjector {
   constructor(
     private readonly faults: readonly Fault[],
     private readonly m: Machine,
+    /** Where steps are being recorded, so the faults that act inside the driver's code can name themselves. */
+    private readonly capture: OperationCapture | null = null,
   ) {
     this.fired = faults.map(() => false);
+    this.installDriverBugs();
+  }
+
+  /**
+   * Faults that are bugs in the driver's own code act inside it, through the virtqueue's fault hooks: the value
+   * it stores in avail.idx, and whether detach_buf_split gives a chain back. Set only when such a fault is asked
+   * for, so every other run goes through Linux's code untouched.
+   */
+  private installDriverBugs(): void {
+    const noWrap = this.faults.some((f) => f.kind === 'avail-idx-no-wrap');
+    const leak = this.faults.some((f) => f.kind === 'leaked-descriptor');
+    if (!noWrap && !leak) return;
+    this.m.driver.vqs.forEach((vq, q) => {
+      vq.faultHooks = {
+        ...(noWrap
+          ? { publishAvailIdx: (shadow: number, token: unknown) => this.publishAvailIdx(q, shadow, token) }
+          : {}),
+        ...(leak ? { leakChain: (head: number, token: unknown) => this.leakChain(q, head, token) } : {}),
+      };
+    });
+  }
+
+  /**
+   * avail-idx-no-wrap: once the chosen request (or a later one) is added, the driver keeps publishing its index
+   * reduced modulo the queue size, as a driver that computes `idx = (idx + 1) % num` does. Harmless until the
+   * value wraps at the queue size: then avail.idx goes backwards, and QEMU's check that no more than the queue
+   * size of entries are pending (virtqueue_num_heads) fails: "Guest moved used index from ... to ...".
+   */
+  private publishAvailIdx(q: number, shadow: number, token: unknown): number {
+    const i = this.faults.findIndex(
+      (f, k) => f.kind === 'avail-idx-no-wrap' && (this.fired[k] || requestIdOf(token) >= f.atRequest),
+    );
+    if (i < 0) return shadow;
+    this.fired[i] = true;
+    const size = this.m.driver.vqs[q]!.state.num;
+    const value = shadow & (size - 1);
+    if (value !== shadow) this.capture?.tagNextWrite(message('fault.availIdxNoWrap', { value, shadow, size }));
+    return value;
+  }
+
+  /**
+   * leaked-descriptor: when the chosen request finishes, detach_buf_split drops its chain instead of putting it
+   * back on the free list (as drivers' rarely run paths have done), so num_free never gets those descriptors back.
+   * Several such faults shrink the ring step by step, until a request gets -ENOSPC with nothing in flight: no
+   * completion will ever restart the queue (see noteExhaustedRings).
+   */
+  private leakChain(q: number, head: number, token: unknown): boolean {
+    const id = requestIdOf(token);
+    const i = this.faults.findIndex((f, k) => f.kind === 'leaked-descriptor' && !this.fired[k] && id === f.atRequest);
+    if (i < 0) return false;
+    this.fired[i] = true;
+    const vq = this.m.driver.vqs[q]!;
+    let descs = 1;
+    if (vq.desc_state[head]!.indir_desc === null) {
+      for (let d = head; vq.desc_extra.flags[d]! & VRING_DESC_F_NEXT && descs < vq.state.num; descs++) {
+        d = vq.desc_extra.next[d]!;
+      }
+    }
+    this.capture?.note(
+      { type: 'fault', fault: 'leaked-descriptor', queue: q, request: id },
+      message('fault.leakedDescriptor', { request: id, head, descs, free: vq.state.num_free }),
+      'detach_buf_split',
+    );
+    return true;
+  }
+
+  /** A queue a leak has left stopped with nothing in flight is stuck for good: say so, as a step. */
+  private noteExhaustedRings(): void {
+    if (!this.faults.some((f) => f.kind === 'leaked-descriptor')) return;
+    const driver = this.m.driver;
+    driver.vqs.forEach((vq, q) => {
+      if (!driver.isStopped(q) || driver.inFlight(q) > 0 || vq.state.num_free === vq.state.num) return;
+      this.capture?.note(
+        { type: 'fault', fault: 'leaked-descriptor', queue: q },
+        message('fault.ringExhausted', { q, free: vq.state.num_free, size: vq.state.num }),
+        'virtio_queue_rq',
+      );
+    });
+  }
+
+  /** Makes an injected fault's stores, each step naming the fault (only stores that change memory are named). */
+  private named(fault: StepMessage, stores: () => void): void {
+    if (this.capture) this.capture.tagged(fault, stores);
+    else stores();
   }
 
   saveState(): boolean[] {
@@ -31,6 +120,7 @@ export class FaultInjector {
 
   /** After a guest operation: corrupt the chains or indices of requests that just entered the ring. */
   afterGuestOperation(): void {
+    this.noteExhaustedRings();
     this.faults.forEach((f, i) => {
       if (this.fired[i]) return;
       const req = this.inRing(f.atRequest);
@@ -42,27 +132,36 @@ export class FaultInjector {
           // The last descriptor points at itself: every descriptor on the loop stays device-writable, so the
           // device meets the loop itself (QEMU: "Looped descriptor"), not an ordering error first.
           const { table, last } = this.chainOf(req.queue, head);
-          ring.writeDescFlags(last, ring.readDesc(last, table).flags | VRING_DESC_F_NEXT, table);
-          ring.writeDescNext(last, last, table);
+          this.named(message('fault.loopedChain', { desc: last }), () => {
+            ring.writeDescFlags(last, ring.readDesc(last, table).flags | VRING_DESC_F_NEXT, table);
+            ring.writeDescNext(last, last, table);
+          });
           break;
         }
         case 'zero-length-desc': {
           const { table, first } = this.chainOf(req.queue, head);
-          ring.writeDescLen(first, 0, table);
+          this.named(message('fault.zeroLength'), () => ring.writeDescLen(first, 0, table));
           break;
         }
         case 'write-before-read': {
           const { table, first } = this.chainOf(req.queue, head);
-          ring.writeDescFlags(first, ring.readDesc(first, table).flags | VRING_DESC_F_WRITE, table);
+          this.named(message('fault.writableHeader'), () =>
+            ring.writeDescFlags(first, ring.readDesc(first, table).flags | VRING_DESC_F_WRITE, table),
+          );
           break;
         }
-        case 'index-jump':
-          ring.setAvailIdx(u16Add(ring.availIdx(), f.by ?? ring.size + 1));
+        case 'index-jump': {
+          const by = f.by ?? ring.size + 1;
+          this.named(message('fault.indexJump', { by }), () => ring.setAvailIdx(u16Add(ring.availIdx(), by)));
           break;
+        }
         case 'head-out-of-range': {
           const slot = this.availSlotOf(req.queue, head);
           if (slot === null) return;
-          ring.setAvailRing(slot, ring.size + 3);
+          const bad = ring.size + 3;
+          this.named(message('fault.headOutOfRange', { head: bad, size: ring.size }), () =>
+            ring.setAvailRing(slot, bad),
+          );
           break;
         }
         default:
@@ -86,7 +185,11 @@ export class FaultInjector {
         const elem = ring.usedElem(slot);
         if (elem.id !== req.head) continue;
         // A length the request's buffers cannot have held: Linux's virtio_blk ignores it, other drivers trust it.
-        ring.setUsedElem(slot, { id: elem.id, len: elem.len + 0x10000 });
+        const len = elem.len + 0x10000;
+        const writable = (this.m.driver.requests.get(f.atRequest)?.in_ ?? []).reduce((n, sg) => n + sg.len, 0);
+        this.named(message('fault.badUsedLen', { len, request: f.atRequest, writable }), () =>
+          ring.setUsedElem(slot, { id: elem.id, len }),
+        );
         this.fired[i] = true;
         return;
       }
@@ -162,4 +265,10 @@ export class FaultInjector {
     }
     return null;
   }
+}
+
+/** The request id a driver token (a VirtblkReq) carries; -1 for anything else. */
+function requestIdOf(token: unknown): number {
+  const id = (token as Partial<VirtblkReq> | null)?.id;
+  return typeof id === 'number' ? id : -1;
 }

@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario/schema';
 import { History } from '../history';
 import type { StepRecord } from '../step';
 import { Machine } from './machine';
+import { stallReasons } from './stall';
 import { summarize } from './summary';
 
 const scenario = (name: string): Scenario => {
@@ -98,6 +99,11 @@ describe('Machine', () => {
         for (const q of s.queues) expect(q.num_free).toBe(q.size);
       } else if (sc.expect.end === 'device-error') {
         expect(s.device_status & 64).toBe(64); // DEVICE_NEEDS_RESET
+      } else if (sc.expect.end === 'stalled') {
+        // A hang: nobody reports an error, requests stay unfinished, and the state left behind says why.
+        expect(s.errors).toEqual([]);
+        expect(s.completed).toBeLessThan(s.requests);
+        expect(stallReasons(m).length).toBeGreaterThan(0);
       } else {
         // Linux's BAD_RING: the driver stops using the queue; the device has seen nothing wrong.
         expect(s.errors.every((e) => e.side === 'driver')).toBe(true);

@@ -123,7 +123,7 @@ export class Machine implements Replayable {
     this.queueSizes = this.driver.vqs.map((vq) => vq.state.num);
     this.actors = actorIds(queues, scenario.device.iothreads);
     this.workloads = Array.from({ length: queues }, (_, q) => new Workload(scenario, this.seed, q));
-    this.faults = new FaultInjector(scenario.faults, this);
+    this.faults = new FaultInjector(scenario.faults, this, this.capture);
     this.data = new DataModel(scenario.device.capacity, this.seed);
     this.s = initialMachineState(queues, this.workloads.length, this.seed);
     this.hooks = {
@@ -296,13 +296,15 @@ export class Machine implements Replayable {
 
   /**
    * Free-run: one operation of one of `owned` that can run, done whole (no step recording). False when none of
-   * them has anything to do; the caller then waits on the signal words.
+   * them has anything to do; the caller then waits on the signal words. `passTime` false leaves the clock alone
+   * after the operation.
    */
-  freeRunOnce(owned: readonly ActorId[]): boolean {
+  freeRunOnce(owned: readonly ActorId[], passTime = true): boolean {
     for (const actor of owned) {
       if (!this.canRun(actor)) continue;
       this.operate(actor);
-      this.device.passTime(1);
+      // A caller modelling threads in lockstep (compare.ts) moves the clock once per round itself.
+      if (passTime) this.device.passTime(1);
       if (this.signals) Atomics.add(this.signals, SIG.OPS, 1);
       return true;
     }

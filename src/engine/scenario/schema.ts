@@ -65,13 +65,18 @@ export const FAULT_KINDS = [
   'zero-length-desc',
   'write-before-read',
   'missing-barrier',
+  'avail-idx-no-wrap',
+  'leaked-descriptor',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const fault = z
   .object({
     kind: z.enum(FAULT_KINDS),
-    /** The request (0-based, in submission order) at which the fault is injected. */
+    /**
+     * The request (0-based, in submission order) at which the fault is injected. avail-idx-no-wrap is a bug in
+     * the driver's code: it acts on this request and every later one.
+     */
     atRequest: z.number().int().min(0).default(0),
     /** For index-jump: how far the driver moves avail.idx past what it filled. */
     by: z.number().int().min(1).max(0xffff).optional(),
@@ -143,7 +148,8 @@ export const scenarioSchema = z
     /** How a correct run of this scenario ends; tests hold the engine to it. */
     expect: z
       .object({
-        end: z.enum(['completed', 'device-error', 'driver-error']).default('completed'),
+        /** 'stalled': nothing can move any more while requests are unfinished (a hang, not an error). */
+        end: z.enum(['completed', 'device-error', 'driver-error', 'stalled']).default('completed'),
         error: z.string().optional(),
       })
       .strict()

@@ -40,6 +40,13 @@ export function attachSimWorker(port: Port): void {
           return;
         case 'step': {
           const m = need(machine);
+          if (msg.state) {
+            // The state came as a structured clone: no JSON to build or parse on either side.
+            m.loadPlain(msg.state);
+            const record = m.step();
+            reply({ type: 'stepped', record, state: m.savePlain() });
+            return;
+          }
           m.loadStateJSON(readState(need(buffers).state));
           const record = m.step();
           writeState(need(buffers).state, m.saveStateJSON());
@@ -47,7 +54,9 @@ export function attachSimWorker(port: Port): void {
           return;
         }
         case 'free-run':
-          freeRun(need(machine), need(buffers).state, new Int32Array(need(buffers).signals), actors);
+          if (msg.state) need(machine).loadPlain(msg.state);
+          else need(machine).loadStateJSON(readState(need(buffers).state));
+          freeRun(need(machine), new Int32Array(need(buffers).signals), actors);
           reply({ type: 'paused', part: need(machine).savePlain(), name });
           return;
         case 'publish':
@@ -65,8 +74,7 @@ function need<T>(v: T | null): T {
   return v;
 }
 
-function freeRun(m: Machine, state: SharedArrayBuffer, signals: Int32Array, actors: ActorId[]): void {
-  m.loadStateJSON(readState(state));
+function freeRun(m: Machine, signals: Int32Array, actors: ActorId[]): void {
   m.beginFreeRun(signals);
   const isGuest = actors.some((a) => a === 'irq' || a.startsWith('vcpu'));
   const waitWord = isGuest ? SIG.IRQ_SEQ : SIG.KICK_SEQ;

@@ -14,13 +14,19 @@ export interface SharedBuffers {
 
 export type ToWorker =
   | { type: 'init'; scenario: Scenario; seed: number; buffers: SharedBuffers; actors: ActorId[]; name: string }
-  | { type: 'step' }
-  | { type: 'free-run' }
+  /**
+   * Take one step. `state` is the machine state to step from, sent as a structured clone (typed arrays travel as
+   * bytes); without it the worker reads the JSON state from the shared state buffer and writes it back there.
+   */
+  | { type: 'step'; state?: SavedMachine }
+  /** Run free from `state` (a structured clone), or from the JSON in the shared state buffer without one. */
+  | { type: 'free-run'; state?: SavedMachine }
   | { type: 'publish' };
 
 export type FromWorker =
   | { type: 'ready'; name: string }
-  | { type: 'stepped'; record: StepRecord | null }
+  /** `state`: the machine state after the step, when the step request carried one. */
+  | { type: 'stepped'; record: StepRecord | null; state?: SavedMachine }
   | { type: 'paused'; part: SavedMachine; name: string }
   | { type: 'published'; part: SavedMachine; name: string }
   | { type: 'error'; message: string; name: string };

@@ -7,16 +7,18 @@ import { RingPanel, type RingPanelProps, type RingProps } from './RingPanel';
 import type { RingPointer } from './RingSlots';
 
 /** The available ring (driver to device): every slot, the published idx and both sides' private copies. */
-export function AvailRing({ queue, changed }: RingProps) {
+export function AvailRing({ queue, changed, driverKnown = true }: RingProps) {
   const { t } = useTranslation('rings');
   const { size, avail, driver, device } = queue;
   const base = queue.addrs.avail;
-  const pending = device ? ringWindow(device.last_avail_idx, avail.idx, size) : null;
-  const unpublished = ringWindow(avail.idx, driver.avail_idx_shadow, size);
+  const offered = device ? ringWindow(device.last_avail_idx, avail.idx, size) : null;
+  // A non-atomic snapshot (driverKnown false) can show last_avail_idx past avail.idx: not a 65535-entry window.
+  const pending = !driverKnown && offered?.overflow ? null : offered;
+  const unpublished = driverKnown ? ringWindow(avail.idx, driver.avail_idx_shadow, size) : null;
   const pointers: RingPointer[] = [
     { name: 'avail_idx_shadow', short: 'shadow', side: 'guest', value: driver.avail_idx_shadow },
     { name: 'avail.idx', short: 'idx', side: 'mem', value: avail.idx },
-  ];
+  ].filter((p) => driverKnown || p.side !== 'guest') as RingPointer[];
   if (device) {
     pointers.push({ name: 'last_avail_idx', short: 'last', side: 'device', value: device.last_avail_idx });
     if (device.shadow_avail_idx !== device.last_avail_idx)
@@ -28,15 +30,15 @@ export function AvailRing({ queue, changed }: RingProps) {
     changed: anyChanged(changed, base + availRingEntryOffset(slot), AVAIL_ELEM_SIZE),
     request: queue.desc[head]?.request ?? null,
   }));
-  const ahead = unpublished.entries.length;
-  const copies: RingPanelProps['copies'] = [
-    {
+  const ahead = unpublished?.entries.length ?? 0;
+  const copies: RingPanelProps['copies'] = [];
+  if (driverKnown)
+    copies.push({
       name: 'avail_idx_shadow',
       side: 'guest',
       value: driver.avail_idx_shadow,
       note: ahead ? t('avail.aheadNote', { count: ahead }) : t('avail.inSync'),
-    },
-  ];
+    });
   if (device) {
     const note = t('avail.pendingNote', { count: pending?.entries.length ?? 0 });
     copies.push({ name: 'last_avail_idx', side: 'device', value: device.last_avail_idx, note });

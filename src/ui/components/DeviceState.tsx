@@ -4,8 +4,19 @@ import type { QueueView } from '../../engine/view';
 import { hex } from './format';
 import { Field } from './Field';
 
+export interface DeviceStateProps {
+  queue: QueueView;
+  /** Fields a real VM's snapshot does not report: shown as `label` instead of a value. */
+  unknown?: { fields: readonly ('notification' | 'broken')[]; label: string };
+  /**
+   * False for a snapshot that is not atomic: its VirtQueue may lag the bytes as well as lead them, so the notes
+   * that explain a difference as "not yet flushed"/"stale" are left out (the difference is still emphasised).
+   */
+  differenceNotes?: boolean;
+}
+
 /** QEMU's private `VirtQueue` for this queue: where the device is, which may lag what memory says. */
-export function DeviceState({ queue }: { queue: QueueView }) {
+export function DeviceState({ queue, unknown, differenceNotes = true }: DeviceStateProps) {
   const { t } = useTranslation('rings');
   const titleId = useSafeId();
   const v = queue.device;
@@ -30,7 +41,7 @@ export function DeviceState({ queue }: { queue: QueueView }) {
               label="shadow_avail_idx"
               value={v.shadow_avail_idx}
               note={
-                v.shadow_avail_idx !== queue.avail.idx
+                differenceNotes && v.shadow_avail_idx !== queue.avail.idx
                   ? t('device.shadowStale', { idx: queue.avail.idx })
                   : t('device.shadow_avail_idx')
               }
@@ -41,7 +52,9 @@ export function DeviceState({ queue }: { queue: QueueView }) {
               label="used_idx"
               value={v.used_idx}
               note={
-                v.used_idx !== queue.used.idx ? t('device.usedAhead', { idx: queue.used.idx }) : t('device.used_idx')
+                differenceNotes && v.used_idx !== queue.used.idx
+                  ? t('device.usedAhead', { idx: queue.used.idx })
+                  : t('device.used_idx')
               }
               attention={v.used_idx !== queue.used.idx}
             />
@@ -54,14 +67,25 @@ export function DeviceState({ queue }: { queue: QueueView }) {
             />
           </dl>
           <ul className="vr-bools" aria-label={t('device.flagsLabel')}>
-            {(['signalled_used_valid', 'notification', 'broken'] as const).map((k) => (
-              <li key={k} className={`vr-bool ${v[k] ? 'vr-on' : 'vr-off'} ${k === 'broken' && v[k] ? 'vr-bad' : ''}`}>
-                <code>{k}</code> <span aria-hidden="true">{v[k] ? '✔' : '✘'}</span>
-                <span className="vr-sr">{v[k] ? t('common.true') : t('common.false')}</span>
-              </li>
-            ))}
+            {(['signalled_used_valid', 'notification', 'broken'] as const).map((k) =>
+              k !== 'signalled_used_valid' && unknown?.fields.includes(k) ? (
+                <li key={k} className="vr-bool vr-off vr-unknown">
+                  <code>{k}</code> <span>{unknown.label}</span>
+                </li>
+              ) : (
+                <li
+                  key={k}
+                  className={`vr-bool ${v[k] ? 'vr-on' : 'vr-off'} ${k === 'broken' && v[k] ? 'vr-bad' : ''}`}
+                >
+                  <code>{k}</code> <span aria-hidden="true">{v[k] ? '✔' : '✘'}</span>
+                  <span className="vr-sr">{v[k] ? t('common.true') : t('common.false')}</span>
+                </li>
+              ),
+            )}
           </ul>
-          <p className="vr-note">{v.notification ? t('device.notifyOn') : t('device.notifyOff')}</p>
+          {!unknown?.fields.includes('notification') && (
+            <p className="vr-note">{v.notification ? t('device.notifyOn') : t('device.notifyOff')}</p>
+          )}
           <dl className="vr-vring">
             <div className="vr-field">
               <dt>

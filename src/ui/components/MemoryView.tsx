@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { IMAGE_PAGE_BYTES, type MemoryImage } from '../../engine/client/memoryImage';
 import type { Region } from '../../virtio/allocationMap';
 import { LINE_BYTES, memoryRows, regionIndexAt, type MemRow } from './derive/memoryRows';
 import { asciiOf, hex, hexByte } from './format';
@@ -7,7 +8,8 @@ import { REGION_SWATCH } from './palette';
 import { useSafeId } from './useSafeId';
 
 export interface MemoryViewProps {
-  memory: Uint8Array;
+  /** Guest memory as of the displayed step. */
+  memory: MemoryImage;
   regions: readonly Region[];
   /** Guest addresses the current step wrote. */
   changed: Set<number>;
@@ -35,29 +37,43 @@ function RegionRow({ region }: { region: Region }) {
   );
 }
 
-function LineRow({
+/** Which of the line's 16 bytes the step wrote, as bits: a cheap prop for the memoised row. */
+function changedMask(changed: ReadonlySet<number>, addr: number): number {
+  let mask = 0;
+  if (changed.size === 0) return mask;
+  for (let i = 0; i < LINE_BYTES; i++) if (changed.has(addr + i)) mask |= 1 << i;
+  return mask;
+}
+
+/**
+ * One line of 16 bytes. Memoised on its page of the memory image (the same object while the page is unchanged),
+ * so a step re-renders only the lines whose page it wrote or whose highlight changed.
+ */
+const LineRow = memo(function LineRow({
   addr,
-  memory,
+  page,
   regions,
-  changed,
+  changedBits,
 }: {
   addr: number;
-  memory: Uint8Array;
+  /** The image's page holding the line (lines never straddle pages); undefined past the end of memory. */
+  page: Uint8Array | undefined;
   regions: readonly Region[];
-  changed: Set<number>;
+  changedBits: number;
 }) {
+  const pageStart = addr - (addr % IMAGE_PAGE_BYTES);
   const cells = [];
   let ascii = '';
   for (let i = 0; i < LINE_BYTES; i++) {
     const a = addr + i;
-    const b = memory[a] ?? 0;
+    const b = page?.[a - pageStart] ?? 0;
     const ri = regionIndexAt(regions, a);
     const region = ri >= 0 ? regions[ri]! : null;
     const cls = ['vr-byte'];
     if (region) cls.push(`vr-k-${region.kind}`);
     else cls.push('vr-unalloc');
     if (region && region.start === a) cls.push('vr-region-start');
-    if (changed.has(a)) cls.push('vr-changed');
+    if (changedBits & (1 << i)) cls.push('vr-changed');
     if (i === 8) cls.push('vr-byte-mid');
     cells.push(
       <span key={i} className={cls.join(' ')} title={region ? `${hex(a)} · ${region.label}` : hex(a)}>
@@ -75,7 +91,7 @@ function LineRow({
       </span>
     </div>
   );
-}
+});
 
 function GapRow({ row }: { row: Extract<MemRow, { type: 'gap' }> }) {
   const { t } = useTranslation('rings');
@@ -86,10 +102,13 @@ function GapRow({ row }: { row: Extract<MemRow, { type: 'gap' }> }) {
   );
 }
 
-/** Row index of the line holding `addr`. */
-function rowOfAddr(rows: MemRow[], addr: number): number {
-  const line = addr - (addr % LINE_BYTES);
-  return rows.findIndex((r) => r.type === 'line' && r.addr === line);
+/** Row index of each line, by its address: a step's first write is looked up without scanning every row. */
+function lineIndex(rows: MemRow[]): Map<number, number> {
+  const byAddr = new Map<number, number>();
+  rows.forEach((r, i) => {
+    if (r.type === 'line') byAddr.set(r.addr, i);
+  });
+  return byAddr;
 }
 
 /**
@@ -101,10 +120,12 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
   const titleId = useSafeId();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
+  const scrolled = useRef(0);
   const [viewport, setViewport] = useState(480);
   const [follow, setFollow] = useState(true);
   const regions = useMemo(() => [...unsorted].sort((a, b) => a.start - b.start), [unsorted]);
   const rows = useMemo(() => memoryRows(regions, memory.length), [regions, memory.length]);
+  const lines = useMemo(() => lineIndex(rows), [rows]);
   const firstChanged = useMemo(() => {
     let min: number | null = null;
     for (const a of changed) if (min === null || a < min) min = a;
@@ -120,15 +141,22 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
   }, []);
 
   // Follow the writes: bring the first byte the step wrote into view, unless it already is.
+  // The position comes from the last scroll event, not from the element: reading scrollTop or clientHeight here
+  // would force the browser to lay the page out in the middle of a step.
   useEffect(() => {
     const el = scroller.current;
     if (!follow || firstChanged === null || !el) return;
-    const row = rowOfAddr(rows, firstChanged);
-    if (row < 0) return;
+    const row = lines.get(firstChanged - (firstChanged % LINE_BYTES));
+    if (row === undefined) return;
     const y = row * MEM_ROW_PX;
-    const h = el.clientHeight || viewport;
-    if (y < el.scrollTop || y + MEM_ROW_PX > el.scrollTop + h) el.scrollTop = Math.max(0, y - h / 3);
-  }, [follow, firstChanged, rows, viewport]);
+    const top = scrolled.current;
+    if (y < top || y + MEM_ROW_PX > top + viewport) {
+      const to = Math.max(0, y - viewport / 3);
+      el.scrollTop = to;
+      scrolled.current = to;
+      setScrollTop(to);
+    }
+  }, [follow, firstChanged, lines, viewport]);
 
   const first = Math.max(0, Math.floor(scrollTop / MEM_ROW_PX) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / MEM_ROW_PX) + OVERSCAN);
@@ -149,6 +177,7 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
     const row = rows.findIndex((r) => r.type === 'region' && r.index === regionIndex);
     if (row >= 0 && scroller.current) {
       scroller.current.scrollTop = row * MEM_ROW_PX;
+      scrolled.current = row * MEM_ROW_PX;
       setScrollTop(row * MEM_ROW_PX);
     }
   };
@@ -199,7 +228,10 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
         tabIndex={0}
         role="region"
         aria-label={t('mem.scrollLabel')}
-        onScroll={(e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e: UIEvent<HTMLDivElement>) => {
+          scrolled.current = e.currentTarget.scrollTop;
+          setScrollTop(scrolled.current);
+        }}
       >
         <div style={{ height: rows.length * MEM_ROW_PX, position: 'relative' }}>
           <div style={{ transform: `translateY(${first * MEM_ROW_PX}px)` }}>
@@ -207,7 +239,15 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
               const key = first + k;
               if (r.type === 'region') return <RegionRow key={key} region={r.region} />;
               if (r.type === 'gap') return <GapRow key={key} row={r} />;
-              return <LineRow key={key} addr={r.addr} memory={memory} regions={regions} changed={changed} />;
+              return (
+                <LineRow
+                  key={key}
+                  addr={r.addr}
+                  page={memory.pageOf(r.addr)}
+                  regions={regions}
+                  changedBits={changedMask(changed, r.addr)}
+                />
+              );
             })}
           </div>
         </div>

@@ -18,6 +18,8 @@ export interface RingProps {
   queue: QueueView;
   /** Guest addresses the current step wrote. */
   changed: Set<number>;
+  /** False for a real VM's snapshot: the driver's private indices were not captured, so none are drawn. */
+  driverKnown?: boolean;
 }
 
 function FlagsField({ value, names, flash }: { value: number; names: string[]; flash: boolean }) {

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, useEffect, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { changeStamp } from './changed';
 import { requestSwatch } from './palette';
@@ -38,56 +38,225 @@ export interface RingSlotsProps {
   changed: Set<number>;
 }
 
+const NO_POINTERS: readonly RingPointer[] = [];
+
+const samePointers = (a: readonly RingPointer[], b: readonly RingPointer[]): boolean =>
+  a.length === b.length &&
+  a.every(
+    (p, i) => p.name === b[i]!.name && p.value === b[i]!.value && p.side === b[i]!.side && p.short === b[i]!.short,
+  );
+
+interface SlotItemProps {
+  slot: number;
+  main: ReactNode;
+  text: string;
+  flash: boolean;
+  state: 'unpublished' | 'pending' | 'stale';
+  color: string | undefined;
+  entryIdx: number | undefined;
+  above: readonly RingPointer[];
+  below: readonly RingPointer[];
+  /** The ring's size, when only some slots are drawn (aria-setsize / aria-posinset). */
+  setSize?: number;
+}
+
+function PointerTags({ pointers }: { pointers: readonly RingPointer[] }) {
+  return pointers.map((p) => (
+    <span key={p.name} className={`vr-ptr vr-ptr-${p.side}`} title={p.name}>
+      <span className="vr-ptr-full">{p.name}</span>
+      <span className="vr-ptr-short">{p.short}</span>
+    </span>
+  ));
+}
+
+/** One slot. Memoised: a step re-renders only the slots whose entry, state, colour or pointers changed. */
+const SlotItem = memo(
+  function SlotItem({ slot, main, text, flash, state, color, entryIdx, above, below, setSize }: SlotItemProps) {
+    const { t } = useTranslation('rings');
+    return (
+      <li
+        className={`vr-slot vr-slot-${state} ${flash ? 'vr-flash' : ''}`}
+        style={color ? { ['--vr-req' as string]: color } : undefined}
+        aria-label={t('ring.slotLabel', { slot, value: text, state: t(`ring.state.${state}`) })}
+        aria-setsize={setSize}
+        aria-posinset={setSize === undefined ? undefined : slot + 1}
+      >
+        <div className="vr-ptrs vr-ptrs-above" aria-hidden="true">
+          <PointerTags pointers={above} />
+        </div>
+        <div className="vr-slot-box" aria-hidden="true">
+          <span className="vr-slot-no">[{slot}]</span>
+          <span className="vr-slot-main">{main}</span>
+          <span className="vr-slot-idx">{entryIdx !== undefined ? `#${entryIdx}` : ' '}</span>
+        </div>
+        <div className="vr-ptrs vr-ptrs-below" aria-hidden="true">
+          <PointerTags pointers={below} />
+        </div>
+      </li>
+    );
+  },
+  (a, b) =>
+    a.slot === b.slot &&
+    a.main === b.main &&
+    a.text === b.text &&
+    a.flash === b.flash &&
+    a.state === b.state &&
+    a.color === b.color &&
+    a.entryIdx === b.entryIdx &&
+    a.setSize === b.setSize &&
+    samePointers(a.above, b.above) &&
+    samePointers(a.below, b.below),
+);
+
+/**
+ * Rings with more slots than this scroll in a box of their own and draw only the lines of slots in view (plus a
+ * few either side), so a step at queue size 1024 does not re-render and lay out two thousand slots.
+ */
+export const RING_VIRTUAL_ABOVE = 64;
+/** Lines of slots drawn beyond the visible ones. */
+const LINE_OVERSCAN = 3;
+/** Extra room a line takes for its pointer tags, besides the tags themselves (their padding). */
+const TAG_PAD_PX = 10;
+
+interface RingMetrics {
+  cols: number;
+  /** Height of a line of slots with no pointer tags, and of one tag. */
+  lineH: number;
+  tagH: number;
+}
+
+/** Grid columns of `.vr-slots-many` (repeat(auto-fill, minmax(4.2rem, 1fr)), column-gap 0.3rem) in `width` px. */
+function columnsIn(width: number): number {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  return Math.max(1, Math.floor((width + 0.3 * rem) / (4.5 * rem)));
+}
+
 /** One ring as a row of slots, with each index pointing at its slot from the side that owns it. */
 export function RingSlots({ size, label, slots, pointers, pending, unpublished, changed }: RingSlotsProps) {
-  const { t } = useTranslation('rings');
   const stamp = changeStamp(changed);
   const pendingIdx = new Map((pending?.entries ?? []).map((e) => [e.slot, e.idx]));
   const unpublishedIdx = new Map((unpublished?.entries ?? []).map((e) => [e.slot, e.idx]));
+  const bySlot = new Map<number, RingPointer[]>();
+  for (const p of pointers) {
+    const at = slotOf(p.value, size);
+    bySlot.set(at, [...(bySlot.get(at) ?? []), p]);
+  }
   const many = size > 16;
-  return (
-    <ol className={`vr-slots ${many ? 'vr-slots-many' : ''}`} aria-label={label}>
-      {slots.map((s, slot) => {
-        const here = pointers.filter((p) => slotOf(p.value, size) === slot);
-        const above = here.filter((p) => p.side !== 'device');
-        const below = here.filter((p) => p.side === 'device');
-        const live = pendingIdx.get(slot);
-        const draft = unpublishedIdx.get(slot);
-        const state = draft !== undefined ? 'unpublished' : live !== undefined ? 'pending' : 'stale';
-        const color = state !== 'stale' && s.request !== null ? requestSwatch(s.request).color : undefined;
-        const entryIdx = draft ?? live;
-        return (
-          <li
-            key={s.changed ? `${slot}:${stamp}` : slot}
-            className={`vr-slot vr-slot-${state} ${s.changed ? 'vr-flash' : ''}`}
-            style={color ? { ['--vr-req' as string]: color } : undefined}
-            aria-label={t('ring.slotLabel', { slot, value: s.text, state: t(`ring.state.${state}`) })}
-          >
-            <div className="vr-ptrs vr-ptrs-above" aria-hidden="true">
-              {above.map((p) => (
-                <span key={p.name} className={`vr-ptr vr-ptr-${p.side}`} title={p.name}>
-                  <span className="vr-ptr-full">{p.name}</span>
-                  <span className="vr-ptr-short">{p.short}</span>
-                </span>
-              ))}
-            </div>
-            <div className="vr-slot-box" aria-hidden="true">
-              <span className="vr-slot-no">[{slot}]</span>
-              <span className="vr-slot-main">{s.main}</span>
-              <span className="vr-slot-idx">{entryIdx !== undefined ? `#${entryIdx}` : ' '}</span>
-            </div>
-            <div className="vr-ptrs vr-ptrs-below" aria-hidden="true">
-              {below.map((p) => (
-                <span key={p.name} className={`vr-ptr vr-ptr-${p.side}`} title={p.name}>
-                  <span className="vr-ptr-full">{p.name}</span>
-                  <span className="vr-ptr-short">{p.short}</span>
-                </span>
-              ))}
-            </div>
-          </li>
-        );
-      })}
+  const virtual = size > RING_VIRTUAL_ABOVE;
+  const scroller = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(384);
+  const [metrics, setMetrics] = useState<RingMetrics>({ cols: 8, lineH: 80, tagH: 18 });
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!virtual || !el || typeof ResizeObserver === 'undefined') return;
+    // Measured when the box or the list changes size (after layout), never in the middle of a step: the columns,
+    // a line of slots with no tags, and one tag, so the spacers match what the browser drew.
+    const ro = new ResizeObserver(() => {
+      setViewport(el.clientHeight || 384);
+      const ol = list.current;
+      const cols = columnsIn(ol?.clientWidth ?? el.clientWidth);
+      let plain = 0;
+      for (const li of ol?.querySelectorAll<HTMLLIElement>('li.vr-slot') ?? []) {
+        if (li.querySelector('.vr-ptr')) continue;
+        plain = li.getBoundingClientRect().height;
+        break;
+      }
+      const tag = ol?.querySelector<HTMLElement>('.vr-ptr')?.getBoundingClientRect().height ?? 0;
+      setMetrics((m) => {
+        const lineH = plain > 0 && Math.abs(plain - m.lineH) > 0.5 ? plain : m.lineH;
+        const tagH = tag > 0 && Math.abs(tag + 2 - m.tagH) > 0.5 ? tag + 2 : m.tagH;
+        return m.cols === cols && lineH === m.lineH && tagH === m.tagH ? m : { cols, lineH, tagH };
+      });
+    });
+    ro.observe(el);
+    if (list.current) ro.observe(list.current);
+    return () => ro.disconnect();
+  }, [virtual]);
+
+  // Where each line of slots starts: plain lines are all alike; a line with pointer tags is taller by its tags.
+  const { cols, lineH, tagH } = metrics;
+  const lines = Math.ceil(size / cols);
+  // Cheap enough to do each render (at most 1024 lines).
+  const tops = virtual ? lineTops() : null;
+  function lineTops(): Float64Array {
+    const above = new Map<number, number>();
+    const below = new Map<number, number>();
+    for (const [slot, ps] of bySlot) {
+      const line = Math.floor(slot / cols);
+      const up = ps.filter((p) => p.side !== 'device').length;
+      above.set(line, Math.max(above.get(line) ?? 0, up));
+      below.set(line, Math.max(below.get(line) ?? 0, ps.length - up));
+    }
+    const extra = (n: number | undefined) => (n ? n * tagH + TAG_PAD_PX : 0);
+    const top = new Float64Array(lines + 1);
+    for (let l = 0; l < lines; l++) top[l + 1] = top[l]! + lineH + extra(above.get(l)) + extra(below.get(l));
+    return top;
+  }
+
+  let firstLine = 0;
+  let lastLine = lines;
+  if (tops) {
+    while (firstLine < lines - 1 && tops[firstLine + 1]! <= scrollTop) firstLine++;
+    lastLine = firstLine;
+    while (lastLine < lines && tops[lastLine]! < scrollTop + viewport) lastLine++;
+    firstLine = Math.max(0, firstLine - LINE_OVERSCAN);
+    lastLine = Math.min(lines, lastLine + LINE_OVERSCAN);
+  }
+  const from = virtual ? firstLine * cols : 0;
+  const to = virtual ? Math.min(size, lastLine * cols) : size;
+
+  const items = [];
+  for (let slot = from; slot < to; slot++) {
+    const s = slots[slot]!;
+    const here = bySlot.get(slot);
+    const above = here ? here.filter((p) => p.side !== 'device') : NO_POINTERS;
+    const below = here ? here.filter((p) => p.side === 'device') : NO_POINTERS;
+    const live = pendingIdx.get(slot);
+    const draft = unpublishedIdx.get(slot);
+    const state = draft !== undefined ? 'unpublished' : live !== undefined ? 'pending' : 'stale';
+    const color = state !== 'stale' && s.request !== null ? requestSwatch(s.request).color : undefined;
+    items.push(
+      <SlotItem
+        key={s.changed ? `${slot}:${stamp}` : slot}
+        slot={slot}
+        main={s.main}
+        text={s.text}
+        flash={s.changed}
+        state={state}
+        color={color}
+        entryIdx={draft ?? live}
+        above={above}
+        below={below}
+        setSize={virtual ? size : undefined}
+      />,
+    );
+  }
+  const ol = (
+    <ol ref={list} className={`vr-slots ${many ? 'vr-slots-many' : ''}`} aria-label={label}>
+      {tops && firstLine > 0 && (
+        <li className="vr-slots-spacer" aria-hidden="true" style={{ height: tops[firstLine] }} />
+      )}
+      {items}
+      {tops && lastLine < lines && (
+        <li className="vr-slots-spacer" aria-hidden="true" style={{ height: tops[lines]! - tops[lastLine]! }} />
+      )}
     </ol>
+  );
+  if (!virtual) return ol;
+  return (
+    <div
+      className="vr-slots-scroll"
+      ref={scroller}
+      tabIndex={0}
+      role="region"
+      aria-label={label}
+      onScroll={(e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop)}
+    >
+      {ol}
+    </div>
   );
 }
 

@@ -240,7 +240,7 @@ describe('MemoryView', () => {
     for (const el of marked) {
       const addr = Number(el.getAttribute('title')!.split(' ')[0]);
       expect(changed.has(addr)).toBe(true);
-      expect(el.textContent).toBe(st.memory[addr]!.toString(16).padStart(2, '0'));
+      expect(el.textContent).toBe(st.memory.byte(addr).toString(16).padStart(2, '0'));
     }
     expect(screen.getByRole('combobox', { name: /Region/ })).toBeTruthy();
   });

@@ -1,13 +1,34 @@
+import { memo } from 'react';
 import './components.css';
+import { DescriptorTable as DescriptorTableView } from './DescriptorTable';
+import { AvailRing as AvailRingView } from './AvailRing';
+import { UsedRing as UsedRingView } from './UsedRing';
+import { DriverState as DriverStateView } from './DriverState';
+import { DeviceState as DeviceStateView } from './DeviceState';
+import { StructuresView as StructuresViewView } from './StructuresView';
+import { RequestsTable as RequestsTableView } from './RequestsTable';
+import { MemoryView as MemoryViewView } from './MemoryView';
+import { Timeline as TimelineView, type TimelineProps } from './Timeline';
+import { KickInterruptLayer as KickInterruptLayerView } from './KickInterruptLayer';
 
-export { DescriptorTable, type DescriptorTableProps } from './DescriptorTable';
-export { AvailRing } from './AvailRing';
-export { type RingProps } from './RingPanel';
-export { UsedRing } from './UsedRing';
-export { DriverState } from './DriverState';
-export { DeviceState } from './DeviceState';
-export { StructuresView } from './StructuresView';
-export { RequestsTable } from './RequestsTable';
-export { MemoryView, type MemoryViewProps } from './MemoryView';
-export { Timeline, type TimelineProps } from './Timeline';
-export { KickInterruptLayer } from './KickInterruptLayer';
+// The panels are memoised: the client keeps the identity of every part of the state that did not change
+// (queues, rings, requests, memory pages, the timeline), so a step or a free-run sample re-renders only the panels
+// whose data changed.
+export type { DescriptorTableProps } from './DescriptorTable';
+export type { RingProps } from './RingPanel';
+export type { MemoryViewProps } from './MemoryView';
+export type { TimelineProps } from './Timeline';
+export const DescriptorTable = memo(DescriptorTableView);
+export const AvailRing = memo(AvailRingView);
+export const UsedRing = memo(UsedRingView);
+export const DriverState = memo(DriverStateView);
+export const DeviceState = memo(DeviceStateView);
+export const StructuresView = memo(StructuresViewView);
+export const RequestsTable = memo(RequestsTableView);
+export const MemoryView = memo(MemoryViewView);
+/** `onJump` is a command (the page passes a new arrow each render that does the same thing): not compared. */
+export const Timeline = memo(
+  TimelineView,
+  (a: TimelineProps, b: TimelineProps) => a.timeline === b.timeline && a.step === b.step,
+);
+export const KickInterruptLayer = memo(KickInterruptLayerView);

@@ -3,10 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { BUILTIN_SCENARIOS } from '../../engine/scenario/builtin';
 import { FEATURE_NAMES } from '../../engine/scenario/schema';
 import { isLanguage, LANGUAGES } from '../i18n';
+import { ImportControl } from '../import/ImportControl';
+import { LessonsButton } from '../lessons/LessonPicker';
 import type { FeatureName } from '../../engine/scenario/schema';
 import { actions, useSim } from '../store';
+import { ShareMenu } from '../share/ShareMenu';
 
 const NO_FEATURES: readonly FeatureName[] = [];
+/** The scenario picker's entry for a scenario that is not built in; no built-in name can contain a space. */
+const CUSTOM_OPTION = ' custom';
 
 /** A number field that commits on Enter or when it loses focus, so typing "16" does not load "1" first. */
 function CommitNumber(props: {
@@ -99,6 +104,8 @@ export function Header({ onHelp }: { onHelp: () => void }) {
   const languageId = useId();
   const scenarioName = useSim((s) => s.scenarioName);
   const scenario = useSim((s) => s.scenario);
+  // A scenario from a link or a run file that is not a built-in one (src/ui/share).
+  const custom = useSim((s) => s.custom);
   const seed = useSim((s) => s.seed);
   const queueSize = useSim((s) => s.overrides.queueSize);
   const presenter = useSim((s) => s.presenter);
@@ -114,7 +121,12 @@ export function Header({ onHelp }: { onHelp: () => void }) {
       <div className="header-controls">
         <label htmlFor={scenarioId} className="scenario-picker">
           <span className="field-label">{t('header.scenario')}</span>
-          <select id={scenarioId} value={scenarioName} onChange={(e) => void selectScenario(e.target.value)}>
+          <select
+            id={scenarioId}
+            value={custom ? CUSTOM_OPTION : scenarioName}
+            onChange={(e) => void selectScenario(e.target.value)}
+          >
+            {custom && <option value={CUSTOM_OPTION}>{custom.title}</option>}
             {BUILTIN_SCENARIOS.map((s) => (
               <option key={s.name} value={s.name}>
                 {t(`scenarios.${s.name}`, { defaultValue: s.title })}
@@ -140,7 +152,10 @@ export function Header({ onHelp }: { onHelp: () => void }) {
         <button type="button" onClick={() => void load()}>
           {t('header.reset')}
         </button>
+        <ImportControl />
+        <LessonsButton />
         <span className="header-spacer" />
+        <ShareMenu />
         <label htmlFor={languageId} className="language">
           <span className="sr-only">{t('header.language')}</span>
           <select

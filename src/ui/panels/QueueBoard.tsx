@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { AvailRing, DescriptorTable, DeviceState, DriverState, KickInterruptLayer, UsedRing } from '../components';
+import { FreeRunNote } from '../perf/FreeRunNote';
 import { actions, useSim } from '../store';
 
 function QueuePicker({ count, current }: { count: number; current: number }) {
@@ -42,6 +43,7 @@ export function QueueBoard() {
           {t('board.title', { q: queue.index })}
         </h2>
         <QueuePicker count={queues.length} current={queueIndex} />
+        <FreeRunNote />
       </div>
       <KickInterruptLayer current={current} />
       <div className="columns">

@@ -26,12 +26,4 @@ function initialOptions(): { scenarioName?: string; seed?: number } {
   };
 }
 
-if (typeof history !== 'undefined' && typeof location !== 'undefined') {
-  simStore.subscribe((s, prev) => {
-    if (s.scenarioName === prev.scenarioName && s.seed === prev.seed) return;
-    const url = new URL(location.href);
-    url.searchParams.set('scenario', s.scenarioName);
-    url.searchParams.set('seed', String(s.seed));
-    history.replaceState(history.state, '', url);
-  });
-}
+// The address follows the page through src/ui/share/urlSync.ts (#s=NAME&seed=N&step=K…), started by App.

@@ -22,6 +22,8 @@ export interface SimData {
   scenarioName: string;
   seed: number;
   overrides: ScenarioOverrides;
+  /** A scenario that is not built in (from a link or a run file); null runs the built-in `scenarioName`. */
+  custom: Scenario | null;
   /** The scenario actually loaded (built-in plus overrides), once it validated. */
   scenario: Scenario | null;
   /** Why the edited scenario was refused; the previous run stays on screen meanwhile. */
@@ -132,7 +134,10 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
       const followed = get().followQueue ? sim.current?.queue : undefined;
       const queueIndex = Math.min(followed ?? get().queueIndex, last);
       const hit = sim.breakpoint === null ? null : (get().breakpoints[sim.breakpoint]?.id ?? null);
-      set({ sim, changed: changedAddresses(sim.current), queueIndex, hitBreakpoint: hit });
+      // The same step record (a free-run sample, a breakpoint edit) keeps the same set, so nothing flashes again.
+      const same = get().sim?.current === sim.current;
+      const changed = same ? get().changed : changedAddresses(sim.current);
+      set({ sim, changed, queueIndex, hitBreakpoint: hit });
     };
 
     const exec = (command: (c: SimulationClient) => Promise<SimulationState>): Promise<void> => {
@@ -165,7 +170,7 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
       await halt();
       set(patch);
       const { scenarioName, overrides, seed, breakpoints } = get();
-      const base = BUILTIN_SCENARIOS.find((s) => s.name === scenarioName) ?? BUILTIN_SCENARIOS[0]!;
+      const base = get().custom ?? BUILTIN_SCENARIOS.find((s) => s.name === scenarioName) ?? BUILTIN_SCENARIOS[0]!;
       const result = buildScenario(base, overrides);
       if (!result.ok) {
         set({ problems: result.problems });
@@ -182,6 +187,7 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
       scenarioName: options.scenarioName ?? BUILTIN_SCENARIOS[0]!.name,
       seed: options.seed ?? 1,
       overrides: NO_OVERRIDES,
+      custom: null,
       scenario: null,
       problems: [],
       granularity: 'write',
@@ -202,7 +208,7 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
 
       load: () => loadWith({}),
       selectScenario: (name) =>
-        loadWith({ scenarioName: name, overrides: NO_OVERRIDES, queueIndex: 0, followQueue: true }),
+        loadWith({ scenarioName: name, custom: null, overrides: NO_OVERRIDES, queueIndex: 0, followQueue: true }),
       setSeed: (seed) => loadWith({ seed }),
       setQueueSize: (size) => loadWith({ overrides: { ...get().overrides, queueSize: size } }),
       setFeature: (name, on) => {

@@ -16,7 +16,7 @@ import { AVAIL_RING, USED_RING, validateQueueSize, type SplitRingAddrs } from '.
 import { vring_need_event } from '../needEvent';
 import { SplitRing } from '../splitRing';
 import { NO_TRACE, traced, type Tracer } from '../trace';
-import { descIndex, err, ok, u16Add, u16Sub, type Result } from '../types';
+import { err, ok, u16Add, u16Sub, type Result } from '../types';
 import { walkSplitChain, type ChainWalkContext } from './virtQueueChain';
 import type { VirtQueueElement } from './virtQueueElement';
 import { availIdxJump, cannotMapRegion, headOutOfRange, queueSizeExceeded, usedPushInvalid } from './virtQueueErrors';
@@ -38,6 +38,18 @@ export interface VirtQueueOptions {
    * follow an indirect descriptor that ends a normal chain as spec §2.7.5.3.2 requires. False behaves like QEMU.
    */
   specChecks?: boolean;
+}
+
+// Shared answers for the hot paths; frozen, as every caller gets the same object.
+const OK_NULL: Result<null, never> = Object.freeze(ok(null));
+const OK_VOID: Result<void, never> = Object.freeze(ok(undefined));
+const OK_TRUE: Result<boolean, never> = Object.freeze(ok(true));
+const OK_FALSE: Result<boolean, never> = Object.freeze(ok(false));
+
+/** A GuestMemoryError thrown inside `where` becomes its VirtioError; anything else is our bug and goes on up. */
+function memoryFault(where: string, e: unknown): Result<never, VirtioError> {
+  if (!isGuestMemoryError(e)) throw e;
+  return err(e.toVirtioError(where));
 }
 
 const s16 = (v: number): number => ((v & 0xffff) << 16) >> 16;
@@ -118,96 +130,170 @@ export class VirtQueue {
     );
   }
 
+  // The hot paths below (pop, fill, flush, push, should_notify: once per request each) spell out what guard() and
+  // traced() do (enter/leave in try/finally, a stray GuestMemoryError caught and turned into a VirtioError, an
+  // error marking the queue broken) instead of passing closures: a closure per call was most of their cost.
+  // Common answers are shared frozen Results, so they allocate nothing either.
+
   /** QEMU's virtqueue_pop() → virtqueue_split_pop(): the next available chain, or null when there is none. */
   virtqueue_pop(): Result<VirtQueueElement | null, VirtioError> {
-    return this.guard('virtqueue_split_pop', () =>
-      traced(this.tracer, 'virtqueue_pop', () => {
-        if (this.state.broken) return ok(null);
-        return traced(this.tracer, 'virtqueue_split_pop', () => this.splitPop());
-      }),
-    );
+    if (this.initError) return err(this.initError);
+    let result: Result<VirtQueueElement | null, VirtioError>;
+    try {
+      result = this.pop();
+    } catch (e) {
+      result = memoryFault('virtqueue_split_pop', e);
+    }
+    return this.settle(result);
+  }
+
+  private pop(): Result<VirtQueueElement | null, VirtioError> {
+    const tracer = this.tracer;
+    tracer.enter('virtqueue_pop');
+    try {
+      if (this.state.broken) return OK_NULL;
+      tracer.enter('virtqueue_split_pop');
+      try {
+        return this.splitPop();
+      } finally {
+        tracer.leave('virtqueue_split_pop');
+      }
+    } finally {
+      tracer.leave('virtqueue_pop');
+    }
   }
 
   /** QEMU's virtqueue_fill() → virtqueue_split_fill(): writes used.ring[(used_idx + idx) % num] = {head, len}. */
   virtqueue_fill(elem: VirtQueueElement, len: number, idx: number): Result<void, VirtioError> {
-    return this.guard('virtqueue_split_fill', () =>
-      traced(this.tracer, 'virtqueue_fill', () => {
-        const s = this.state;
-        // QEMU's virtio_device_disabled(): a broken device writes nothing.
-        if (s.broken) return ok(undefined);
-        return traced(this.tracer, 'virtqueue_split_fill', () => {
-          const bad = this.checkFill(elem, len, idx);
-          if (bad) return err(bad);
-          this.ring.setUsedElem((idx + s.used_idx) % s.vring.num, { id: elem.index, len });
-          return ok(undefined);
-        });
-      }),
-    );
+    if (this.initError) return err(this.initError);
+    let result: Result<void, VirtioError>;
+    try {
+      result = this.fill(elem, len, idx);
+    } catch (e) {
+      result = memoryFault('virtqueue_split_fill', e);
+    }
+    return this.settle(result);
+  }
+
+  private fill(elem: VirtQueueElement, len: number, idx: number): Result<void, VirtioError> {
+    const tracer = this.tracer;
+    tracer.enter('virtqueue_fill');
+    try {
+      const s = this.state;
+      // QEMU's virtio_device_disabled(): a broken device writes nothing.
+      if (s.broken) return OK_VOID;
+      tracer.enter('virtqueue_split_fill');
+      try {
+        const bad = this.checkFill(elem, len, idx);
+        if (bad) return err(bad);
+        this.ring.writeUsedElem((idx + s.used_idx) % s.vring.num, elem.index, len);
+        return OK_VOID;
+      } finally {
+        tracer.leave('virtqueue_split_fill');
+      }
+    } finally {
+      tracer.leave('virtqueue_fill');
+    }
   }
 
   /** QEMU's virtqueue_flush() → virtqueue_split_flush(): publishes `count` filled elements in used.idx. */
   virtqueue_flush(count: number): Result<void, VirtioError> {
-    return this.guard('virtqueue_split_flush', () =>
-      traced(this.tracer, 'virtqueue_flush', () => {
-        const s = this.state;
-        if (!Number.isInteger(count) || count < 0 || count > s.inuse) {
-          return err(
-            usedPushInvalid('virtqueue_split_flush', `flush of ${count} element(s) with ${s.inuse} in use`, {
-              count,
-              inuse: s.inuse,
-            }),
-          );
-        }
-        if (s.broken) {
-          s.inuse -= count;
-          return ok(undefined);
-        }
-        traced(this.tracer, 'virtqueue_split_flush', () => {
-          // The used elements must be visible before the index that publishes them.
-          this.tracer.barrier('smp_wmb');
-          const old = s.used_idx;
-          const next = u16Add(old, count);
-          this.ring.setUsedIdx(next);
-          s.used_idx = next;
-          s.inuse -= count;
-          // used_idx ran past the last signalled value by a whole batch: the EVENT_IDX window is no longer known.
-          if (s16(next - s.signalled_used) < u16Sub(next, old)) s.signalled_used_valid = false;
-        });
-        return ok(undefined);
-      }),
-    );
+    if (this.initError) return err(this.initError);
+    let result: Result<void, VirtioError>;
+    try {
+      result = this.flush(count);
+    } catch (e) {
+      result = memoryFault('virtqueue_split_flush', e);
+    }
+    return this.settle(result);
+  }
+
+  private flush(count: number): Result<void, VirtioError> {
+    const tracer = this.tracer;
+    tracer.enter('virtqueue_flush');
+    try {
+      const s = this.state;
+      if (!Number.isInteger(count) || count < 0 || count > s.inuse) {
+        return err(
+          usedPushInvalid('virtqueue_split_flush', `flush of ${count} element(s) with ${s.inuse} in use`, {
+            count,
+            inuse: s.inuse,
+          }),
+        );
+      }
+      if (s.broken) {
+        s.inuse -= count;
+        return OK_VOID;
+      }
+      tracer.enter('virtqueue_split_flush');
+      try {
+        // The used elements must be visible before the index that publishes them.
+        tracer.barrier('smp_wmb');
+        const old = s.used_idx;
+        const next = u16Add(old, count);
+        this.ring.setUsedIdx(next);
+        s.used_idx = next;
+        s.inuse -= count;
+        // used_idx ran past the last signalled value by a whole batch: the EVENT_IDX window is no longer known.
+        if (s16(next - s.signalled_used) < u16Sub(next, old)) s.signalled_used_valid = false;
+      } finally {
+        tracer.leave('virtqueue_split_flush');
+      }
+      return OK_VOID;
+    } finally {
+      tracer.leave('virtqueue_flush');
+    }
   }
 
   /** QEMU's virtqueue_push(): fill at offset 0, then flush 1. */
   virtqueue_push(elem: VirtQueueElement, len: number): Result<void, VirtioError> {
-    return traced(this.tracer, 'virtqueue_push', () => {
+    this.tracer.enter('virtqueue_push');
+    try {
       const filled = this.virtqueue_fill(elem, len, 0);
       return filled.ok ? this.virtqueue_flush(1) : filled;
-    });
+    } finally {
+      this.tracer.leave('virtqueue_push');
+    }
   }
 
   /** QEMU's virtio_should_notify() → virtio_split_should_notify(): whether to interrupt the driver now. */
   virtio_should_notify(): Result<boolean, VirtioError> {
-    return this.guard('virtio_split_should_notify', () =>
-      traced(this.tracer, 'virtio_should_notify', () =>
-        traced(this.tracer, 'virtio_split_should_notify', () => {
-          const s = this.state;
-          // The used entries must be visible before the driver's suppression fields are read.
-          this.tracer.barrier('smp_mb');
-          if (this.notifyOnEmpty && s.inuse === 0) {
-            const empty = this.virtio_queue_empty();
-            if (!empty.ok) return empty;
-            if (empty.value) return ok(true);
-          }
-          if (!this.eventIdx) return ok((this.ring.availFlags() & VRING_AVAIL_F_NO_INTERRUPT) === 0);
-          const valid = s.signalled_used_valid;
-          s.signalled_used_valid = true;
-          const old = s.signalled_used;
-          s.signalled_used = s.used_idx;
-          return ok(!valid || vring_need_event(this.ring.usedEvent(), s.used_idx, old));
-        }),
-      ),
-    );
+    if (this.initError) return err(this.initError);
+    let result: Result<boolean, VirtioError>;
+    try {
+      result = this.shouldNotify();
+    } catch (e) {
+      result = memoryFault('virtio_split_should_notify', e);
+    }
+    return this.settle(result);
+  }
+
+  private shouldNotify(): Result<boolean, VirtioError> {
+    const tracer = this.tracer;
+    tracer.enter('virtio_should_notify');
+    try {
+      tracer.enter('virtio_split_should_notify');
+      try {
+        const s = this.state;
+        // The used entries must be visible before the driver's suppression fields are read.
+        tracer.barrier('smp_mb');
+        if (this.notifyOnEmpty && s.inuse === 0) {
+          const empty = this.virtio_queue_empty();
+          if (!empty.ok) return empty;
+          if (empty.value) return OK_TRUE;
+        }
+        if (!this.eventIdx) return (this.ring.availFlags() & VRING_AVAIL_F_NO_INTERRUPT) === 0 ? OK_TRUE : OK_FALSE;
+        const valid = s.signalled_used_valid;
+        s.signalled_used_valid = true;
+        const old = s.signalled_used;
+        s.signalled_used = s.used_idx;
+        return !valid || vring_need_event(this.ring.usedEvent(), s.used_idx, old) ? OK_TRUE : OK_FALSE;
+      } finally {
+        tracer.leave('virtio_split_should_notify');
+      }
+    } finally {
+      tracer.leave('virtio_should_notify');
+    }
   }
 
   /** QEMU's virtio_queue_set_notification() (split): asks the driver for kicks, or not. */
@@ -252,8 +338,9 @@ export class VirtQueue {
 
   private splitPop(): Result<VirtQueueElement | null, VirtioError> {
     const s = this.state;
+    const tracer = this.tracer;
     const num = s.vring.num;
-    if (this.emptyRcu()) return ok(null);
+    if (this.emptyRcu()) return OK_NULL;
     // QEMU's current split pop trusts the shadow index here; its virtqueue_num_heads() (older pops, and
     // virtqueue_get_avail_bytes) rejects a jump. Checking it on every pop catches the bad index at once, even one
     // read by set_notification, instead of after N pops as "Virtqueue size exceeded".
@@ -261,28 +348,36 @@ export class VirtQueue {
       return err(availIdxJump(s.last_avail_idx, s.shadow_avail_idx));
     }
     // The ring entry and descriptors must be read after the avail.idx that published them.
-    this.tracer.barrier('smp_rmb');
+    tracer.barrier('smp_rmb');
     if (s.inuse >= num) return err(queueSizeExceeded(s.inuse, num));
 
     const slot = s.last_avail_idx % num;
     s.last_avail_idx = u16Add(s.last_avail_idx, 1);
-    const head = traced(this.tracer, 'virtqueue_get_head', () => this.ring.availRing(slot));
+    tracer.enter('virtqueue_get_head');
+    let head: number;
+    try {
+      head = this.ring.availRing(slot);
+    } finally {
+      tracer.leave('virtqueue_get_head');
+    }
     if (head >= num) return err(headOutOfRange(head, num));
     if (this.eventIdx) this.setAvailEvent(s.last_avail_idx);
 
-    const chain = walkSplitChain(this.chain, head);
-    if (!chain.ok) return chain;
-    s.inuse++;
-    return ok({ index: descIndex(head), ndescs: 1, ...chain.value });
+    const popped = walkSplitChain(this.chain, head);
+    if (popped.ok) s.inuse++;
+    return popped;
   }
 
   /** QEMU's virtio_queue_empty_rcu(). */
   private emptyRcu(): boolean {
-    return traced(this.tracer, 'virtio_queue_empty_rcu', () => {
+    this.tracer.enter('virtio_queue_empty_rcu');
+    try {
       const s = this.state;
       if (s.shadow_avail_idx !== s.last_avail_idx) return false;
       return this.readAvailIdx() === s.last_avail_idx;
-    });
+    } finally {
+      this.tracer.leave('virtio_queue_empty_rcu');
+    }
   }
 
   /** QEMU's vring_avail_idx(): reads avail.idx and remembers it as shadow_avail_idx. */
@@ -298,6 +393,16 @@ export class VirtQueue {
 
   private checkFill(elem: VirtQueueElement, len: number, idx: number): VirtioError | null {
     const s = this.state;
+    if (
+      isU32(len) &&
+      elem.index >= 0 &&
+      elem.index < s.vring.num &&
+      Number.isInteger(idx) &&
+      idx >= 0 &&
+      idx < s.inuse
+    ) {
+      return null;
+    }
     const detail = { head: elem.index, len, idx, inuse: s.inuse, num: s.vring.num };
     if (!isU32(len)) return usedPushInvalid('virtqueue_split_fill', `used length ${len} is not a u32`, detail);
     if (!(elem.index >= 0 && elem.index < s.vring.num)) {
@@ -331,6 +436,12 @@ export class VirtQueue {
     return null;
   }
 
+  /** An error breaks the queue (QEMU's virtio_error() sets vdev->broken). */
+  private settle<T>(result: Result<T, VirtioError>): Result<T, VirtioError> {
+    if (!result.ok) this.state.broken = true;
+    return result;
+  }
+
   /** Turns a stray guest-memory access into a VirtioError (none is expected: regions are checked first). */
   private guard<T>(where: string, body: () => Result<T, VirtioError>): Result<T, VirtioError> {
     if (this.initError) return err(this.initError);
@@ -338,10 +449,8 @@ export class VirtQueue {
     try {
       result = body();
     } catch (e) {
-      if (!isGuestMemoryError(e)) throw e;
-      result = err(e.toVirtioError(where));
+      result = memoryFault(where, e);
     }
-    if (!result.ok) this.state.broken = true;
-    return result;
+    return this.settle(result);
   }
 }

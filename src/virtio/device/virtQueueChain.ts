@@ -2,8 +2,8 @@ import { DESC_SIZE, VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT, VRING_DESC_F_WRITE
 import type { VirtioError } from '../errors';
 import type { GuestMemory } from '../guestMemory';
 import type { SplitRing, VringDesc } from '../splitRing';
-import { traced, type Tracer } from '../trace';
-import { descIndex, err, ok, type Result } from '../types';
+import type { Tracer } from '../trace';
+import { descIndex, err, ok, type DescIndex, type Result } from '../types';
 import type { IndirectTableRef, IoVec, VirtQueueElement, WalkedDesc } from './virtQueueElement';
 import {
   bogusDescriptor,
@@ -51,49 +51,26 @@ interface Table {
  * Walks the chain that starts at `head` (already checked to be < num) and maps its buffers, as the descriptor loop
  * of QEMU's virtqueue_split_pop() does. Every step is bounded: at most `max` descriptors per table, at most one
  * indirect table, at most `maxIovecs` segments. All guest memory it reads has been checked to lie inside it.
+ * Returns the popped element (one avail entry: `ndescs` 1).
  */
-export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<WalkedChain, VirtioError> {
-  const out_sg: IoVec[] = [];
-  const in_sg: IoVec[] = [];
-  const descs: WalkedChain['descs'] = [];
-  const walk: WalkedDesc[] = [];
-  let indirectTable: IndirectTableRef | undefined;
-  let total = 0;
+export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<VirtQueueElement, VirtioError> {
+  const w = new ChainWalk(ctx, head);
+  const { out_sg, in_sg } = w;
 
-  const read = (table: Table, i: number): VringDesc => {
-    const desc = ctx.ring.readDesc(i, table.addr);
-    descs.push(descIndex(i));
-    walk.push({ table: table.addr, inIndirectTable: table.indirect, index: descIndex(i), ...desc });
-    return desc;
-  };
-
-  let table: Table = { addr: ctx.ring.addrs.desc, max: ctx.num, indirect: false };
-  let i = head;
-  let desc = read(table, i);
-
-  // Follows the descriptor at `i` into its indirect table (QEMU: only ever the head's).
-  const enterIndirect = (): VirtioError | null => {
-    const entered = checkIndirect(ctx, i, desc);
-    if (!entered.ok) return entered.error;
-    indirectTable = { via: descIndex(i), addr: entered.value.addr, len: desc.len };
-    table = entered.value;
-    i = 0;
-    desc = read(table, i);
-    return null;
-  };
-
-  if (desc.flags & VRING_DESC_F_INDIRECT) {
-    const failed = enterIndirect();
+  if (w.desc.flags & VRING_DESC_F_INDIRECT) {
+    const failed = w.enterIndirect();
     if (failed) return err(failed);
   }
 
+  let total = 0;
   let entries = 0;
   for (;;) {
+    const { i, desc } = w;
     if (desc.flags & VRING_DESC_F_INDIRECT && ctx.specChecks) {
-      if (table.indirect) return err(indirectNested(i, table.addr));
+      if (w.table.indirect) return err(indirectNested(i, w.table.addr));
       // Spec §2.7.5.3.2: a device must accept normal descriptors followed by one indirect one. QEMU does not: it
       // maps the table itself as a data buffer (what specChecks: false reproduces).
-      const failed = enterIndirect();
+      const failed = w.enterIndirect();
       if (failed) return err(failed);
       entries = 0;
       continue;
@@ -111,22 +88,106 @@ export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<Walk
     if (ctx.specChecks && total > TWO_POW_32) return err(chainTooManyBytes(total));
 
     // More entries than the table holds can only mean a loop.
-    if (++entries > table.max) return err(loopedDescriptor(entries, table.max));
+    if (++entries > w.table.max) return err(loopedDescriptor(entries, w.table.max));
 
-    const next = readNextDesc(ctx, table, i, desc, read);
-    if (!next.ok) return next;
-    if (next.value === null) break;
-    ({ i, desc } = next.value);
+    const failed = w.readNextDesc();
+    if (failed) return err(failed);
+    if (w.ended) break;
   }
 
-  return ok({
+  // The element itself (QEMU's virtqueue_alloc_element), built field by field: no spread, no intermediate object.
+  // `indirectTable` is present only when there was one, after the other keys, as element JSON has always had it.
+  const elem: VirtQueueElement = {
+    index: descIndex(head),
+    ndescs: 1,
     out_sg,
     in_sg,
-    indirect: indirectTable !== undefined,
-    descs,
-    walk,
-    ...(indirectTable ? { indirectTable } : {}),
-  });
+    indirect: w.indirectTable !== undefined,
+    descs: w.descs,
+    walk: w.walk,
+  };
+  if (w.indirectTable) elem.indirectTable = w.indirectTable;
+  return ok(elem);
+}
+
+/**
+ * One walk in progress: where it is (`table`, `i`, `desc`) and what it has collected. A class rather than
+ * closures over locals, so a pop allocates one walker instead of a closure per helper.
+ */
+class ChainWalk {
+  readonly out_sg: IoVec[] = [];
+  readonly in_sg: IoVec[] = [];
+  readonly descs: DescIndex[];
+  readonly walk: WalkedDesc[];
+  indirectTable: IndirectTableRef | undefined = undefined;
+  table: Table;
+  i: number;
+  desc: VringDesc;
+  /** Set once the current descriptor turned out to have no NEXT. */
+  ended = false;
+
+  constructor(
+    readonly ctx: ChainWalkContext,
+    head: number,
+  ) {
+    const table = { addr: ctx.ring.addrs.desc, max: ctx.num, indirect: false };
+    this.table = table;
+    this.i = head;
+    // The head starts both lists as one-element literals: most chains are short, and an array grown from [] by
+    // push reserves room for 17 entries.
+    const desc = ctx.ring.readDesc(head, table.addr);
+    this.descs = [descIndex(head)];
+    this.walk = [walked(table, head, desc)];
+    this.desc = desc;
+  }
+
+  /** Reads descriptor `i` of the current table and records it. */
+  read(i: number): VringDesc {
+    const desc = this.ctx.ring.readDesc(i, this.table.addr);
+    this.descs.push(descIndex(i));
+    this.walk.push(walked(this.table, i, desc));
+    return desc;
+  }
+
+  /** Follows the descriptor at `i` into its indirect table (QEMU: only ever the head's). */
+  enterIndirect(): VirtioError | null {
+    const { i, desc } = this;
+    const entered = checkIndirect(this.ctx, i, desc);
+    if (!entered.ok) return entered.error;
+    this.indirectTable = { via: descIndex(i), addr: entered.value.addr, len: desc.len };
+    this.table = entered.value;
+    this.i = 0;
+    this.desc = this.read(0);
+    return null;
+  }
+
+  /** QEMU's virtqueue_split_read_next_desc(): moves to the next descriptor, or sets `ended` at the chain's end. */
+  readNextDesc(): VirtioError | null {
+    const tracer = this.ctx.tracer;
+    tracer.enter('virtqueue_split_read_next_desc');
+    try {
+      const { table, i, desc } = this;
+      if (!(desc.flags & VRING_DESC_F_NEXT)) {
+        this.ended = true;
+        return null;
+      }
+      const next = desc.next;
+      // QEMU really issues a write barrier here, to keep the compiler from re-reading `next`.
+      tracer.barrier('smp_wmb');
+      if (next >= table.max) return descNextOutOfRange(i, next, table.max);
+      this.i = next;
+      this.desc = this.read(next);
+      return null;
+    } finally {
+      tracer.leave('virtqueue_split_read_next_desc');
+    }
+  }
+}
+
+/** A descriptor as the walk records it, for the UI. */
+function walked(table: Table, i: number, desc: VringDesc): WalkedDesc {
+  const { addr, len, flags, next } = desc;
+  return { table: table.addr, inIndirectTable: table.indirect, index: descIndex(i), addr, len, flags, next };
 }
 
 /** The checks before following an indirect descriptor, then QEMU's address_space_cache_init() of the table. */
@@ -145,29 +206,14 @@ function checkIndirect(ctx: ChainWalkContext, i: number, desc: VringDesc): Resul
  * so a buffer never splits). `others` is the segment count of the other direction: both share one iovec array.
  */
 function mapDesc(ctx: ChainWalkContext, sg: IoVec[], others: number, i: number, desc: VringDesc): VirtioError | null {
-  return traced(ctx.tracer, 'virtqueue_map_desc', () => {
+  ctx.tracer.enter('virtqueue_map_desc');
+  try {
     if (desc.len === 0) return zeroSizedBuffer(i, desc.addr);
     if (sg.length + others >= ctx.maxIovecs) return tooManySegments(i, ctx.maxIovecs);
     if (!ctx.mem.contains(desc.addr, desc.len)) return bogusDescriptor(i, desc.addr, desc.len, ctx.mem.size);
     sg.push({ addr: Number(desc.addr), len: desc.len });
     return null;
-  });
-}
-
-/** QEMU's virtqueue_split_read_next_desc(): the next descriptor and its index, or null at the end of the chain. */
-function readNextDesc(
-  ctx: ChainWalkContext,
-  table: Table,
-  i: number,
-  desc: VringDesc,
-  read: (table: Table, i: number) => VringDesc,
-): Result<{ i: number; desc: VringDesc } | null, VirtioError> {
-  return traced(ctx.tracer, 'virtqueue_split_read_next_desc', () => {
-    if (!(desc.flags & VRING_DESC_F_NEXT)) return ok(null);
-    const next = desc.next;
-    // QEMU really issues a write barrier here, to keep the compiler from re-reading `next`.
-    ctx.tracer.barrier('smp_wmb');
-    if (next >= table.max) return err(descNextOutOfRange(i, next, table.max));
-    return ok({ i: next, desc: read(table, next) });
-  });
+  } finally {
+    ctx.tracer.leave('virtqueue_map_desc');
+  }
 }

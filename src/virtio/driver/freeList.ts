@@ -1,6 +1,5 @@
 import { VRING_DESC_F_NEXT } from '../constants';
-import { traced } from '../trace';
-import type { SplitVirtqueue, VringDescExtra } from './types';
+import type { SplitVirtqueue, VringDescExtra, VringDescStateSplit } from './types';
 
 /**
  * Linux: vring_alloc_desc_extra(). Every descriptor starts free, linked 0 -> 1 -> ... -> num-1.
@@ -36,10 +35,18 @@ export function freeListOf(vq: Pick<SplitVirtqueue<unknown>, 'state' | 'desc_ext
  * free list. The walk is also bounded by `num`, so even a corrupted desc_extra cannot loop forever.
  */
 export function detach_buf_split<T>(vq: SplitVirtqueue<T>, head: number): void {
-  traced(vq.tracer, 'detach_buf_split', () => {
+  // Hot path (once per reclaimed buffer): enter/leave spelled out, as traced() would cost a closure per call.
+  vq.tracer.enter('detach_buf_split');
+  try {
     const { state, desc_extra: extra } = vq;
     const headState = vq.desc_state[head]!;
+    const token = headState.data;
     headState.data = null;
+    // An injected bug: the chain never goes back on the free list, so its descriptors are lost to the driver.
+    if (vq.faultHooks?.leakChain?.(head, token)) {
+      freeIndirect(vq, headState);
+      return;
+    }
 
     let i = head;
     let hops = 0;
@@ -53,11 +60,17 @@ export function detach_buf_split<T>(vq: SplitVirtqueue<T>, head: number): void {
     extra.next[i] = state.free_head;
     state.free_head = head;
     state.num_free++;
+    freeIndirect(vq, headState);
+  } finally {
+    vq.tracer.leave('detach_buf_split');
+  }
+}
 
-    const table = headState.indir_desc;
-    if (table !== null) {
-      vq.allocator?.free(table);
-      headState.indir_desc = null;
-    }
-  });
+/** Frees the head's indirect table, if it has one. */
+function freeIndirect<T>(vq: SplitVirtqueue<T>, headState: VringDescStateSplit<T>): void {
+  const table = headState.indir_desc;
+  if (table !== null) {
+    vq.allocator?.free(table);
+    headState.indir_desc = null;
+  }
 }

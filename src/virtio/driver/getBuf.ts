@@ -30,15 +30,18 @@ function BAD_RING<T>(vq: SplitVirtqueue<T>, kind: VirtioErrorKind, message: stri
  * the device, frees the chain, and (while callbacks are on) tells the device which entry to interrupt for next.
  */
 export function virtqueue_get_buf_ctx_split<T>(vq: SplitVirtqueue<T>): { data: T; len: number } | null {
-  return traced(vq.tracer, 'virtqueue_get_buf_ctx_split', () => {
+  // Hot path: enter/leave spelled out, as traced() would cost a closure per call.
+  vq.tracer.enter('virtqueue_get_buf_ctx_split');
+  try {
     const { state, ring } = vq;
     if (state.broken) return null;
     if (!more_used_split(vq)) return null;
 
     // The element must be read only after used.idx said it is there.
     vq.tracer.barrier('virtio_rmb');
-    const elem = ring.usedElem(state.last_used_idx & (state.num - 1));
-    const id = elem.id;
+    const slot = state.last_used_idx & (state.num - 1);
+    const id = ring.usedElemId(slot);
+    const len = ring.usedElemLen(slot);
     if (id >= state.num) {
       BAD_RING(vq, 'used-id-out-of-range', `id ${id} out of range`, id);
       return null;
@@ -57,8 +60,10 @@ export function virtqueue_get_buf_ctx_split<T>(vq: SplitVirtqueue<T>): { data: T
       ring.setUsedEvent(state.last_used_idx);
       vq.tracer.barrier('virtio_store_mb');
     }
-    return { data, len: elem.len };
-  });
+    return { data, len };
+  } finally {
+    vq.tracer.leave('virtqueue_get_buf_ctx_split');
+  }
 }
 
 /**

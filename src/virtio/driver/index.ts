@@ -2,6 +2,7 @@ export { VringVirtqueue, VirtqueueSetupError, vring_create_virtqueue_split } fro
 export { freeListOf, vring_alloc_desc_extra } from './freeList';
 export type {
   AddResult,
+  DriverFaultHooks,
   Sg,
   SplitVirtqueue,
   VringDescExtra,

@@ -82,6 +82,17 @@ export interface VringDescStateSplit<T> {
   indir_desc: GuestAddr | null;
 }
 
+/**
+ * Deliberate driver bugs, for fault injection: each hook, when set, lets a caller make the driver misbehave the
+ * way real drivers have. Unset (the default), the driver is Linux's.
+ */
+export interface DriverFaultHooks {
+  /** The value virtqueue_add_split stores in avail.idx for the new shadow index (`token`: the buffer's data). */
+  publishAvailIdx?: (shadow: number, token: unknown) => number;
+  /** True to make detach_buf_split keep the chain at `head` off the free list (num_free does not grow). */
+  leakChain?: (head: number, token: unknown) => boolean;
+}
+
 /** What the split-ring functions work on: the queue's memory, its state and its hooks. */
 export interface SplitVirtqueue<T> {
   readonly mem: GuestMemory;
@@ -96,4 +107,6 @@ export interface SplitVirtqueue<T> {
   readonly notify: (queueIndex: number) => boolean;
   readonly tokenOwner: ((data: unknown) => number | undefined) | null;
   lastError: VirtioError | null;
+  /** Injected driver bugs; absent or null for a correct driver. */
+  faultHooks?: DriverFaultHooks | null;
 }

@@ -28,6 +28,7 @@ import { more_used_split, virtqueue_detach_unused_buf_split, virtqueue_get_buf_c
 import { virtqueue_kick, virtqueue_kick_prepare_split, virtqueue_notify } from './kick';
 import type {
   AddResult,
+  DriverFaultHooks,
   Sg,
   SplitVirtqueue,
   VringDescExtra,
@@ -68,6 +69,8 @@ export class VringVirtqueue<T> implements SplitVirtqueue<T> {
   readonly tokenOwner: ((data: unknown) => number | undefined) | null;
   readonly callback: (() => void) | null;
   lastError: VirtioError | null = null;
+  /** Injected driver bugs (fault injection only); null for Linux's behaviour. */
+  faultHooks: DriverFaultHooks | null = null;
 
   /** Linux: vring_create_virtqueue_split() with __vring_new_virtqueue(): zeroed ring, everything free. */
   constructor(opts: VringVirtqueueOptions) {
@@ -132,7 +135,13 @@ export class VringVirtqueue<T> implements SplitVirtqueue<T> {
 
   /** Linux: virtqueue_add_sgs(). `out` are device-readable, `in_` device-writable; `data` comes back from get_buf. */
   virtqueue_add_sgs(out: readonly Sg[], in_: readonly Sg[], data: T): AddResult<T> {
-    return traced(this.tracer, 'virtqueue_add_sgs', () => virtqueue_add_split(this, out, in_, data));
+    // Hot path: enter/leave spelled out, as traced() would cost a closure per call.
+    this.tracer.enter('virtqueue_add_sgs');
+    try {
+      return virtqueue_add_split(this, out, in_, data);
+    } finally {
+      this.tracer.leave('virtqueue_add_sgs');
+    }
   }
 
   /** Linux: virtqueue_add_outbuf(). */
@@ -167,9 +176,18 @@ export class VringVirtqueue<T> implements SplitVirtqueue<T> {
 
   /** Linux: virtqueue_get_buf(). Null when nothing is used, or when the device broke the ring (see lastError). */
   virtqueue_get_buf(): { data: T; len: number } | null {
-    return traced(this.tracer, 'virtqueue_get_buf', () =>
-      traced(this.tracer, 'virtqueue_get_buf_ctx', () => virtqueue_get_buf_ctx_split(this)),
-    );
+    const tracer = this.tracer;
+    tracer.enter('virtqueue_get_buf');
+    try {
+      tracer.enter('virtqueue_get_buf_ctx');
+      try {
+        return virtqueue_get_buf_ctx_split(this);
+      } finally {
+        tracer.leave('virtqueue_get_buf_ctx');
+      }
+    } finally {
+      tracer.leave('virtqueue_get_buf');
+    }
   }
 
   /** Linux: virtqueue_disable_cb(). */

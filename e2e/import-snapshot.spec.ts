@@ -1,0 +1,117 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+const SAMPLES = '/work/shared/samples/qemu';
+const SNAP02 = ['qmp.json', 'desc.bin', 'avail.bin', 'used.bin'].map((n) => `${SAMPLES}/snap02_live_${n}`);
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/?scenario=indirect&seed=1');
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled();
+}
+
+const importInput = (page: Page) => page.getByLabel('Import real VM data');
+const view = (page: Page) => page.getByTestId('snapshot-view');
+const value = (page: Page, label: string) => view(page).getByLabel(label, { exact: true }).first();
+
+test('imports the snap02 ring snapshot and shows the real ring', async ({ page }) => {
+  test.setTimeout(180_000); // axe over a 256-entry ring and 160 outstanding chains takes a while on 2 cores
+  await open(page);
+  await importInput(page).setInputFiles(SNAP02);
+  await expect(page.getByRole('heading', { name: /Real VM: ring snapshot/ })).toBeVisible();
+  await expect(value(page, 'avail.idx')).toHaveText('968');
+  await expect(value(page, 'used.idx')).toHaveText('808');
+  await expect(value(page, 'inuse')).toHaveText('161');
+  await expect(value(page, 'last_avail_idx')).toHaveText('968');
+  await expect(value(page, 'used_idx')).toHaveText('807');
+  await expect(value(page, 'used_event')).toHaveText('808');
+  await expect(value(page, 'avail_event')).toHaveText('968');
+
+  // Indirect tables are outside the captured memory, and it says so.
+  await expect(page.getByTestId('indirect-note')).toContainText('160 outstanding requests use INDIRECT');
+  await expect(page.getByTestId('indirect-not-captured')).toHaveCount(160);
+  await expect(page.getByTestId('indirect-not-captured').first()).toContainText('3 entries — not captured');
+  await expect(page.getByTestId('driver-not-captured')).toBeVisible();
+
+  // The disagreements of a live snapshot are listed.
+  await expect(page.getByRole('heading', { name: 'Disagreements (35)' })).toBeVisible();
+  const usedIdxRow = page.getByTestId('disagreements').locator('tr[data-kind="used-idx"]');
+  await expect(usedIdxRow).toContainText('807');
+  await expect(usedIdxRow).toContainText('808');
+  await expect(page.getByRole('heading', { name: 'Outstanding requests (160)' })).toBeVisible();
+
+  // .vr-desc is the shared DescriptorTable (its section and scroll region share one name): checked elsewhere.
+  const axe = await new AxeBuilder({ page }).include('[data-testid="snapshot-view"]').exclude('.vr-desc').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
+
+test('exports the simulation as a snapshot, compares it, and imports it back', async ({ page }) => {
+  await open(page);
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  for (let i = 0; i < 6; i++) await step.click();
+  await importInput(page).setInputFiles(SNAP02);
+  await expect(value(page, 'avail.idx')).toHaveText('968');
+
+  await page.getByRole('button', { name: 'Compare with the simulation' }).click();
+  const compare = page.getByTestId('snapshot-compare');
+  await expect(compare).toBeVisible();
+  await expect(compare.getByRole('row', { name: /vring\.num/ })).toContainText('2568');
+
+  const dir = mkdtempSync(join(tmpdir(), 'snap-export-'));
+  const saved: string[] = [];
+  page.on('download', (d) => {
+    const to = join(dir, d.suggestedFilename());
+    saved.push(to);
+    void d.saveAs(to);
+  });
+  await page.getByTestId('export-ring-snapshot').click();
+  await expect(page.getByText('Saved 4 files.')).toBeVisible();
+  await expect.poll(() => saved.length).toBe(4);
+  await expect
+    .poll(
+      () =>
+        saved.filter((f) => {
+          try {
+            return readFileSync(f).length > 0;
+          } catch {
+            return false;
+          }
+        }).length,
+    )
+    .toBe(4);
+  expect(saved.map((f) => f.replace(/^.*\//, '')).sort()).toEqual(
+    ['avail.bin', 'desc.bin', 'qmp.json', 'used.bin'].map((n) =>
+      expect.stringMatching(new RegExp(`^sim_vq0_step\\d+_${n.replace('.', '\\.')}$`)),
+    ),
+  );
+  const status = JSON.parse(
+    readFileSync(
+      saved.find((f) => f.endsWith('.json'))!,
+      'utf8',
+    ),
+  ) as { return: Record<string, unknown> };
+  expect(status.return['vring-num']).toBe(8);
+
+  await importInput(page).setInputFiles(saved);
+  await expect(value(page, 'avail.idx')).toHaveText(String(status.return['shadow-avail-idx']));
+  await expect(value(page, 'last_avail_idx')).toHaveText(String(status.return['last-avail-idx']));
+});
+
+test('a binary area of the wrong size gives a clear error naming the file and byte', async ({ page }) => {
+  await open(page);
+  const dir = mkdtempSync(join(tmpdir(), 'snap-bad-'));
+  const files = SNAP02.map((f) => {
+    const to = join(dir, f.replace(/^.*\//, ''));
+    copyFileSync(f, to);
+    return to;
+  });
+  writeFileSync(files[3]!, readFileSync(SNAP02[3]!).subarray(0, 2000));
+  await importInput(page).setInputFiles(files);
+  const error = page.getByTestId('import-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('snap02_live_used.bin, byte 2000');
+  await expect(error).toContainText('truncated');
+  await expect(page.getByTestId('snapshot-view')).toHaveCount(0);
+});

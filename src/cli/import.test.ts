@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import type { TraceSummary } from '../import/trace/summary';
+import { runCli } from './main';
+
+const SAMPLES = '/work/shared/samples/qemu';
+const dir = mkdtempSync(join(tmpdir(), 'virtio-viz-import-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let stderr: MockInstance<typeof process.stderr.write>;
+let errText = '';
+beforeEach(() => {
+  errText = '';
+  stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    errText += String(chunk);
+    return true;
+  });
+});
+afterEach(() => stderr.mockRestore());
+
+const cli = (...argv: string[]) => {
+  let out = '';
+  const code = runCli(argv, (s) => (out += s));
+  return { code, out, err: errText };
+};
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('virtio-viz import --format summary', () => {
+  it('prints what the sample trace says, per queue', () => {
+    const r = cli('import', `${SAMPLES}/trace-default.log`, '--format', 'summary');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out) as TraceSummary;
+    expect(s).toMatchObject({ kind: 'qemu-trace', file: 'trace-default.log', linesRead: 3832, linesIgnored: 0 });
+    expect(s.queues[0]).toMatchObject({
+      queue: 0,
+      resets: 14,
+      kicks: 304,
+      pops: 457,
+      fills: 457,
+      flushes: 457,
+      interrupts: 301,
+      reads: 430,
+      writes: 25,
+      flushRequests: 2,
+      mergedSubmissions: 7,
+      completions: { '0': 457 },
+      last_avail_idx: 0,
+      used_idx: 0,
+      inuse: 0,
+    });
+    expect(s.queues[0]!.maxInFlight).toBeGreaterThan(0);
+  });
+
+  it('summary is the default format', () => {
+    const r = cli('import', `${SAMPLES}/trace-default.log`);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as TraceSummary).queues[0]!.pops).toBe(457);
+  });
+
+  it('prints a snapshot through the snapshot importer', () => {
+    const names = ['qmp.json', 'desc.bin', 'avail.bin', 'used.bin'].map((n) => `${SAMPLES}/snap00_live_${n}`);
+    const r = cli('import', ...names);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ kind: 'ring-snapshot', device: { last_avail_idx: 456 } });
+  });
+
+  it('an unknown format: file and line on stderr, exit 2', () => {
+    const r = cli('import', file('notes.txt', 'just some notes\n'));
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^virtio-viz: notes\.txt:1: unknown format/);
+  });
+
+  it('a trace that contradicts itself: the partial summary, then file:line on stderr, exit 2', () => {
+    const lines = readFileSync(`${SAMPLES}/trace-default.log`, 'utf8').split('\n').slice(0, 40);
+    lines.push('17998@1795614896.999999:virtqueue_flush vq 0x561c1b8dca70 count 1');
+    const r = cli('import', file('bad.log', lines.join('\n') + '\n'));
+    expect(r.code).toBe(2);
+    const s = JSON.parse(r.out) as TraceSummary;
+    expect(s.partial?.problem).toMatchObject({ file: 'bad.log', line: 41 });
+    expect(s.linesRead).toBe(40);
+    expect(r.err).toMatch(/bad\.log:41: virtqueue_flush: count 1 with nothing filled/);
+  });
+
+  it('a missing file', () => {
+    const r = cli('import', join(dir, 'nope.log'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cannot read .*nope\.log/);
+  });
+
+  it('refuses another --format', () => {
+    expect(cli('import', `${SAMPLES}/trace-default.log`, '--format', 'jsonl').code).toBe(2);
+  });
+});

@@ -1,0 +1,9 @@
+export {
+  exportRingSnapshot,
+  exportPrefix,
+  qmpQueueStatus,
+  type ExportedFile,
+  type ExportResult,
+  type QmpVirtQueueStatus,
+  type ReadGuest,
+} from './snapshotExport';

@@ -1,0 +1,88 @@
+import { availRingBytes, descTableBytes, usedRingBytes } from '../../virtio/layout';
+import type { ImportFile, ImportProblem } from '../types';
+import type { SnapshotArea } from './types';
+
+export const AREAS: readonly SnapshotArea[] = ['desc', 'avail', 'used'];
+
+/** The size pmemsave must have written for each area of a ring of `num` entries. */
+export function areaBytes(area: SnapshotArea, num: number): number {
+  return area === 'desc' ? descTableBytes(num) : area === 'avail' ? availRingBytes(num) : usedRingBytes(num);
+}
+
+const AREA_TEXT: Record<SnapshotArea, string> = {
+  desc: 'descriptor table (16 × num)',
+  avail: 'avail ring (6 + 2 × num)',
+  used: 'used ring (6 + 8 × num)',
+};
+
+/** Which area a file's name says it holds ("…desc….bin", "…avail….bin", "…used….bin"), if any. */
+export function areaByName(name: string): SnapshotArea | null {
+  const base = name.replace(/^.*[\\/]/, '').toLowerCase();
+  const hits = AREAS.filter((a) => base.includes(a));
+  return hits.length === 1 ? hits[0]! : null;
+}
+
+/**
+ * Assigns the binary files to the three areas: by name first, then by size (16·num, 6+2·num, 6+8·num are
+ * distinct for every queue size). A named file of the wrong size, a missing area or two files for one area is a
+ * problem naming the file and the byte where it goes wrong.
+ */
+export function assignAreas(
+  bins: ImportFile[],
+  num: number,
+  statusFile: string,
+): { ok: true; areas: Record<SnapshotArea, ImportFile> } | { ok: false; problem: ImportProblem } {
+  const found: Partial<Record<SnapshotArea, ImportFile>> = {};
+  const unnamed: ImportFile[] = [];
+  for (const f of bins) {
+    const a = areaByName(f.name);
+    if (!a) {
+      unnamed.push(f);
+      continue;
+    }
+    if (found[a])
+      return {
+        ok: false,
+        problem: { file: f.name, message: `two files for the ${AREA_TEXT[a]}: ${found[a].name} and ${f.name}` },
+      };
+    found[a] = f;
+  }
+  for (const f of unnamed) {
+    const a = AREAS.find((x) => !found[x] && areaBytes(x, num) === f.bytes.length);
+    if (a) found[a] = f;
+  }
+  for (const a of AREAS) {
+    const f = found[a];
+    const want = areaBytes(a, num);
+    if (!f) {
+      const stray = unnamed.find((u) => !AREAS.some((x) => found[x] === u));
+      return {
+        ok: false,
+        problem: stray
+          ? {
+              file: stray.name,
+              byte: Math.min(stray.bytes.length, want),
+              message: `${stray.name} is ${stray.bytes.length} bytes, which fits no area of a ring of ${num}: the ${AREA_TEXT[a]} must be ${want} bytes`,
+            }
+          : {
+              file: statusFile,
+              message: `the ${AREA_TEXT[a]} is missing: add the pmemsave dump of ${want} bytes from vring-${a}`,
+            },
+      };
+    }
+    if (f.bytes.length !== want) {
+      const short = f.bytes.length < want;
+      return {
+        ok: false,
+        problem: {
+          file: f.name,
+          byte: short ? f.bytes.length : want,
+          message: short
+            ? `${f.name} is truncated: the ${AREA_TEXT[a]} of a ring of ${num} is ${want} bytes, the file ends at byte ${f.bytes.length}`
+            : `${f.name} is too long: the ${AREA_TEXT[a]} of a ring of ${num} is ${want} bytes, the file has ${f.bytes.length} (extra from byte ${want})`,
+        },
+      };
+    }
+  }
+  return { ok: true, areas: found as Record<SnapshotArea, ImportFile> };
+}

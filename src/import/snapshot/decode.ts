@@ -1,0 +1,71 @@
+import { DESC_SIZE, VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT } from '../../virtio/constants';
+import { u16Add, u16Sub } from '../../virtio/types';
+import type { CapturedMemory } from './capturedMemory';
+import type { OutstandingChain, QueueElement, QueueStatus, RingSnapshot, SnapshotDesc } from './types';
+
+type Decoded = Pick<RingSnapshot, 'desc' | 'avail' | 'used' | 'outstanding'>;
+
+/**
+ * Reads the ring out of captured memory through SplitRing, and lists the outstanding requests: the heads in the
+ * avail ring from `used.idx` (what the device has completed) up to `avail.idx` (what the driver has offered).
+ * Memory is the truth; the status's private copies are compared with it separately (disagreements.ts).
+ */
+export function decodeRing(cap: CapturedMemory, status: QueueStatus, elements: QueueElement[]): Decoded {
+  const ring = cap.ring;
+  const size = ring.size;
+  const desc: SnapshotDesc[] = [];
+  for (let i = 0; i < size; i++) desc.push({ index: i, ...ring.readDesc(i), head: null, availPos: null });
+  const avail = {
+    flags: ring.availFlags(),
+    idx: ring.availIdx(),
+    ring: Array.from({ length: size }, (_, k) => ring.availRing(k)),
+    used_event: ring.usedEvent(),
+  };
+  const used = {
+    flags: ring.usedFlags(),
+    idx: ring.usedIdx(),
+    ring: Array.from({ length: size }, (_, k) => ring.usedElem(k)),
+    avail_event: ring.availEvent(),
+  };
+  const byPos = new Map(elements.filter((e) => e.availPos !== null).map((e) => [e.availPos!, e]));
+  const count = Math.min(u16Sub(avail.idx, used.idx), size);
+  const popped = u16Sub(status.last_avail_idx, used.idx);
+  const outstanding: OutstandingChain[] = [];
+  for (let k = 0; k < count; k++) {
+    const availPos = u16Add(used.idx, k);
+    const slot = availPos % size;
+    const head = avail.ring[slot]!;
+    const descs: number[] = [];
+    // Linux: virtqueue_get_buf() walks the same links; a bad head or a loop stops the walk (at most `size` hops).
+    for (let i = head, n = 0; i < size && n < size; n++) {
+      descs.push(i);
+      const d = desc[i]!;
+      if (d.head === null) {
+        d.head = head;
+        d.availPos = availPos;
+      }
+      if (!(d.flags & VRING_DESC_F_NEXT)) break;
+      i = d.next;
+    }
+    const h = desc[head];
+    const indirect =
+      h && h.flags & VRING_DESC_F_INDIRECT
+        ? {
+            addr: h.addr,
+            len: h.len,
+            entries: Math.floor(h.len / DESC_SIZE),
+            captured: cap.contains(h.addr, h.len),
+          }
+        : null;
+    outstanding.push({
+      availPos,
+      slot,
+      head,
+      descs,
+      indirect,
+      popped: k < popped,
+      element: byPos.get(availPos) ?? null,
+    });
+  }
+  return { desc, avail, used, outstanding };
+}

@@ -1,0 +1,92 @@
+import { validateQueueSize } from '../../virtio/layout';
+import type { ImportFile, ImportProblem, ImportResult } from '../types';
+import { AREAS, assignAreas } from './areas';
+import { CapturedMemory } from './capturedMemory';
+import { decodeRing } from './decode';
+import { findDisagreements } from './disagreements';
+import { parseHmpStatusText } from './hmpText';
+import { parseQmpStatusText, type DocResult } from './qmpText';
+import { decodeText, lineOfKey } from './textPos';
+import type { CapturedArea, RingSnapshot } from './types';
+
+const isBin = (f: ImportFile) => /\.bin$/i.test(f.name);
+const looksJson = (f: ImportFile, text: string) => /\.json$/i.test(f.name) || /^\s*[{[]/.test(text);
+
+/** The status file: the first JSON, else the first text with `info virtio-queue-status` output. */
+function pickStatus(files: ImportFile[]): { file: ImportFile; text: string; json: boolean } | null {
+  const texts = files.filter((f) => !isBin(f)).map((f) => ({ file: f, text: decodeText(f.bytes) }));
+  const json = texts.find((t) => looksJson(t.file, t.text));
+  if (json) return { ...json, json: true };
+  const hmp = texts.find((t) => /last_avail_idx\s*:/.test(t.text)) ?? texts[0];
+  return hmp ? { ...hmp, json: false } : null;
+}
+
+/**
+ * A ring snapshot from its files: one status file (QMP `x-query-virtio-queue-status` JSON, bare, plain or in the
+ * samples' capture wrapper; or HMP `info virtio-queue-status` text) and the three pmemsave dumps. Never throws:
+ * bad input is an ImportProblem naming the file and line or byte. The ring is all or nothing; a bad element query
+ * after a good ring gives a partial result (the elements before it).
+ */
+export function parseSnapshotFiles(files: ImportFile[]): ImportResult<RingSnapshot> {
+  try {
+    return parse(files);
+  } catch (e) {
+    // Every known bad input is handled above; this keeps a bug from crashing the page.
+    return { ok: false, problem: { file: files[0]?.name ?? '', message: `could not read the snapshot: ${String(e)}` } };
+  }
+}
+
+function parse(files: ImportFile[]): ImportResult<RingSnapshot> {
+  const picked = pickStatus(files);
+  if (!picked)
+    return {
+      ok: false,
+      problem: {
+        file: files[0]?.name ?? '',
+        message: 'no status file: add the x-query-virtio-queue-status JSON or the info virtio-queue-status text',
+      },
+    };
+  const { file, text, json } = picked;
+  const doc: DocResult = json ? parseQmpStatusText(file.name, text) : parseHmpStatusText(file.name, text);
+  if (!doc.ok) return { ok: false, problem: doc.problem };
+  const { status, statusAfter, elements, elementProblem } = doc.doc;
+  const num = status.vring.num;
+  const sized = validateQueueSize(num);
+  if (!sized.ok)
+    return {
+      ok: false,
+      problem: {
+        file: file.name,
+        line: lineOfKey(text, 'vring-num') ?? lineOfKey(text, 'num') ?? 1,
+        message: `vring-num ${num} is not a split-ring size (a power of two up to 32768)`,
+      },
+    };
+  const assigned = assignAreas(files.filter(isBin), num, file.name);
+  if (!assigned.ok) return { ok: false, problem: assigned.problem };
+  const gpa = { desc: status.vring.desc, avail: status.vring.avail, used: status.vring.used };
+  const areas: CapturedArea[] = AREAS.map((a) => ({
+    area: a,
+    file: assigned.areas[a].name,
+    gpa: gpa[a],
+    bytes: assigned.areas[a].bytes,
+  }));
+  const cap = new CapturedMemory(num, {
+    desc: { gpa: gpa.desc, bytes: assigned.areas.desc.bytes },
+    avail: { gpa: gpa.avail, bytes: assigned.areas.avail.bytes },
+    used: { gpa: gpa.used, bytes: assigned.areas.used.bytes },
+  });
+  const decoded = decodeRing(cap, status, elements);
+  const base = { status, statusAfter, size: num, elements, ...decoded };
+  const snapshot: RingSnapshot = {
+    origin: json ? 'qmp' : 'hmp',
+    statusFile: file.name,
+    addrs: gpa,
+    areas,
+    ...base,
+    disagreements: findDisagreements(base),
+  };
+  const problem: ImportProblem | null = elementProblem;
+  return problem
+    ? { ok: true, value: snapshot, partial: true, problem }
+    : { ok: true, value: snapshot, partial: false };
+}

@@ -1,0 +1,83 @@
+import type { ChainView, DescView, QueueView } from '../../engine/view';
+import { VRING_DESC_F_INDIRECT } from '../../virtio/constants';
+import type { VirtQueueState } from '../../virtio/device/virtQueueState';
+import type { RingSnapshot } from './types';
+
+/** What a snapshot cannot know about the device's VirtQueue (QMP does not report it). */
+export const SNAPSHOT_UNKNOWN_DEVICE_FIELDS = ['notification', 'broken'] as const;
+
+/**
+ * Linux's private `vring_virtqueue` is not in a snapshot. QueueView needs the object, so it is filled with this
+ * placeholder; every component is told `driverKnown={false}` and draws none of it.
+ */
+const DRIVER_NOT_CAPTURED: QueueView['driver'] = {
+  num: 0,
+  free_head: 0,
+  num_free: 0,
+  avail_idx_shadow: 0,
+  avail_flags_shadow: 0,
+  last_used_idx: 0,
+  num_added: 0,
+  event: false,
+  indirect: false,
+  weak_barriers: false,
+  broken: false,
+  event_triggered: false,
+  free_list: [],
+};
+
+/**
+ * A snapshot in the shape the simulation's ring components draw (MachineView's QueueView): the bytes as decoded,
+ * QEMU's VirtQueue fields as reported, and the outstanding chains (their indirect tables are not in the snapshot).
+ * `driver` is a placeholder (see above) and `device.notification`/`broken` are unknown.
+ */
+export function snapshotQueueView(s: RingSnapshot): QueueView {
+  const desc: DescView[] = s.desc.map((d) => ({
+    index: d.index,
+    addr: d.addr,
+    len: d.len,
+    flags: d.flags,
+    next: d.next,
+    // Whether a descriptor is on Linux's free list is driver-private: a snapshot cannot tell.
+    free: false,
+    head: d.head,
+    request: null,
+  }));
+  // `indirect` stays null: the tables were not captured, and an unreadable IndirectView would be drawn as a table
+  // of 0 entries "outside guest memory". The snapshot view marks them itself (address, len/16 entries, not captured).
+  const chains: ChainView[] = s.outstanding.map((c) => ({
+    head: c.head,
+    descs: c.descs,
+    indirect: null,
+    request: null,
+  }));
+  const st = s.status;
+  const device: VirtQueueState = {
+    vring: { num: st.vring.num, desc: st.vring.desc, avail: st.vring.avail, used: st.vring.used },
+    last_avail_idx: st.last_avail_idx,
+    shadow_avail_idx: st.shadow_avail_idx,
+    used_idx: st.used_idx,
+    signalled_used: st.signalled_used,
+    signalled_used_valid: st.signalled_used_valid,
+    inuse: st.inuse,
+    notification: true,
+    queue_index: st.queue_index,
+    broken: false,
+  };
+  return {
+    index: st.queue_index,
+    size: s.size,
+    addrs: { size: s.size, ...s.addrs },
+    // The features are not in a snapshot; the event fields are bytes of the rings either way, so they are drawn.
+    eventIdx: true,
+    indirect: s.desc.some((d) => (d.flags & VRING_DESC_F_INDIRECT) !== 0),
+    desc,
+    avail: { ...s.avail, ring: [...s.avail.ring] },
+    used: { ...s.used, ring: s.used.ring.map((e) => ({ ...e })) },
+    driver: DRIVER_NOT_CAPTURED,
+    device,
+    chains,
+    doorbell: false,
+    interrupt: false,
+  };
+}

@@ -1,0 +1,66 @@
+import { VRING_DESC_F_INDIRECT } from '../../virtio/constants';
+import { descFlagNamesOf } from './flags';
+import type { ElementDesc, RingSnapshot } from './types';
+
+const hex = (n: number | bigint) => `0x${n.toString(16)}`;
+const elementDesc = (d: ElementDesc) => ({ addr: hex(d.addr), len: d.len, flags: d.flags });
+
+/**
+ * What `virtio-viz import --format summary` prints for a snapshot: QEMU's VirtQueue fields, the decoded ring with
+ * its indices and event fields, the outstanding chains and the disagreements. Plain JSON (addresses as hex).
+ */
+export function snapshotSummary(s: RingSnapshot): unknown {
+  const indirectDescs = s.desc.filter((d) => d.flags & VRING_DESC_F_INDIRECT);
+  return {
+    kind: 'ring-snapshot',
+    origin: s.origin,
+    files: { status: s.statusFile, ...Object.fromEntries(s.areas.map((a) => [a.area, a.file])) },
+    device: {
+      name: s.status.name,
+      queue_index: s.status.queue_index,
+      last_avail_idx: s.status.last_avail_idx,
+      shadow_avail_idx: s.status.shadow_avail_idx,
+      used_idx: s.status.used_idx,
+      signalled_used: s.status.signalled_used,
+      signalled_used_valid: s.status.signalled_used_valid,
+      inuse: s.status.inuse,
+      vring: { ...s.status.vring, desc: hex(s.addrs.desc), avail: hex(s.addrs.avail), used: hex(s.addrs.used) },
+    },
+    ring: {
+      size: s.size,
+      avail: { flags: s.avail.flags, idx: s.avail.idx, used_event: s.avail.used_event },
+      used: { flags: s.used.flags, idx: s.used.idx, avail_event: s.used.avail_event },
+      descriptors: {
+        nonZero: s.desc.filter((d) => d.addr !== 0n || d.len !== 0 || d.flags !== 0 || d.next !== 0).length,
+        indirect: indirectDescs.length,
+      },
+    },
+    outstanding: s.outstanding.map((c) => ({
+      availPos: c.availPos,
+      slot: c.slot,
+      head: c.head,
+      popped: c.popped,
+      descs: c.descs.map((i) => {
+        const d = s.desc[i]!;
+        return { index: i, addr: hex(d.addr), len: d.len, flags: descFlagNamesOf(d.flags), next: d.next };
+      }),
+      indirect: c.indirect
+        ? {
+            addr: hex(c.indirect.addr),
+            len: c.indirect.len,
+            entries: c.indirect.entries,
+            captured: c.indirect.captured,
+          }
+        : null,
+      element: c.element ? { index: c.element.index, chain: c.element.chain.map(elementDesc) } : null,
+    })),
+    elements: s.elements.length,
+    disagreements: s.disagreements.map((d) => ({
+      kind: d.kind,
+      field: d.field,
+      reported: d.reported,
+      actual: d.actual,
+      message: d.message,
+    })),
+  };
+}

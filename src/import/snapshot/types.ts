@@ -1,0 +1,132 @@
+/**
+ * A real VM's split ring, as QEMU's `x-query-virtio-queue-status` (or HMP `info virtio-queue-status`) and three
+ * `pmemsave` dumps show it. Every number here was read from the files; nothing is guessed. Guest-physical
+ * addresses are plain numbers (a VM's RAM is far below 2^53); descriptor `addr` fields stay bigint, because a
+ * stale slot can hold any 64-bit value.
+ */
+
+/** QEMU's `VirtQueueStatus` (qapi/virtio.json), with the field names of `struct VirtQueue` (hw/virtio/virtio.c). */
+export interface QueueStatus {
+  name: string;
+  queue_index: number;
+  inuse: number;
+  vring: { num: number; num_default: number | null; align: number | null; desc: number; avail: number; used: number };
+  last_avail_idx: number;
+  shadow_avail_idx: number;
+  used_idx: number;
+  signalled_used: number;
+  signalled_used_valid: boolean;
+}
+
+/** One descriptor as `x-query-virtio-queue-element` reports it (flags by name: "next", "write", "indirect"). */
+export interface ElementDesc {
+  addr: bigint;
+  len: number;
+  flags: string[];
+}
+
+/** `x-query-virtio-queue-element` for one avail ring position: the chain QEMU would pop there now. */
+export interface QueueElement {
+  /** The free-running avail ring position asked about (null when unknown, e.g. HMP's "head" query). */
+  availPos: number | null;
+  /** The head descriptor index (`index`). */
+  index: number;
+  /** As QEMU lists them: it prepends each descriptor it walks, so the last one of the chain comes first. */
+  descs: ElementDesc[];
+  /** The same descriptors in chain order (header first). */
+  chain: ElementDesc[];
+  avail: { flags: number; idx: number; ring: number };
+  used: { flags: number; idx: number };
+}
+
+export type SnapshotArea = 'desc' | 'avail' | 'used';
+
+/** Where one captured area sits in guest-physical memory and which file it came from. */
+export interface CapturedArea {
+  area: SnapshotArea;
+  file: string;
+  gpa: number;
+  bytes: Uint8Array;
+}
+
+export interface SnapshotDesc {
+  index: number;
+  addr: bigint;
+  len: number;
+  flags: number;
+  next: number;
+  /** The head of the outstanding chain it belongs to, or null. */
+  head: number | null;
+  /** The avail position of that outstanding chain, or null. */
+  availPos: number | null;
+}
+
+/** An INDIRECT descriptor's table: its address and entry count are known, its contents were not captured. */
+export interface SnapshotIndirect {
+  addr: bigint;
+  len: number;
+  entries: number;
+  /** Always false for a pmemsave snapshot: the table lies outside the three captured areas. */
+  captured: boolean;
+}
+
+/** A request the device has not completed: a head between the used index and `avail.idx`. */
+export interface OutstandingChain {
+  /** Free-running avail ring position (`used.idx` ≤ pos < `avail.idx`). */
+  availPos: number;
+  slot: number;
+  head: number;
+  /** Ring descriptor indices in chain order. */
+  descs: number[];
+  indirect: SnapshotIndirect | null;
+  /** Popped by the device already (pos < last_avail_idx), or still waiting in the avail ring. */
+  popped: boolean;
+  /** What the element query said for this position, if it was asked. */
+  element: QueueElement | null;
+}
+
+/** Something the JSON/HMP status and the bytes (or two queries) say differently. Shown, never hidden. */
+export interface Disagreement {
+  /** Stable key for the UI's text (i18n `snapshot:disagree.<kind>`). */
+  kind:
+    | 'used-idx'
+    | 'shadow-avail-idx'
+    | 'last-avail-idx'
+    | 'inuse'
+    | 'status-changed'
+    | 'element-head'
+    | 'element-avail-idx'
+    | 'element-used-idx'
+    | 'element-stale'
+    | 'element-late'
+    | 'element-length';
+  /** The field compared, e.g. "used-idx" or "avail.ring[40]". */
+  field: string;
+  /** What the query (JSON or HMP) said. */
+  reported: string;
+  /** What the bytes (or the later query) say. */
+  actual: string;
+  /** English sentence, for the CLI and logs. */
+  message: string;
+}
+
+export interface RingSnapshot {
+  /** Where it came from: 'qmp' (JSON), 'hmp' (text) or 'export' (a simulated run, re-read). */
+  origin: 'qmp' | 'hmp';
+  statusFile: string;
+  status: QueueStatus;
+  /** A second status query taken after the memory dumps, when the file holds one. */
+  statusAfter: QueueStatus | null;
+  size: number;
+  /** Guest-physical addresses of the three parts. */
+  addrs: { desc: number; avail: number; used: number };
+  areas: CapturedArea[];
+  desc: SnapshotDesc[];
+  avail: { flags: number; idx: number; ring: number[]; used_event: number };
+  used: { flags: number; idx: number; ring: { id: number; len: number }[]; avail_event: number };
+  /** Outstanding chains, oldest first. */
+  outstanding: OutstandingChain[];
+  /** Every element query in the file, by avail position. */
+  elements: QueueElement[];
+  disagreements: Disagreement[];
+}

@@ -1,0 +1,124 @@
+import type { TraceEventName } from './events';
+
+/**
+ * What a QEMU trace log says happened, rebuilt device side. Plain data (objects and typed arrays) so a worker
+ * can post it to the page. One event per known trace line; the event columns hold, for the queue the event
+ * touched, the VirtQueue fields right after it.
+ */
+export interface TraceHistory {
+  file: string;
+  /** Lines read (all of them, ignored ones included), up to the first problem when partial. */
+  lines: number;
+  /** Lines of other events, blank lines and text that is not a trace event. */
+  ignoredLines: number;
+  ignoredByName: Record<string, number>;
+  eventCounts: Partial<Record<TraceEventName, number>>;
+  /** Whether the lines carried QEMU's `<tid>@<sec>.<usec>:` prefix (`-msg timestamp=on`). */
+  hasTimestamps: boolean;
+  devices: TraceDevice[];
+  queues: TraceQueue[];
+  events: TraceEvents;
+  requests: TraceRequests;
+}
+
+export interface TraceDevice {
+  /** The `vdev` pointer: QEMU's VirtIODevice. */
+  vdev: string;
+  resets: number;
+  statusChanges: number;
+  /** The last status written (0 after a reset). */
+  status: number;
+}
+
+export interface QueueFields {
+  last_avail_idx: number;
+  used_idx: number;
+  inuse: number;
+  /** Popped and not yet filled: what the device holds. */
+  inFlight: number;
+}
+
+export interface TraceQueue {
+  /** The `vq` pointer: QEMU's VirtQueue. */
+  vq: string;
+  /** Index into TraceHistory.devices, or -1 when no event tied this vq to a device. */
+  device: number;
+  /** The queue number from `virtio_queue_notify ... n`, or null when no kick named it. */
+  index: number | null;
+  kicks: number;
+  pops: number;
+  fills: number;
+  flushes: number;
+  interrupts: number;
+  reads: number;
+  writes: number;
+  /** Requests popped and completed with no handle_read/handle_write line: FLUSH (or another non-I/O type). */
+  flushRequests: number;
+  mergedSubmissions: number;
+  /** virtio_blk_req_complete by status value. */
+  completions: Record<string, number>;
+  maxInFlight: number;
+  final: QueueFields;
+  /** The fields just before the last reset that found the queue in use; null when none did. */
+  beforeLastReset: (QueueFields & { line: number }) | null;
+  /** Indices of the events that touched this queue (its own, and resets of its device), ascending. */
+  events: Uint32Array;
+}
+
+/** One column per field; row = event. */
+export interface TraceEvents {
+  length: number;
+  /** Index into TRACE_EVENTS. */
+  kind: Uint8Array;
+  /** 1-based line in the file. */
+  line: Uint32Array;
+  /** Microseconds since the epoch; NaN without a timestamp prefix. */
+  time: Float64Array;
+  /** Index into TraceHistory.queues, or -1 (device-wide events). */
+  queue: Int16Array;
+  /** Index into the request columns, or -1. */
+  request: Int32Array;
+  /**
+   * The event's main number: status val, kick n, pop in_num, sector, merged num_reqs, ret, status, fill len,
+   * flush count; 0 for the rest.
+   */
+  value: Float64Array;
+  last_avail_idx: Uint16Array;
+  used_idx: Uint16Array;
+  inuse: Uint32Array;
+  inFlight: Uint32Array;
+}
+
+export const OP_UNKNOWN = 0;
+export const OP_READ = 1;
+export const OP_WRITE = 2;
+/** Completed with no handle_read/handle_write: a FLUSH, or another type the trace does not name. */
+export const OP_FLUSH = 3;
+export type RequestOp = 'unknown' | 'read' | 'write' | 'flush';
+export const OP_NAMES: readonly RequestOp[] = ['unknown', 'read', 'write', 'flush'];
+
+/** One row per popped element (virtio-blk: per request). -1 = did not happen (yet). */
+export interface TraceRequests {
+  length: number;
+  queue: Int16Array;
+  op: Uint8Array;
+  sector: Float64Array;
+  nsectors: Uint32Array;
+  in_num: Uint16Array;
+  out_num: Uint16Array;
+  /** virtio_blk_req_complete status, -1 before. */
+  status: Int16Array;
+  /** virtio_blk_rw_complete ret (0 = success), meaningful when rwCompleteEvent >= 0. */
+  ret: Int32Array;
+  popEvent: Uint32Array;
+  /** virtio_blk_handle_read / _write. */
+  handleEvent: Int32Array;
+  rwCompleteEvent: Int32Array;
+  completeEvent: Int32Array;
+  fillEvent: Int32Array;
+  flushEvent: Int32Array;
+  /** The virtio_blk_submit_multireq event that merged it with its neighbours. */
+  mergedEvent: Int32Array;
+  /** The reset event that dropped it while the device held it. */
+  resetEvent: Int32Array;
+}

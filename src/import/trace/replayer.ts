@@ -1,0 +1,438 @@
+import { EV } from './events';
+import { Growable } from './growable';
+import type { QueueFields, TraceDevice, TraceEvents, TraceQueue, TraceRequests } from './history';
+import { OP_FLUSH, OP_READ, OP_UNKNOWN, OP_WRITE } from './history';
+import type { LineReader } from './lineReader';
+
+const SECTOR = 512;
+
+interface LiveQueue {
+  vq: string;
+  device: number;
+  index: number | null;
+  state: QueueFields;
+  /** Requests filled since the last flush, in fill order (virtqueue_fill's idx counts them). */
+  pendingFills: number[];
+  kicks: number;
+  pops: number;
+  fills: number;
+  flushes: number;
+  interrupts: number;
+  reads: number;
+  writes: number;
+  flushRequests: number;
+  mergedSubmissions: number;
+  completions: Map<number, number>;
+  maxInFlight: number;
+  beforeLastReset: (QueueFields & { line: number }) | null;
+  events: Growable<Uint32Array>;
+}
+
+const zeroFields = (): QueueFields => ({ last_avail_idx: 0, used_idx: 0, inuse: 0, inFlight: 0 });
+
+/**
+ * Replays trace events into the device's history. QEMU's VirtQueue is rebuilt from what the events imply:
+ * virtqueue_pop advances last_avail_idx and inuse, virtqueue_flush advances used_idx and lowers inuse, and a
+ * status write of 0 (a reset: virtio_reset → __virtio_queue_reset) zeroes them. Every event that would be
+ * impossible for the QEMU code to emit in the state so far is a contradiction: `apply` returns its message and
+ * leaves the history as it was before that line.
+ */
+export class TraceReplayer {
+  private readonly devices: TraceDevice[] = [];
+  private readonly deviceByPtr = new Map<number, number>();
+  private readonly queues: LiveQueue[] = [];
+  private readonly queueByVq = new Map<number, number>();
+  /** elem pointer → request, for elements popped and not yet filled. Pointers are reused after that. */
+  private readonly outstanding = new Map<number, number>();
+
+  private readonly ev = {
+    kind: new Growable(Uint8Array),
+    line: new Growable(Uint32Array),
+    time: new Growable(Float64Array),
+    queue: new Growable(Int16Array),
+    request: new Growable(Int32Array),
+    value: new Growable(Float64Array),
+    last_avail_idx: new Growable(Uint16Array),
+    used_idx: new Growable(Uint16Array),
+    inuse: new Growable(Uint32Array),
+    inFlight: new Growable(Uint32Array),
+  };
+
+  private readonly rq = {
+    queue: new Growable(Int16Array, 256),
+    op: new Growable(Uint8Array, 256),
+    sector: new Growable(Float64Array, 256),
+    nsectors: new Growable(Uint32Array, 256),
+    in_num: new Growable(Uint16Array, 256),
+    out_num: new Growable(Uint16Array, 256),
+    status: new Growable(Int16Array, 256),
+    ret: new Growable(Int32Array, 256),
+    popEvent: new Growable(Uint32Array, 256),
+    handleEvent: new Growable(Int32Array, 256),
+    rwCompleteEvent: new Growable(Int32Array, 256),
+    completeEvent: new Growable(Int32Array, 256),
+    fillEvent: new Growable(Int32Array, 256),
+    flushEvent: new Growable(Int32Array, 256),
+    mergedEvent: new Growable(Int32Array, 256),
+    resetEvent: new Growable(Int32Array, 256),
+  };
+
+  get eventCount(): number {
+    return this.ev.kind.length;
+  }
+
+  /** Bytes held by the typed columns now (spare capacity included). */
+  get bytesHeld(): number {
+    let total = 0;
+    for (const c of Object.values(this.ev)) total += c.byteLength;
+    for (const c of Object.values(this.rq)) total += c.byteLength;
+    for (const q of this.queues) total += q.events.byteLength;
+    return total;
+  }
+
+  /** Applies the event the reader holds; returns a contradiction's message, or null. */
+  apply(r: LineReader, line: number): string | null {
+    const ptr = (id: number) => r.pointerName(id);
+    const p = r.p;
+    const n = r.n;
+    const at = this.ev.kind.length;
+    switch (r.kind) {
+      case EV.virtio_set_status: {
+        const d = this.device(p[0]!, ptr);
+        const dev = this.devices[d]!;
+        dev.statusChanges++;
+        dev.status = n[0]!;
+        if (n[0] !== 0) return this.row(r, line, -1, -1, n[0]!);
+        dev.resets++;
+        for (let s = 0; s < this.queues.length; s++) {
+          const q = this.queues[s]!;
+          if (q.device === d || q.device === -1) this.resetQueue(s, at, line);
+        }
+        return this.row(r, line, -1, -1, 0);
+      }
+      case EV.virtio_queue_notify: {
+        const d = this.device(p[0]!, ptr);
+        const s = this.queue(p[1]!, ptr);
+        const q = this.queues[s]!;
+        if (q.index !== null && q.index !== n[0]) {
+          return `virtio_queue_notify: vq ${q.vq} was queue ${q.index}, now kicked as queue ${n[0]}`;
+        }
+        const tie = this.tie(q, d, 'virtio_queue_notify');
+        if (tie) return tie;
+        q.index = n[0]!;
+        q.kicks++;
+        return this.row(r, line, s, -1, n[0]!);
+      }
+      case EV.virtqueue_alloc_element:
+        return this.row(r, line, -1, -1, n[0]!);
+      case EV.virtqueue_pop: {
+        const s = this.queue(p[0]!, ptr);
+        const q = this.queues[s]!;
+        const held = this.outstanding.get(p[1]!);
+        if (held !== undefined) {
+          return `virtqueue_pop: elem ${ptr(p[1]!)} popped again while the device still holds it (popped at line ${this.lineOf(this.rq.popEvent.get(held))}, never filled)`;
+        }
+        const req = this.newRequest(s, n[0]!, n[1]!, at);
+        this.outstanding.set(p[1]!, req);
+        const st = q.state;
+        st.last_avail_idx = (st.last_avail_idx + 1) & 0xffff;
+        st.inuse++;
+        st.inFlight++;
+        q.pops++;
+        if (st.inFlight > q.maxInFlight) q.maxInFlight = st.inFlight;
+        return this.row(r, line, s, req, n[0]!);
+      }
+      case EV.virtio_blk_handle_read:
+      case EV.virtio_blk_handle_write: {
+        const name = r.kind === EV.virtio_blk_handle_read ? 'virtio_blk_handle_read' : 'virtio_blk_handle_write';
+        const req = this.held(name, p[1]!, ptr);
+        if (typeof req === 'string') return req;
+        if (this.rq.op.get(req) !== OP_UNKNOWN) return `${name}: req ${ptr(p[1]!)} was already handled`;
+        const s = this.rq.queue.get(req);
+        const q = this.queues[s]!;
+        const tie = this.tie(q, this.device(p[0]!, ptr), name);
+        if (tie) return tie;
+        this.rq.op.set(req, r.kind === EV.virtio_blk_handle_read ? OP_READ : OP_WRITE);
+        this.rq.sector.set(req, n[0]!);
+        this.rq.nsectors.set(req, n[1]!);
+        this.rq.handleEvent.set(req, at);
+        if (r.kind === EV.virtio_blk_handle_read) q.reads++;
+        else q.writes++;
+        return this.row(r, line, s, req, n[0]!);
+      }
+      case EV.virtio_blk_submit_multireq:
+        return this.merge(r, line, at);
+      case EV.virtio_blk_rw_complete: {
+        const req = this.held('virtio_blk_rw_complete', p[1]!, ptr);
+        if (typeof req === 'string') return req;
+        if (this.rq.rwCompleteEvent.get(req) >= 0) return `virtio_blk_rw_complete: req ${ptr(p[1]!)} completed twice`;
+        this.rq.rwCompleteEvent.set(req, at);
+        this.rq.ret.set(req, n[0]!);
+        return this.row(r, line, this.rq.queue.get(req), req, n[0]!);
+      }
+      case EV.virtio_blk_req_complete: {
+        const req = this.held('virtio_blk_req_complete', p[1]!, ptr);
+        if (typeof req === 'string') return req;
+        if (this.rq.completeEvent.get(req) >= 0) return `virtio_blk_req_complete: req ${ptr(p[1]!)} completed twice`;
+        const q = this.queues[this.rq.queue.get(req)]!;
+        if (this.rq.op.get(req) === OP_UNKNOWN) {
+          this.rq.op.set(req, OP_FLUSH);
+          q.flushRequests++;
+        }
+        this.rq.completeEvent.set(req, at);
+        this.rq.status.set(req, n[0]!);
+        q.completions.set(n[0]!, (q.completions.get(n[0]!) ?? 0) + 1);
+        return this.row(r, line, this.rq.queue.get(req), req, n[0]!);
+      }
+      case EV.virtqueue_fill: {
+        const s = this.queue(p[0]!, ptr);
+        const q = this.queues[s]!;
+        const req = this.outstanding.get(p[1]!);
+        if (req === undefined) {
+          return `virtqueue_fill: elem ${ptr(p[1]!)} was never popped (or was already filled): a fill without a pop`;
+        }
+        const from = this.rq.queue.get(req);
+        if (from !== s) return `virtqueue_fill: elem ${ptr(p[1]!)} was popped from vq ${this.queues[from]!.vq}`;
+        if (n[1] !== q.pendingFills.length) {
+          return `virtqueue_fill: idx ${n[1]} but ${q.pendingFills.length} element(s) were filled since the last flush`;
+        }
+        this.outstanding.delete(p[1]!);
+        q.pendingFills.push(req);
+        this.rq.fillEvent.set(req, at);
+        q.state.inFlight--;
+        q.fills++;
+        return this.row(r, line, s, req, n[0]!);
+      }
+      case EV.virtqueue_flush: {
+        const s = this.queue(p[0]!, ptr);
+        const q = this.queues[s]!;
+        const count = n[0]!;
+        if (count > q.pendingFills.length) {
+          return q.pendingFills.length === 0
+            ? `virtqueue_flush: count ${count} with nothing filled since the last flush`
+            : `virtqueue_flush: count ${count} but only ${q.pendingFills.length} element(s) filled since the last flush`;
+        }
+        for (const req of q.pendingFills.splice(0, count)) this.rq.flushEvent.set(req, at);
+        q.state.used_idx = (q.state.used_idx + count) & 0xffff;
+        q.state.inuse -= count;
+        q.flushes++;
+        return this.row(r, line, s, -1, count);
+      }
+      case EV.virtio_notify_irqfd:
+      case EV.virtio_notify: {
+        const s = this.queue(p[1]!, ptr);
+        const q = this.queues[s]!;
+        const tie = this.tie(q, this.device(p[0]!, ptr), 'virtio_notify');
+        if (tie) return tie;
+        q.interrupts++;
+        return this.row(r, line, s, -1, 0);
+      }
+      default:
+        // virtio_blk_data_plane_start / _stop
+        return this.row(r, line, -1, -1, 0);
+    }
+  }
+
+  /** The result's parts. Call once, at the end. */
+  build(): { devices: TraceDevice[]; queues: TraceQueue[]; events: TraceEvents; requests: TraceRequests } {
+    const queues: TraceQueue[] = this.queues.map((q) => ({
+      vq: q.vq,
+      device: q.device,
+      index: q.index,
+      kicks: q.kicks,
+      pops: q.pops,
+      fills: q.fills,
+      flushes: q.flushes,
+      interrupts: q.interrupts,
+      reads: q.reads,
+      writes: q.writes,
+      flushRequests: q.flushRequests,
+      mergedSubmissions: q.mergedSubmissions,
+      completions: Object.fromEntries([...q.completions].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+      maxInFlight: q.maxInFlight,
+      final: { ...q.state },
+      beforeLastReset: q.beforeLastReset,
+      events: q.events.done(),
+    }));
+    const e = this.ev;
+    const events: TraceEvents = {
+      length: e.kind.length,
+      kind: e.kind.done(),
+      line: e.line.done(),
+      time: e.time.done(),
+      queue: e.queue.done(),
+      request: e.request.done(),
+      value: e.value.done(),
+      last_avail_idx: e.last_avail_idx.done(),
+      used_idx: e.used_idx.done(),
+      inuse: e.inuse.done(),
+      inFlight: e.inFlight.done(),
+    };
+    const q = this.rq;
+    const requests: TraceRequests = {
+      length: q.queue.length,
+      queue: q.queue.done(),
+      op: q.op.done(),
+      sector: q.sector.done(),
+      nsectors: q.nsectors.done(),
+      in_num: q.in_num.done(),
+      out_num: q.out_num.done(),
+      status: q.status.done(),
+      ret: q.ret.done(),
+      popEvent: q.popEvent.done(),
+      handleEvent: q.handleEvent.done(),
+      rwCompleteEvent: q.rwCompleteEvent.done(),
+      completeEvent: q.completeEvent.done(),
+      fillEvent: q.fillEvent.done(),
+      flushEvent: q.flushEvent.done(),
+      mergedEvent: q.mergedEvent.done(),
+      resetEvent: q.resetEvent.done(),
+    };
+    return { devices: this.devices.map((d) => ({ ...d })), queues, events, requests };
+  }
+
+  private lineOf(event: number): number {
+    return this.ev.line.get(event);
+  }
+
+  private device(ptrId: number, ptr: (id: number) => string): number {
+    let d = this.deviceByPtr.get(ptrId);
+    if (d === undefined) {
+      d = this.devices.length;
+      this.deviceByPtr.set(ptrId, d);
+      this.devices.push({ vdev: ptr(ptrId), resets: 0, statusChanges: 0, status: 0 });
+    }
+    return d;
+  }
+
+  private queue(ptrId: number, ptr: (id: number) => string): number {
+    let s = this.queueByVq.get(ptrId);
+    if (s === undefined) {
+      s = this.queues.length;
+      this.queueByVq.set(ptrId, s);
+      this.queues.push({
+        vq: ptr(ptrId),
+        device: -1,
+        index: null,
+        state: zeroFields(),
+        pendingFills: [],
+        kicks: 0,
+        pops: 0,
+        fills: 0,
+        flushes: 0,
+        interrupts: 0,
+        reads: 0,
+        writes: 0,
+        flushRequests: 0,
+        mergedSubmissions: 0,
+        completions: new Map(),
+        maxInFlight: 0,
+        beforeLastReset: null,
+        events: new Growable(Uint32Array, 256),
+      });
+    }
+    return s;
+  }
+
+  /** Ties a queue to its device the first time an event names both; a second device is a contradiction. */
+  private tie(q: LiveQueue, d: number, name: string): string | null {
+    if (q.device === -1) q.device = d;
+    else if (q.device !== d) {
+      return `${name}: vq ${q.vq} belongs to vdev ${this.devices[q.device]!.vdev}, not vdev ${this.devices[d]!.vdev}`;
+    }
+    return null;
+  }
+
+  /** The request whose element (virtio-blk: VirtIOBlockReq starts with it) has this pointer and is held. */
+  private held(name: string, ptrId: number, ptr: (id: number) => string): number | string {
+    const req = this.outstanding.get(ptrId);
+    return req ?? `${name}: req ${ptr(ptrId)} is not a request the device holds (no virtqueue_pop of that elem)`;
+  }
+
+  private newRequest(queue: number, inNum: number, outNum: number, popEvent: number): number {
+    const q = this.rq;
+    const id = q.queue.length;
+    q.queue.push(queue);
+    q.op.push(OP_UNKNOWN);
+    q.sector.push(0);
+    q.nsectors.push(0);
+    q.in_num.push(inNum);
+    q.out_num.push(outNum);
+    q.status.push(-1);
+    q.ret.push(0);
+    q.popEvent.push(popEvent);
+    q.handleEvent.push(-1);
+    q.rwCompleteEvent.push(-1);
+    q.completeEvent.push(-1);
+    q.fillEvent.push(-1);
+    q.flushEvent.push(-1);
+    q.mergedEvent.push(-1);
+    q.resetEvent.push(-1);
+    return id;
+  }
+
+  /**
+   * virtio_blk_submit_multireq names a byte range, not its requests. QEMU sends one merged request for
+   * num_reqs handled requests that are adjacent on disk (virtio_blk_submit_multireq → submit_requests): they
+   * are the most recently popped held requests of that direction inside the range, not yet merged or complete.
+   */
+  private merge(r: LineReader, line: number, at: number): string | null {
+    const [num, offset, size, isWrite] = [r.n[1]!, r.n[2]!, r.n[3]!, r.n[4]!];
+    const lo = offset / SECTOR;
+    const hi = (offset + size) / SECTOR;
+    const op = isWrite ? OP_WRITE : OP_READ;
+    const q = this.rq;
+    const candidates = [...this.outstanding.values()]
+      .filter(
+        (req) =>
+          q.op.get(req) === op &&
+          q.mergedEvent.get(req) < 0 &&
+          q.rwCompleteEvent.get(req) < 0 &&
+          q.sector.get(req) >= lo &&
+          q.sector.get(req) + q.nsectors.get(req) <= hi,
+      )
+      .sort((a, b) => q.popEvent.get(b) - q.popEvent.get(a))
+      .slice(0, num);
+    const sectors = candidates.reduce((sum, req) => sum + q.nsectors.get(req), 0);
+    if (candidates.length < num || sectors * SECTOR !== size) {
+      return `virtio_blk_submit_multireq: merges ${num} ${isWrite ? 'write' : 'read'}s of bytes ${offset}..${offset + size} but ${candidates.length} handled request(s) covering ${sectors} sector(s) lie there`;
+    }
+    for (const req of candidates) q.mergedEvent.set(req, at);
+    const s = q.queue.get(candidates[0]!);
+    this.queues[s]!.mergedSubmissions++;
+    return this.row(r, line, s, -1, num);
+  }
+
+  private resetQueue(s: number, at: number, line: number): void {
+    const q = this.queues[s]!;
+    const st = q.state;
+    if (st.last_avail_idx || st.used_idx || st.inuse || st.inFlight) q.beforeLastReset = { ...st, line };
+    for (const [elem, req] of this.outstanding) {
+      if (this.rq.queue.get(req) !== s) continue;
+      this.rq.resetEvent.set(req, at);
+      this.outstanding.delete(elem);
+    }
+    for (const req of q.pendingFills) this.rq.resetEvent.set(req, at);
+    q.pendingFills.length = 0;
+    q.state = zeroFields();
+    q.events.push(at);
+  }
+
+  private row(r: LineReader, line: number, queue: number, request: number, value: number): null {
+    const e = this.ev;
+    const at = e.kind.length;
+    e.kind.push(r.kind);
+    e.line.push(line);
+    e.time.push(r.timeUs);
+    e.queue.push(queue);
+    e.request.push(request);
+    e.value.push(value);
+    const st = queue >= 0 ? this.queues[queue]!.state : null;
+    e.last_avail_idx.push(st?.last_avail_idx ?? 0);
+    e.used_idx.push(st?.used_idx ?? 0);
+    e.inuse.push(st?.inuse ?? 0);
+    e.inFlight.push(st?.inFlight ?? 0);
+    if (queue >= 0) this.queues[queue]!.events.push(at);
+    return null;
+  }
+}

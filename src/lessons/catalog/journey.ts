@@ -1,0 +1,35 @@
+import type { Lesson } from '../types';
+import { slotChoices } from './choices';
+
+/** 2. One read() from the block layer to the disk image and back, function by function. */
+export const journey: Lesson = {
+  id: 'journey',
+  scenario: { name: 'lesson-one-read' },
+  stops: [
+    { id: 'queue-rq', target: { start: true }, highlight: ['step', 'driver'] },
+    { id: 'outhdr', target: { steps: 1 }, highlight: ['step'] },
+    { id: 'add-sgs', target: { fn: 'virtqueue_add_desc_split' }, highlight: ['desc:0', 'step'] },
+    {
+      id: 'publish',
+      target: { when: 'avail.idx == 1' },
+      highlight: ['avail.idx', 'avail-slots', 'avail_idx_shadow'],
+      question: { kind: 'choice', choices: slotChoices(8), answer: 'slotLastPublished' },
+    },
+    { id: 'kick', target: { run: 'kick' }, highlight: ['notify', 'num_added'] },
+    {
+      id: 'pop',
+      target: { event: 'popped' },
+      highlight: ['last_avail_idx', 'avail-slots'],
+      question: { kind: 'choice', choices: slotChoices(8), answer: 'slotDeviceRead' },
+    },
+    { id: 'disk', target: { event: 'io-submitted' }, highlight: ['device', 'step'] },
+    {
+      id: 'push',
+      target: { when: 'used.idx == 1' },
+      highlight: ['used.idx', 'used-slots'],
+      question: { kind: 'number', answer: 'lastUsedLen' },
+    },
+    { id: 'interrupt', target: { run: 'interrupt' }, highlight: ['notify'] },
+    { id: 'done', target: { event: 'completed' }, highlight: ['last_used_idx', 'free-list', 'num_free'] },
+  ],
+};

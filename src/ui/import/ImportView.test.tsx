@@ -1,0 +1,89 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import i18n from '../i18n';
+import { parseTrace } from '../../import/trace/parser';
+import { L, readRequest, text, withStamps } from '../../import/trace/testing/lines';
+import { ImportStatus } from './ImportStatus';
+import { ImportView } from './ImportView';
+import { importStore } from './importStore';
+
+const load = (lines: string[]) => {
+  const r = parseTrace({ name: 'hand.log', text: text(lines) });
+  if (!r.ok) throw new Error(r.problem.message);
+  importStore.setState({
+    imported: { kind: 'trace', trace: r.value, problem: r.partial ? r.problem : null },
+    view: 'import',
+    selected: r.value.events.length - 1,
+    queue: 0,
+    error: null,
+    progress: null,
+  });
+};
+
+beforeEach(() => void i18n.changeLanguage('en'));
+afterEach(() => {
+  cleanup();
+  importStore.setState({ imported: null, view: 'simulation', error: null, progress: null });
+});
+
+describe('ImportView (trace)', () => {
+  it('shows the VirtQueue fields at the chosen event and moves with the scrubber', () => {
+    load([L.kick(), L.pop('0xa'), L.read('0xa', 0), L.pop('0xb'), L.done('0xa'), L.fill('0xa'), L.flush()]);
+    render(<ImportView />);
+    expect(screen.getByLabelText('last_avail_idx').textContent).toBe('2');
+    expect(screen.getByLabelText('used_idx').textContent).toBe('1');
+    expect(screen.getByLabelText('inuse').textContent).toBe('1');
+    expect(screen.getByLabelText('in flight').textContent).toBe('1');
+    fireEvent.change(screen.getByRole('slider', { name: 'Timeline' }), { target: { value: '1' } });
+    expect(screen.getByLabelText('last_avail_idx').textContent).toBe('1');
+    expect(screen.getByTestId('scrub-event').textContent).toContain('virtqueue_pop');
+    fireEvent.click(screen.getByRole('button', { name: 'Next event' }));
+    expect(screen.getByTestId('scrub-event').textContent).toContain('virtio_blk_handle_read');
+  });
+
+  it('says what a trace cannot know, and that there are no latencies without timestamps', () => {
+    load([L.kick(), ...readRequest('0xa', 0)]);
+    render(<ImportView />);
+    const unknown = screen.getByRole('region', { name: 'Not in a trace' });
+    expect(within(unknown).getByText('descriptor contents')).toBeTruthy();
+    expect(within(unknown).getByText('avail.idx')).toBeTruthy();
+    expect(screen.getByText(/Not in this trace: timestamps/)).toBeTruthy();
+  });
+
+  it('shows latencies and the requests table when the lines carry timestamps', () => {
+    load(withStamps([L.kick(), ...readRequest('0xa', 0), L.pop('0xb', 1, 1), L.done('0xb')]));
+    render(<ImportView />);
+    expect(screen.getByTestId('latency-median').textContent).toMatch(/µs/);
+    const table = screen.getByRole('table', { name: /^Requests/ });
+    const rows = within(table).getAllByRole('row');
+    // Header, the FLUSH still held (completed, not yet filled), then the finished read.
+    expect(rows).toHaveLength(3);
+    expect(rows[1]!.textContent).toContain('FLUSH');
+    expect(rows[2]!.textContent).toContain('read');
+    expect(rows[2]!.textContent).toContain('in used ring');
+  });
+
+  it('marks a partial import with its file and line', () => {
+    load([L.kick(), L.pop('0xa'), L.flush()]);
+    render(<ImportView />);
+    expect(screen.getByTestId('import-partial').textContent).toContain('hand.log:3');
+  });
+
+  it('back to the simulation switches the view only', () => {
+    load([L.kick(), ...readRequest('0xa', 0)]);
+    render(<ImportView />);
+    fireEvent.click(screen.getByRole('button', { name: 'Back to the simulation' }));
+    expect(importStore.getState().view).toBe('simulation');
+    expect(importStore.getState().imported).not.toBeNull();
+  });
+
+  it('ImportStatus: progress with a cancel button, then an error with its place', () => {
+    importStore.setState({ progress: { file: 'big.log', bytes: 50, total: 100, lines: 7 } });
+    const { rerender } = render(<ImportStatus />);
+    expect(screen.getByRole('progressbar', { name: 'Reading big.log' })).toBeTruthy();
+    importStore.setState({ progress: null, error: { file: 'x.bin', byte: 12, message: 'too short' } });
+    rerender(<ImportStatus />);
+    expect(screen.getByRole('alert').textContent).toContain('x.bin, byte 12');
+  });
+});

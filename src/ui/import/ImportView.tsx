@@ -1,0 +1,51 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { commandFor } from '../layout/useKeyboard';
+import { SnapshotView } from './snapshot/SnapshotView';
+import { importActions, importStore, useImport } from './importStore';
+import { TraceView } from './TraceView';
+import './import.css';
+
+/** Shown instead of the simulation while real-VM data is on screen; the simulation keeps its state meanwhile. */
+export function ImportView() {
+  const { t } = useTranslation('import');
+  const imported = useImport((s) => s.imported);
+  useTraceKeys();
+  if (!imported) return null;
+  const name = imported.kind === 'trace' ? imported.trace.file : imported.snapshot.statusFile;
+  return (
+    <section className="imp-view" aria-labelledby="imp-view-title">
+      <div className="imp-view-head">
+        <h2 id="imp-view-title" className="panel-title">
+          {imported.kind === 'trace' ? t('view.traceTitle') : t('view.snapshotTitle')} <code>{name}</code>
+        </h2>
+        <p className="imp-real-note">{t('view.realNote')}</p>
+        <button type="button" className="imp-back" onClick={importActions.showSimulation}>
+          {t('view.back')}
+        </button>
+      </div>
+      {imported.kind === 'trace' ? (
+        <TraceView trace={imported.trace} problem={imported.problem} />
+      ) : (
+        <SnapshotView snapshot={imported.snapshot} {...(imported.problem ? { problem: imported.problem } : {})} />
+      )}
+    </section>
+  );
+}
+
+/** While a trace is shown, ← and → move through its events instead of stepping the hidden simulation. */
+function useTraceKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const command = commandFor(e);
+      if (command !== 'step' && command !== 'back' && command !== 'togglePlay') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      const s = importStore.getState();
+      if (s.imported?.kind !== 'trace' || command === 'togglePlay') return;
+      importActions.select(s.selected + (command === 'step' ? 1 : -1));
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, []);
+}

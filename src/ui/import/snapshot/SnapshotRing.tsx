@@ -1,0 +1,55 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { snapshotQueueView, SNAPSHOT_UNKNOWN_DEVICE_FIELDS, type RingSnapshot } from '../../../import/snapshot';
+import { AvailRing, DescriptorTable, DeviceState, UsedRing } from '../../components';
+import { useSafeId } from '../../components/useSafeId';
+
+/** Nothing flashes: a snapshot is one instant. */
+const NOTHING_CHANGED = new Set<number>();
+
+/**
+ * A snapshot's ring drawn by the simulation's own components (guest | shared memory | device), through the pure
+ * adapter snapshotQueueView. The driver's private state is not captured, so its column says so instead.
+ */
+export function SnapshotRing({
+  snapshot,
+  descriptors = true,
+  guest = true,
+}: {
+  snapshot: RingSnapshot;
+  /** Draw the descriptor table (left out side by side, where the two rings matter most). */
+  descriptors?: boolean;
+  /** Draw the guest column's "not captured" panel. */
+  guest?: boolean;
+}) {
+  const { t } = useTranslation('snapshot');
+  const guestId = useSafeId();
+  const queue = useMemo(() => snapshotQueueView(snapshot), [snapshot]);
+  const unknown = { fields: SNAPSHOT_UNKNOWN_DEVICE_FIELDS, label: t('notes.unknown') };
+  return (
+    <div className="columns snap-columns">
+      {guest && (
+        <div className="column column-guest">
+          <section className="vr-panel vr-side vr-side-guest" aria-labelledby={guestId}>
+            <h3 id={guestId} className="vr-panel-title">
+              {t('guest.title')}
+            </h3>
+            <p className="vr-note" data-testid="driver-not-captured">
+              {t('guest.notCaptured')}
+            </p>
+          </section>
+        </div>
+      )}
+      <div className="column column-shared">
+        {descriptors && <DescriptorTable queue={queue} changed={NOTHING_CHANGED} />}
+        <div className="rings">
+          <AvailRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} />
+          <UsedRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} />
+        </div>
+      </div>
+      <div className="column column-device">
+        <DeviceState queue={queue} unknown={unknown} differenceNotes={false} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { simStore, useSim } from '../store';
+import { download, svgToPng } from './download';
+import { exportRun, importRun, runFileName } from './runTransfer';
+import { ShareNotice } from './ShareNotice';
+import { shareStore, showNotice, useShare } from './shareStore';
+import { currentLink } from './urlSync';
+import { useDiagramSvg } from './useDiagramSvg';
+import type { RunProblem } from '../../engine/share/runFile';
+import './share.css';
+
+const fileProblems = (problems: RunProblem[]) => problems.map((p) => ({ where: p.path, text: p.message }));
+
+async function copy(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a share action with the busy flag set, so a long replay shows it is working. */
+async function busy<T>(work: () => Promise<T> | T): Promise<T> {
+  shareStore.setState({ busy: true });
+  // Let the page paint the busy state before a replay holds the thread.
+  await new Promise((r) => setTimeout(r, 0));
+  try {
+    return await work();
+  } finally {
+    shareStore.setState({ busy: false });
+  }
+}
+
+/** The embed snippet for the run on screen: the diagram and playback controls in an iframe. */
+export async function embedCode(): Promise<string> {
+  const link = await currentLink(simStore, { embed: true, from: null, to: null, autoplay: false, loop: false });
+  return `<iframe src="${link.replace(/"/g, '&quot;')}" width="960" height="640" style="border:0" title="virtio visualizer" allow="cross-origin-isolated"></iframe>`;
+}
+
+function MenuItem(props: { label: string; disabled: boolean; onClick: () => void }) {
+  return (
+    <li>
+      <button type="button" disabled={props.disabled} onClick={props.onClick}>
+        {props.label}
+      </button>
+    </li>
+  );
+}
+
+/** Share menu: copy a link (or embed code), export or import a run, export the diagram as SVG or PNG. */
+export function ShareMenu() {
+  const { t } = useTranslation('share');
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const loaded = useSim((s) => s.sim !== null);
+  const afterFreeRun = useSim((s) => s.sim?.origin === 'free-run');
+  const working = useShare((s) => s.busy);
+  const diagram = useDiagramSvg();
+
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: PointerEvent) => {
+      if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('pointerdown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('pointerdown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  const copyLink = async (embed: boolean) => {
+    const text = embed ? await embedCode() : await currentLink(simStore);
+    const ok = await copy(text);
+    showNotice(
+      ok
+        ? { kind: 'done', title: embed ? 'notice.embedCopied' : 'notice.linkCopied', problems: [] }
+        : { kind: 'error', title: 'notice.copyFailed', problems: [{ where: 'link', text }] },
+    );
+  };
+
+  const onExportRun = () =>
+    busy(() => {
+      const result = exportRun(simStore);
+      if (!result.ok) {
+        showNotice({ kind: 'error', title: 'notice.exportFailed', problems: fileProblems(result.problems) });
+        return;
+      }
+      const name = runFileName(result.value);
+      download(new Blob([JSON.stringify(result.value, null, 1)], { type: 'application/json' }), name);
+      showNotice({ kind: 'done', title: 'notice.exported', params: { file: name }, problems: [] });
+    });
+
+  const onImportFile = async (file: File) => {
+    const text = await file.text();
+    const result = await busy(() => importRun(simStore, text));
+    showNotice(
+      result.ok
+        ? { kind: 'done', title: 'notice.imported', params: { step: result.value.step }, problems: [] }
+        : { kind: 'error', title: 'notice.badFile', problems: fileProblems(result.problems) },
+    );
+  };
+
+  const chooseFile = () => fileRef.current?.click();
+
+  const diagramName = () => {
+    const s = simStore.getState();
+    return `${s.scenario?.name ?? s.scenarioName}-vq${s.queueIndex}-step${s.sim?.view.step ?? 0}`;
+  };
+
+  const onSvg = () => {
+    const svg = diagram();
+    if (svg) download(new Blob([svg], { type: 'image/svg+xml' }), `${diagramName()}.svg`);
+  };
+
+  const onPng = async () => {
+    const svg = diagram();
+    if (!svg) return;
+    try {
+      download(await svgToPng(svg, 2), `${diagramName()}.png`);
+    } catch (e) {
+      showNotice({
+        kind: 'error',
+        title: 'notice.exportFailed',
+        problems: [{ where: 'png', text: (e as Error).message }],
+      });
+    }
+  };
+
+  const off = !loaded || working;
+  const run = (action: () => unknown) => {
+    setOpen(false);
+    void action();
+  };
+
+  return (
+    <div className="share-menu" ref={rootRef}>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        aria-label={t('menuLabel')}
+        onClick={() => setOpen(!open)}
+      >
+        {working ? t('busy') : t('menu')}
+      </button>
+      <div id={panelId} className="share-panel" hidden={!open}>
+        <ul>
+          <MenuItem label={t('copyLink')} disabled={off} onClick={() => run(() => copyLink(false))} />
+          <MenuItem label={t('copyEmbed')} disabled={off} onClick={() => run(() => copyLink(true))} />
+          <MenuItem label={t('exportRun')} disabled={off || afterFreeRun} onClick={() => run(onExportRun)} />
+          <MenuItem label={t('importRun')} disabled={off} onClick={() => run(chooseFile)} />
+          <MenuItem label={t('exportSvg')} disabled={off} onClick={() => run(onSvg)} />
+          <MenuItem label={t('exportPng')} disabled={off} onClick={() => run(onPng)} />
+        </ul>
+        {afterFreeRun && <p className="share-hint">{t('afterFreeRun')}</p>}
+      </div>
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".json,application/json"
+        className="sr-only"
+        tabIndex={-1}
+        aria-label={t('importRun')}
+        data-testid="import-run-file"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void onImportFile(file);
+        }}
+      />
+      <ShareNotice />
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+
+/** One problem to show: what it is about (a link parameter or a file field) and what is wrong. */
+export interface NoticeProblem {
+  /** "step", "seed", "log.17.fn", "scenario.queue.size"… */
+  where: string;
+  /** A key of share:problem.* and its values, translated when shown; `text` (English) otherwise. */
+  code?: string;
+  values?: Record<string, string | number>;
+  text: string;
+}
+
+export interface ShareNotice {
+  kind: 'error' | 'done';
+  /** Key in the 'share' namespace for the heading. */
+  title: string;
+  /** Parameters of the heading. */
+  params?: Record<string, string | number>;
+  problems: NoticeProblem[];
+}
+
+interface ShareUi {
+  notice: ShareNotice | null;
+  /** An export or import in progress (replaying a long run takes a moment). */
+  busy: boolean;
+}
+
+/** The sharing feature's own UI state, kept out of the simulation store. */
+export const shareStore = createStore<ShareUi>()(() => ({ notice: null, busy: false }));
+
+export const useShare = <T>(selector: (s: ShareUi) => T): T => useStore(shareStore, selector);
+
+export const showNotice = (notice: ShareNotice | null): void => shareStore.setState({ notice });

@@ -1,0 +1,146 @@
+import type { StoreApi } from 'zustand';
+import type { SimStore } from '../store/store';
+import { applyShareState, checkShareState, shareStateOf } from './applyShare';
+import { showNotice, type NoticeProblem } from './shareStore';
+import {
+  decodeShareHash,
+  EMBED_PARAMS,
+  encodeShareHash,
+  NO_EMBED,
+  SHARE_PARAMS,
+  type EmbedOptions,
+  type ShareProblem,
+} from './urlCodec';
+
+/** How long the address waits for the page to settle before it follows (playback moves several steps a second). */
+const URL_DEBOUNCE_MS = 300;
+/** The query parameters of the first version of links (?scenario=NAME&seed=N), still read. */
+const LEGACY_SCENARIO = 'scenario';
+const OWN = new Set<string>([...SHARE_PARAMS, ...EMBED_PARAMS, LEGACY_SCENARIO]);
+
+export const noticeProblems = (problems: readonly ShareProblem[]): NoticeProblem[] =>
+  problems.map((p) => ({ where: p.param, code: p.code, values: p.values, text: p.message }));
+
+/**
+ * The link's parameters from the query and the fragment together (the fragment wins): a link may say
+ * ?embed=1#s=…, and old links say ?scenario=NAME&seed=N.
+ */
+export function linkParams(loc: Pick<Location, 'search' | 'hash'>): string {
+  const merged = new URLSearchParams();
+  new URLSearchParams(loc.search).forEach((v, k) => {
+    if (k === LEGACY_SCENARIO) merged.set('s', v);
+    else if (OWN.has(k)) merged.append(k, v);
+  });
+  const hash = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  for (const k of new Set(hash.keys())) {
+    merged.delete(k);
+    for (const v of hash.getAll(k)) merged.append(k, v);
+  }
+  return merged.toString();
+}
+
+/** True when the page was opened as an embed (?embed=1 or #…&embed=1). */
+export function isEmbedRequested(loc: Pick<Location, 'search' | 'hash'> = location): boolean {
+  return new URLSearchParams(linkParams(loc)).get('embed') === '1';
+}
+
+/**
+ * Opens what the address says, once at start. A link that cannot be opened falls back to the default scenario
+ * and the page says which parameter is wrong. Returns the embed options the link asked for.
+ */
+export async function openFromUrl(store: StoreApi<SimStore>): Promise<EmbedOptions> {
+  const decoded = await decodeShareHash(linkParams(location));
+  if (decoded.ok && decoded.state) {
+    const checked = checkShareState(decoded.state);
+    if (checked.ok) {
+      await applyShareState(store, decoded.state);
+      return decoded.embed;
+    }
+    showNotice({ kind: 'error', title: 'notice.badLinkStart', problems: noticeProblems(checked.problems) });
+  } else if (!decoded.ok) {
+    showNotice({ kind: 'error', title: 'notice.badLinkStart', problems: noticeProblems(decoded.problems) });
+  }
+  store.setState({ scenarioName: store.getInitialState().scenarioName, custom: null });
+  await store.getState().load();
+  return decoded.ok ? decoded.embed : { ...NO_EMBED, embed: isEmbedRequested() };
+}
+
+/** The address of the page showing `hash`: other features' fragment parameters kept, old query parameters dropped. */
+export function addressWith(href: string, hash: string): string {
+  const url = new URL(href);
+  for (const k of [...url.searchParams.keys()]) if (OWN.has(k) || k === 'seed') url.searchParams.delete(k);
+  const foreign = new URLSearchParams(url.hash.replace(/^#/, ''));
+  for (const k of [...foreign.keys()]) if (OWN.has(k)) foreign.delete(k);
+  const rest = foreign.toString();
+  url.hash = rest ? `${hash}&${rest}` : hash;
+  return url.toString();
+}
+
+/** The link to what the page shows now. */
+export async function currentLink(store: StoreApi<SimStore>, embed: EmbedOptions = NO_EMBED): Promise<string> {
+  const hash = await encodeShareHash(shareStateOf(store.getState()), embed);
+  const url = new URL(addressWith(location.href, hash));
+  return url.toString();
+}
+
+/**
+ * Keeps the address in step with the page (replaceState, debounced: no history entries), and opens a link pasted
+ * into the address bar (hashchange). Returns the function that stops it.
+ */
+export function startUrlSync(store: StoreApi<SimStore>): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let written = location.href;
+  let lastState = '';
+
+  const write = async () => {
+    timer = null;
+    const s = store.getState();
+    if (!s.sim) return;
+    const hash = await encodeShareHash(shareStateOf(s));
+    const next = addressWith(location.href, hash);
+    written = next;
+    if (next !== location.href) history.replaceState(history.state, '', next);
+  };
+
+  const schedule = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => void write(), URL_DEBOUNCE_MS);
+  };
+
+  const unsubscribe = store.subscribe((s) => {
+    const key = JSON.stringify(shareStateOf(s));
+    if (key === lastState) return;
+    lastState = key;
+    schedule();
+  });
+
+  const onHashChange = async () => {
+    if (location.href === written) return;
+    const decoded = await decodeShareHash(linkParams(location));
+    const problems = !decoded.ok
+      ? decoded.problems
+      : decoded.state
+        ? (() => {
+            const c = checkShareState(decoded.state);
+            return c.ok ? null : c.problems;
+          })()
+        : null;
+    if (problems) {
+      showNotice({ kind: 'error', title: 'notice.badLink', problems: noticeProblems(problems) });
+      await write();
+      return;
+    }
+    if (decoded.ok && decoded.state) {
+      showNotice(null);
+      await applyShareState(store, decoded.state);
+    }
+  };
+  const listener = () => void onHashChange();
+  window.addEventListener('hashchange', listener);
+  schedule();
+  return () => {
+    unsubscribe();
+    window.removeEventListener('hashchange', listener);
+    if (timer !== null) clearTimeout(timer);
+  };
+}
