@@ -144,6 +144,10 @@ export class SplitRing {
     this.mem.write32(at + USED_ELEM_ID, id);
     this.mem.write32(at + USED_ELEM_LEN, len);
   }
+  /** Only the length of a used element (a device that lies about used.len changes nothing else). */
+  setUsedElemLen(slot: number, len: number): void {
+    this.mem.write32(this.addrs.used + usedElemOffset(slot) + USED_ELEM_LEN, len);
+  }
   /** `avail_event`, the device's request to the driver, at the end of the used ring (EVENT_IDX only). */
   availEvent(): number {
     return this.mem.load16(this.addrs.used + availEventOffset(this.size));

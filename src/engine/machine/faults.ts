@@ -188,7 +188,7 @@ export class FaultInjector {
         const len = elem.len + 0x10000;
         const writable = (this.m.driver.requests.get(f.atRequest)?.in_ ?? []).reduce((n, sg) => n + sg.len, 0);
         this.named(message('fault.badUsedLen', { len, request: f.atRequest, writable }), () =>
-          ring.setUsedElem(slot, { id: elem.id, len }),
+          ring.setUsedElemLen(slot, len),
         );
         this.fired[i] = true;
         return;

@@ -41,8 +41,8 @@ export const breakIt: Lesson = {
     {
       id: 'used-len',
       scenario: { name: 'bad-guest-wrong-used-len' },
-      // The device's bad store comes right after it publishes used.idx = 2 (and its interrupt decision).
-      target: { when: 'used.idx == 2', then: 4 },
+      // The device's bad store (only used.len) is the third step after it publishes used.idx = 2.
+      target: { when: 'used.idx == 2', then: 3 },
       highlight: ['used-slots'],
       question: { kind: 'number', answer: 'lastUsedLen' },
     },
