@@ -3,6 +3,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// Output piped into `head` closes early: that is the reader's choice, not an error worth a stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const built = fileURLToPath(new URL('../dist-cli/cli.mjs', import.meta.url));
 if (existsSync(built)) {
   await import(pathToFileURL(built).href);
