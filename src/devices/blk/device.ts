@@ -227,30 +227,38 @@ export class VirtIOBlock {
     return this.advance(1);
   }
 
-  /** Everything that changes as the device runs, as plain data: with guest memory and the disk, a checkpoint. */
-  saveState(): VirtIOBlockSaved {
+  /**
+   * Everything that changes as the device runs, as plain data: with guest memory and the disk, a checkpoint.
+   * `copy` false shares the device's live objects: only for a state that is cloned at once (posted to a worker).
+   */
+  saveState(copy = true): VirtIOBlockSaved {
+    const clone = <T>(x: T): T => (copy ? structuredClone(x) : x);
     return {
       vdev: saveVirtIODevice(this.vdev),
       io: this.io.getState(),
-      pending: this.io.pending.map((p) => structuredClone({ ...p, item: { io: p.item.io, req: p.item.req } })),
-      records: structuredClone(this.records),
+      pending: this.io.pending.map((p) => clone({ ...p, item: { io: p.item.io, req: p.item.req } })),
+      records: copy ? structuredClone(this.records) : this.records.slice(),
       counters: { ...this.counters },
       nextId: this.nextId,
     };
   }
 
-  /** Restores a state from saveState() (on a device built with the same options). */
-  loadState(saved: VirtIOBlockSaved): void {
+  /**
+   * Restores a state from saveState() (on a device built with the same options). `copy` false takes over
+   * `saved`'s objects: only for a state nothing else holds (a structured clone just received from a worker).
+   */
+  loadState(saved: VirtIOBlockSaved, copy = true): void {
+    const clone = <T>(x: T): T => (copy ? structuredClone(x) : x);
     loadVirtIODevice(this.vdev, saved.vdev, {
       tracer: this.tracer,
       ...(this.specChecks !== undefined ? { specChecks: this.specChecks } : {}),
     });
     this.io.setState(saved.io);
-    this.records.splice(0, this.records.length, ...structuredClone(saved.records));
+    this.records.splice(0, this.records.length, ...clone(saved.records));
     // In-flight requests update the record the UI lists: link them to it again (a JSON round trip split them).
     const byId = new Map(this.records.map((r) => [r.id, r]));
     this.io.restorePending(
-      structuredClone(saved.pending).map((p) => {
+      clone(saved.pending).map((p) => {
         const record = byId.get(p.item.req.record.id) ?? p.item.req.record;
         return { ...p, item: { io: p.item.io, req: { ...p.item.req, record } } };
       }),

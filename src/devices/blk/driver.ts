@@ -201,12 +201,13 @@ export class VirtioBlk {
   /**
    * Everything that changes as the driver runs, as plain data: with guest memory, a checkpoint. Requests are
    * saved once and referred to by id from the dispatch lists and the rings' tokens. Taken between operations.
+   * `copy` false shares the driver's live objects: only for a state that is cloned at once (posted to a worker).
    */
-  saveState(): VirtioBlkSaved {
+  saveState(copy = true): VirtioBlkSaved {
     const reqs = new Map<number, VirtblkReq>(this.requests);
     for (const list of this.dispatch) for (const r of list) reqs.set(r.id, r);
     for (const vq of this.vqs) for (const d of vq.desc_state) if (d.data) reqs.set(d.data.id, d.data);
-    return structuredClone({
+    const state: VirtioBlkSaved = {
       nextId: this.nextId,
       counters: this.counters,
       lastError: this.lastError,
@@ -222,12 +223,16 @@ export class VirtioBlk {
         desc_state: vq.desc_state.map((d) => ({ data: d.data?.id ?? null, indir_desc: d.indir_desc })),
         lastError: vq.lastError,
       })),
-    });
+    };
+    return copy ? structuredClone(state) : state;
   }
 
-  /** Restores a state from saveState() (on a driver over the same rings). */
-  loadState(saved: VirtioBlkSaved): void {
-    const s = structuredClone(saved);
+  /**
+   * Restores a state from saveState() (on a driver over the same rings). `copy` false takes over `saved`'s objects:
+   * only for a state nothing else holds (a structured clone just received from a worker).
+   */
+  loadState(saved: VirtioBlkSaved, copy = true): void {
+    const s = copy ? structuredClone(saved) : saved;
     const byId = new Map(s.requests.map((r) => [r.id, r]));
     const req = (id: number): VirtblkReq => {
       const r = byId.get(id);

@@ -237,24 +237,28 @@ export class Machine implements Replayable {
     this.loadPlain(JSON.parse(json, checkpointReviver) as SavedMachine);
   }
 
-  /** `withAux` false leaves the per-sector data tables out (a snapshot carries them as bytes of their own). */
-  savePlain(withAux = true): SavedMachine {
+  /**
+   * `withAux` false leaves the per-sector data tables out (a snapshot carries them as bytes of their own). `copy`
+   * false shares live objects: only for a state posted to a worker at once (postMessage clones it there and then).
+   */
+  savePlain(withAux = true, copy = true): SavedMachine {
     return {
       ...(withAux ? { dataBytes: this.data.saveBytes() } : {}),
       machine: this.s,
-      driver: this.driver.saveState(),
-      device: this.device.saveState(),
+      driver: this.driver.saveState(copy),
+      device: this.device.saveState(copy),
       alloc: this.alloc.toJSON(),
       faults: this.faults.saveState(),
       data: this.data.saveState(),
     };
   }
 
-  loadPlain(saved: SavedMachine): void {
-    this.s = structuredClone(saved.machine);
+  /** `copy` false takes over `saved`'s objects: only for a state nothing else holds (just received from a worker). */
+  loadPlain(saved: SavedMachine, copy = true): void {
+    this.s = copy ? structuredClone(saved.machine) : saved.machine;
     this.alloc.loadJSON(saved.alloc);
-    this.driver.loadState(saved.driver);
-    this.device.loadState(saved.device);
+    this.driver.loadState(saved.driver, copy);
+    this.device.loadState(saved.device, copy);
     this.faults.loadState(saved.faults);
     this.data.loadState(saved.data);
     if (saved.dataBytes) this.data.loadBytes(saved.dataBytes);

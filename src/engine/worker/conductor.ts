@@ -99,9 +99,10 @@ export class WorkerConductor {
     if (!owner) throw new Error(`no worker owns ${actor}`);
     // The state travels with the request and the reply as a structured clone, which copies typed arrays as bytes:
     // several times cheaper than the JSON text the state buffer holds (that stays for free-run).
-    const reply = await this.call(owner, { type: 'step', state: machine.savePlain() });
+    // postMessage clones the state as it is sent, and the reply's state is this thread's own: no extra copies.
+    const reply = await this.call(owner, { type: 'step', state: machine.savePlain(true, false) });
     if (reply.type !== 'stepped' || !reply.state) throw new Error(`${owner.name}: unexpected reply ${reply.type}`);
-    machine.loadPlain(reply.state);
+    machine.loadPlain(reply.state, false);
     if (reply.record) this.session.accept(reply.record);
     return reply.record;
   }

@@ -42,9 +42,10 @@ export function attachSimWorker(port: Port): void {
           const m = need(machine);
           if (msg.state) {
             // The state came as a structured clone: no JSON to build or parse on either side.
-            m.loadPlain(msg.state);
+            // The message is this worker's own clone, and reply() clones what it posts: no extra copies.
+            m.loadPlain(msg.state, false);
             const record = m.step();
-            reply({ type: 'stepped', record, state: m.savePlain() });
+            reply({ type: 'stepped', record, state: m.savePlain(true, false) });
             return;
           }
           m.loadStateJSON(readState(need(buffers).state));
