@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
-const SAMPLES = '/work/shared/samples/qemu';
+import { QEMU_SAMPLES } from '../src/testing/samples';
+
+const SAMPLES = QEMU_SAMPLES;
 const SNAP02 = ['qmp.json', 'desc.bin', 'avail.bin', 'used.bin'].map((n) => `${SAMPLES}/snap02_live_${n}`);
 
 async function open(page: Page): Promise<void> {

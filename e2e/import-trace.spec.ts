@@ -5,7 +5,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { synthTrace } from '../src/import/trace/testing/synth';
 
-const SAMPLES = '/work/shared/samples/qemu';
+import { QEMU_SAMPLES } from '../src/testing/samples';
+
+const SAMPLES = QEMU_SAMPLES;
 
 async function open(page: Page): Promise<void> {
   await page.goto('/?scenario=single-read&seed=1');

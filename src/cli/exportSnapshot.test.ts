@@ -1,29 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseSnapshotFiles } from '../import/snapshot';
-import { runCli } from './main';
+import { cliHarness } from './testing/cliHarness';
 
-const dir = mkdtempSync(join(tmpdir(), 'virtio-viz-export-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let stderr: MockInstance<typeof process.stderr.write>;
-let errText = '';
-beforeEach(() => {
-  errText = '';
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    errText += String(chunk);
-    return true;
-  });
-});
-afterEach(() => stderr.mockRestore());
-
-const cli = (...argv: string[]) => {
-  let out = '';
-  const code = runCli(argv, (s) => (out += s));
-  return { code, out, err: errText };
-};
+const { dir, cli } = cliHarness('virtio-viz-export-');
 
 describe('virtio-viz run --export-snapshot', () => {
   it('writes the status JSON and the three areas, which import reads back', () => {

@@ -1,30 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TraceSummary } from '../import/trace/summary';
-import { runCli } from './main';
+import { cliHarness } from './testing/cliHarness';
 
-const SAMPLES = '/work/shared/samples/qemu';
-const dir = mkdtempSync(join(tmpdir(), 'virtio-viz-import-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { QEMU_SAMPLES } from '../testing/samples';
 
-let stderr: MockInstance<typeof process.stderr.write>;
-let errText = '';
-beforeEach(() => {
-  errText = '';
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    errText += String(chunk);
-    return true;
-  });
-});
-afterEach(() => stderr.mockRestore());
-
-const cli = (...argv: string[]) => {
-  let out = '';
-  const code = runCli(argv, (s) => (out += s));
-  return { code, out, err: errText };
-};
+const SAMPLES = QEMU_SAMPLES;
+const { dir, cli } = cliHarness('virtio-viz-import-');
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

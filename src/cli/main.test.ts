@@ -1,35 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../engine/scenario/builtin';
 import type { RunSummary } from '../engine/machine/summary';
 import type { StepRecord } from '../engine/step';
-import { runCli } from './main';
+import { cliHarness } from './testing/cliHarness';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'virtio-viz-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let stderr: MockInstance<typeof process.stderr.write>;
-let errText = '';
-beforeEach(() => {
-  errText = '';
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    errText += String(chunk);
-    return true;
-  });
-});
-afterEach(() => stderr.mockRestore());
-
-/** Runs the CLI in-process: exit code, stdout and stderr. */
-const cli = (...argv: string[]) => {
-  let out = '';
-  const code = runCli(argv, (s) => (out += s));
-  return { code, out, err: errText };
-};
+const { dir, cli } = cliHarness('virtio-viz-cli-');
 
 const summary = (...argv: string[]): RunSummary => {
   const r = cli('run', ...argv);

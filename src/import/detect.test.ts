@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { detectImport, importFiles } from './detect';
 import type { ImportFile } from './types';
 
-const SAMPLES = '/work/shared/samples/qemu';
+import { QEMU_SAMPLES } from '../testing/samples';
+
+const SAMPLES = QEMU_SAMPLES;
 const sample = (name: string): ImportFile => ({ name, bytes: new Uint8Array(readFileSync(`${SAMPLES}/${name}`)) });
 const textFile = (name: string, text: string): ImportFile => ({ name, bytes: new TextEncoder().encode(text) });
 const snap00 = () =>

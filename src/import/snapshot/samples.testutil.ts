@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { ImportFile } from '../types';
 
-export const SAMPLES = '/work/shared/samples/qemu/';
+import { QEMU_SAMPLES } from '../../testing/samples';
+
+export const SAMPLES = `${QEMU_SAMPLES}/`;
 
 /** The four files of a sample snapshot, `status` being 'qmp.json' or 'hmp.txt'. */
 export function sampleFiles(snap: 'snap00' | 'snap02', status: 'qmp.json' | 'hmp.txt' = 'qmp.json'): ImportFile[] {

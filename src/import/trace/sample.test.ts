@@ -5,7 +5,9 @@ import { countersAt, latencyStats, queueStateAt, requestsNear } from './query';
 import { traceSummary } from './summary';
 import type { TraceHistory } from './history';
 
-const SAMPLES = '/work/shared/samples/qemu';
+import { QEMU_SAMPLES } from '../../testing/samples';
+
+const SAMPLES = QEMU_SAMPLES;
 const bytes = new Uint8Array(readFileSync(`${SAMPLES}/trace-default.log`));
 const expectedCounts = Object.fromEntries(
   readFileSync(`${SAMPLES}/trace-default.event-counts.txt`, 'utf8')

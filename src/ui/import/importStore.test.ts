@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { synthTrace } from '../../import/trace/testing/synth';
 import { createImportStore } from './importStore';
 
-const SAMPLES = '/work/shared/samples/qemu';
+import { QEMU_SAMPLES } from '../../testing/samples';
+
+const SAMPLES = QEMU_SAMPLES;
 const sample = (name: string) => new File([readFileSync(`${SAMPLES}/${name}`)], name);
 const textFile = (name: string, text: string) => new File([text], name);
 
