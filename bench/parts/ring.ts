@@ -72,15 +72,23 @@ export const ringPart: Part = {
     const failures: string[] = [];
     try {
       page = await openPage();
-      const runs: Record<string, Record<'native' | 'node' | 'browser', Sample[]>> = {};
+      const runs: Record<string, Record<'native' | 'node' | 'browser' | 'js_reference', Sample[]>> = {};
       for (const eventIdx of [true, false])
-        runs[eventIdx ? 'event_idx' : 'no_event_idx'] = { native: [], node: [], browser: [] };
+        runs[eventIdx ? 'event_idx' : 'no_event_idx'] = { native: [], node: [], browser: [], js_reference: [] };
       for (let round = 0; round < ROUNDS; round++) {
         for (const eventIdx of [false, true]) {
           const opts = { eventIdx, queueSize: RING_QUEUE_SIZE, durationMs: DURATION_MS };
           const r = runs[eventIdx ? 'event_idx' : 'no_event_idx']!;
           const mode = eventIdx ? 'EVENT_IDX' : 'flags';
           r.native.push(keep(runNative(bin, opts)));
+          // The reference: the same protocol hand-written on typed arrays, no engine (what JavaScript reaches here).
+          try {
+            const reference = ringThroughputNode({ ...opts, impl: 'hand-written' });
+            r.js_reference.push(keep(await withTimeout(reference, limit, `hand-written ring run (${mode})`)));
+          } catch (e) {
+            failures.push(`round ${round + 1}: ${(e as Error).message}`);
+            log(`ring: ${(e as Error).message}`);
+          }
           try {
             r.node.push(keep(await withTimeout(ringThroughputNode(opts), limit, `node ring run (${mode})`)));
           } catch (e) {
@@ -106,7 +114,8 @@ export const ringPart: Part = {
           }
           log(
             `ring: round ${round + 1}/${ROUNDS} ${eventIdx ? 'EVENT_IDX' : 'flags'}: native ${r.native.at(-1)!.opsPerSec}, ` +
-              `node ${r.node.at(-1)?.opsPerSec}, browser ${r.browser.at(-1)?.opsPerSec} ops/s`,
+              `node ${r.node.at(-1)?.opsPerSec}, browser ${r.browser.at(-1)?.opsPerSec}, ` +
+              `hand-written JS ${r.js_reference.at(-1)?.opsPerSec} ops/s`,
           );
         }
       }
@@ -118,7 +127,8 @@ export const ringPart: Part = {
         const native = median(r.native.map((s) => s.opsPerSec));
         const node = median(r.node.map((s) => s.opsPerSec));
         const browserOps = median(r.browser.map((s) => s.opsPerSec));
-        summary[mode] = { native, node, browser: browserOps };
+        const reference = r.js_reference.length > 0 ? median(r.js_reference.map((s) => s.opsPerSec)) : NaN;
+        summary[mode] = { native, node, browser: browserOps, js_reference: reference };
         // The headline keys are with EVENT_IDX (what the built-in scenarios negotiate); ring.no_event_idx.* without.
         const prefix = mode === 'event_idx' ? 'ring' : 'ring.no_event_idx';
         metrics.push(
@@ -133,6 +143,17 @@ export const ringPart: Part = {
             target: { op: '>=', value: RATIO_TARGET },
           },
         );
+        if (r.js_reference.length > 0) {
+          metrics.push(
+            {
+              key: `${prefix}.js_reference_ops_per_s`,
+              value: Math.round(reference),
+              unit: 'ops/s',
+              note: 'the same protocol hand-written on typed arrays in Node, no engine: a reference, not a target',
+            },
+            { key: `${prefix}.ratio_js_reference`, value: reference / native, unit: '' },
+          );
+        }
       }
       return {
         metrics,

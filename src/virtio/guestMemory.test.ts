@@ -94,6 +94,34 @@ describe('little-endian byte order of each width', () => {
   });
 });
 
+describe('store16 without ordering', () => {
+  it('stores the same little-endian halfword, seen by load16 and the observer like an ordered store', () => {
+    const m = fresh(true);
+    const seen: MemoryWrite[] = [];
+    m.observer = (w) => seen.push(w);
+    m.store16(10, 0x1234, false);
+    expect(m.load16(10)).toBe(0x1234);
+    expect([...raw(m).subarray(10, 12)]).toEqual([0x34, 0x12]);
+    m.store16(13, 0xabcd, false);
+    expect(m.read16(13)).toBe(0xabcd);
+    expect(seen.map((w) => [w.addr, [...w.new]])).toEqual([
+      [10, [0x34, 0x12]],
+      [13, [0xcd, 0xab]],
+    ]);
+  });
+});
+
+describe('fixed-width checks', () => {
+  it('refuse fractional, negative, NaN and beyond-the-end addresses with GuestMemoryError', () => {
+    const m = fresh();
+    for (const addr of [0.5, -2, NaN, Infinity, SIZE - 1, 2 ** 32]) {
+      expect(thrown(() => m.read16(addr))).toBeInstanceOf(GuestMemoryError);
+      expect(thrown(() => m.checkFixed(addr, 2, 'write'))).toBeInstanceOf(GuestMemoryError);
+    }
+    expect(() => m.checkFixed(SIZE - 16, 16, 'read')).not.toThrow();
+  });
+});
+
 describe('bytes', () => {
   it('readBytes copies, window aliases, writeBytes and fill store', () => {
     const m = fresh();
@@ -126,6 +154,7 @@ describe('bounds: every access just outside memory throws GuestMemoryError, neve
     ['write32', (a) => m.write32(a, 1), 4, 'write'],
     ['write64', (a) => m.write64(a, 1n), 8, 'write'],
     ['store16', (a) => m.store16(a, 1), 2, 'write'],
+    ['store16 unordered', (a) => m.store16(a, 1, false), 2, 'write'],
     ['writeBytes(3)', (a) => m.writeBytes(a, new Uint8Array(3)), 3, 'write'],
     ['fill(3)', (a) => m.fill(a, 3), 3, 'write'],
   ];

@@ -65,6 +65,21 @@ describe('SplitRing writes each field at its exact offset (LE)', () => {
     expect(ring.readDesc(1)).toEqual({ addr: 0xffffffffffffffffn, len: 0x80000001, flags: 4, next: 0xffff });
   });
 
+  it('readDescInto gives the address as a number below 2^53 and as a bigint above, into the record it is given', () => {
+    const { ring, raw } = setup();
+    const into = { addr: 0 as number | bigint, len: 0, flags: 0, next: 0 };
+    ring.writeDesc(0, { addr: 2n ** 53n - 1n, len: 7, flags: 1, next: 2 });
+    ring.readDescInto(0, DESC, into);
+    expect(into).toEqual({ addr: Number.MAX_SAFE_INTEGER, len: 7, flags: 1, next: 2 });
+    raw.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0x80, 4, 0, 0xff, 0xff], DESC + 16);
+    ring.readDescInto(1, DESC, into);
+    expect(into).toEqual({ addr: 0xffffffffffffffffn, len: 0x80000001, flags: 4, next: 0xffff });
+    ring.writeDesc(2, { addr: 2n ** 53n, len: 1, flags: 0, next: 0 });
+    ring.readDescInto(2, DESC, into);
+    expect(into.addr).toBe(2n ** 53n);
+    expect(() => ring.readDescInto(0, 0x1000 - 8, into)).toThrow(GuestMemoryError);
+  });
+
   it('descriptor accessors take another table (indirect)', () => {
     const { ring, writes, mem } = setup();
     expect(ring.descAddr(2)).toBe(DESC + 32);

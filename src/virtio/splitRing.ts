@@ -26,6 +26,21 @@ export interface VringDesc {
   next: number;
 }
 
+/**
+ * A descriptor as the device's chain walk reads it: `addr` is a number whenever it is below 2^53 (every address that
+ * can lie inside guest memory is), and a bigint only beyond that, so popping a chain makes no bigints.
+ */
+export interface WalkDescFields {
+  addr: number | bigint;
+  len: number;
+  flags: number;
+  next: number;
+}
+
+const TWO_POW_32 = 2 ** 32;
+/** The high word of a 64-bit address below 2^53. */
+const SAFE_HIGH_WORD = 2 ** 21;
+
 export interface VringUsedElem {
   id: number;
   len: number;
@@ -60,6 +75,19 @@ export class SplitRing {
       flags: this.mem.read16(at + DESC_FLAGS),
       next: this.mem.read16(at + DESC_NEXT),
     };
+  }
+
+  /** readDesc into a record the caller reuses, with the address as a number where it fits (see WalkDescFields). */
+  readDescInto(i: number, table: number, into: WalkDescFields): void {
+    const at = this.descAddr(i, table);
+    const mem = this.mem;
+    mem.checkFixed(at, DESC_SIZE, 'read');
+    const lo = mem.read32(at + DESC_ADDR);
+    const hi = mem.read32(at + DESC_ADDR + 4);
+    into.addr = hi < SAFE_HIGH_WORD ? hi * TWO_POW_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
+    into.len = mem.read32(at + DESC_LEN);
+    into.flags = mem.read16(at + DESC_FLAGS);
+    into.next = mem.read16(at + DESC_NEXT);
   }
 
   writeDescFlags(i: number, flags: number, table = this.addrs.desc): void {
@@ -152,7 +180,8 @@ export class SplitRing {
   availEvent(): number {
     return this.mem.load16(this.addrs.used + availEventOffset(this.size));
   }
-  setAvailEvent(v: number): void {
-    this.mem.store16(this.addrs.used + availEventOffset(this.size), v);
+  /** `ordered: false` for a plain store without a barrier (see GuestMemory.store16). */
+  setAvailEvent(v: number, ordered = true): void {
+    this.mem.store16(this.addrs.used + availEventOffset(this.size), v, ordered);
   }
 }

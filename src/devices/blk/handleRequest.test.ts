@@ -27,7 +27,6 @@ const elem = (out_sg: { addr: number; len: number }[], in_sg: { addr: number; le
   in_sg,
   indirect: false,
   descs: [],
-  walk: [],
 });
 
 describe('virtio_blk_sect_range_ok', () => {

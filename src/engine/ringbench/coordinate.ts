@@ -100,7 +100,14 @@ export async function runRingBench(opts: RingBenchOptions, spawn: SpawnBenchWork
               break;
           }
         });
-        w.post({ role, guest, control, eventIdx: opts.eventIdx, queueSize: opts.queueSize });
+        w.post({
+          role,
+          impl: opts.impl ?? 'engine',
+          guest,
+          control,
+          eventIdx: opts.eventIdx,
+          queueSize: opts.queueSize,
+        });
       }
     });
   } finally {

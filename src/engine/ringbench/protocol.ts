@@ -5,7 +5,15 @@ import { VIRTIO_F_VERSION_1, VIRTIO_RING_F_EVENT_IDX } from '../../virtio/consta
 import { withFeatures, type FeatureSet } from '../../virtio/features';
 import { descTableBytes, legacyRingBytes, legacyUsedOffset, type SplitRingAddrs } from '../../virtio/layout';
 
+/**
+ * Whose ring code runs the two sides: the engine's (VringVirtqueue and VirtQueue, what the benchmark measures) or
+ * the same protocol hand-written on typed arrays (handWritten.ts), a reference for what JavaScript itself reaches.
+ */
+export type RingBenchImpl = 'engine' | 'hand-written';
+
 export interface RingBenchOptions {
+  /** Default 'engine'. */
+  impl?: RingBenchImpl;
   /** Negotiate VIRTIO_RING_F_EVENT_IDX (used_event / avail_event) instead of the flags. */
   eventIdx: boolean;
   /** Queue size: a power of two, at most 32768. */
@@ -89,6 +97,7 @@ export type RingBenchRole = 'driver' | 'device';
 
 export interface RingBenchStart {
   role: RingBenchRole;
+  impl: RingBenchImpl;
   guest: SharedArrayBuffer;
   control: SharedArrayBuffer;
   eventIdx: boolean;
@@ -122,6 +131,9 @@ export function validateBenchOptions(opts: RingBenchOptions): void {
   }
   if (!Number.isFinite(durationMs) || durationMs <= 0) {
     throw new RangeError(`durationMs must be a positive number, got ${durationMs}`);
+  }
+  if (opts.impl !== undefined && opts.impl !== 'engine' && opts.impl !== 'hand-written') {
+    throw new RangeError(`impl must be 'engine' or 'hand-written', got ${String(opts.impl)}`);
   }
   const warmupMs = opts.warmupMs ?? DEFAULT_WARMUP_MS;
   if (!Number.isFinite(warmupMs) || warmupMs < 0) {

@@ -17,6 +17,20 @@ describe('ring throughput between two worker_threads', () => {
     }, 20_000);
   }
 
+  for (const eventIdx of [false, true]) {
+    it(`runs the hand-written reference the same way (EVENT_IDX ${eventIdx ? 'on' : 'off'})`, async () => {
+      const r = await ringThroughputNode({
+        impl: 'hand-written',
+        eventIdx,
+        queueSize: 64,
+        durationMs: 200,
+        warmupMs: 20,
+      });
+      expect(r.requests).toBeGreaterThan(0);
+      expect(r.kicks).toBeGreaterThan(0);
+    }, 20_000);
+  }
+
   it('runs a queue of one (every request waits for the previous one), and counts from the start without a warm-up', async () => {
     const r = await ringThroughputNode({ eventIdx: true, queueSize: 1, durationMs: 100, warmupMs: 0 });
     expect(r.requests).toBeGreaterThan(0);
@@ -26,6 +40,8 @@ describe('ring throughput between two worker_threads', () => {
     await expect(ringThroughputNode({ eventIdx: false, queueSize: 100, durationMs: 10 })).rejects.toThrow(/power/);
     expect(() => validateBenchOptions({ eventIdx: false, queueSize: 8, durationMs: 0 })).toThrow(/durationMs/);
     expect(() => validateBenchOptions({ eventIdx: false, queueSize: 8, durationMs: 5, warmupMs: -1 })).toThrow(/warm/);
+    const impl = 'rust' as unknown as 'engine';
+    expect(() => validateBenchOptions({ impl, eventIdx: false, queueSize: 8, durationMs: 5 })).toThrow(/impl/);
   });
 });
 

@@ -6,7 +6,7 @@ import {
   VRING_DESC_F_WRITE,
 } from '../constants';
 import { withFeatures } from '../features';
-import { BUF, DESC, MEM_SIZE, errorOf, makeRig, valueOf, type RigOptions } from './virtQueue.testRig';
+import { BUF, MEM_SIZE, errorOf, makeRig, valueOf, type RigOptions } from './virtQueue.testRig';
 
 const INDIRECT = withFeatures(VIRTIO_RING_F_INDIRECT_DESC);
 const TABLE = 0xc000;
@@ -14,7 +14,7 @@ const TABLE = 0xc000;
 const rig = (o: RigOptions = {}) => makeRig({ features: INDIRECT, ...o });
 
 describe('VirtQueue.virtqueue_pop: indirect tables', () => {
-  it('follows an INDIRECT head into its table: segments, descs and walk', () => {
+  it('follows an INDIRECT head into its table: segments and descs', () => {
     const { vq, driver, ring } = rig();
     driver.writeChain(
       [0, 1, 2],
@@ -40,12 +40,6 @@ describe('VirtQueue.virtqueue_pop: indirect tables', () => {
       ],
       descs: [3, 0, 1, 2],
     });
-    expect(elem?.walk.map((d) => [d.table, d.inIndirectTable, d.index])).toEqual([
-      [DESC, false, 3],
-      [TABLE, true, 0],
-      [TABLE, true, 1],
-      [TABLE, true, 2],
-    ]);
     expect(vq.state.inuse).toBe(1);
   });
 

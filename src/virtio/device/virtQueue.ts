@@ -91,6 +91,7 @@ export class VirtQueue {
       indirectNegotiated: hasFeature(opts.features, VIRTIO_RING_F_INDIRECT_DESC),
       maxIovecs,
       specChecks: opts.specChecks ?? true,
+      ringTable: { addr: desc, max: size, indirect: false },
     };
     this.initError = this.checkRegions();
     if (this.initError) this.state.broken = true;
@@ -361,7 +362,10 @@ export class VirtQueue {
       tracer.leave('virtqueue_get_head');
     }
     if (head >= num) return err(headOutOfRange(head, num));
-    if (this.eventIdx) this.setAvailEvent(s.last_avail_idx);
+    // QEMU stores avail_event here with a plain store and no barrier: the driver only needs it by the time the
+    // device stops polling, and set_notification(true) (ordered, then smp_mb) covers that. The used.idx store that
+    // follows a pop is a full barrier here anyway.
+    if (this.eventIdx) this.setAvailEvent(s.last_avail_idx, false);
 
     const popped = walkSplitChain(this.chain, head);
     if (popped.ok) s.inuse++;
@@ -387,8 +391,8 @@ export class VirtQueue {
   }
 
   /** QEMU's vring_set_avail_event(): only while notifications are wanted. */
-  private setAvailEvent(value: number): void {
-    if (this.state.notification) this.ring.setAvailEvent(value);
+  private setAvailEvent(value: number, ordered = true): void {
+    if (this.state.notification) this.ring.setAvailEvent(value, ordered);
   }
 
   private checkFill(elem: VirtQueueElement, len: number, idx: number): VirtioError | null {

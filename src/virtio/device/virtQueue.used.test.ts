@@ -139,7 +139,6 @@ describe('VirtQueue: fill / flush / push', () => {
       in_sg: [],
       indirect: false,
       descs: [],
-      walk: [],
     });
 
     it.each([

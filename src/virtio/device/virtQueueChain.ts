@@ -1,10 +1,10 @@
 import { DESC_SIZE, VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT, VRING_DESC_F_WRITE } from '../constants';
 import type { VirtioError } from '../errors';
 import type { GuestMemory } from '../guestMemory';
-import type { SplitRing, VringDesc } from '../splitRing';
+import type { SplitRing, WalkDescFields } from '../splitRing';
 import type { Tracer } from '../trace';
 import { descIndex, err, ok, type DescIndex, type Result } from '../types';
-import type { IndirectTableRef, IoVec, VirtQueueElement, WalkedDesc } from './virtQueueElement';
+import type { IndirectTableRef, IoVec, VirtQueueElement } from './virtQueueElement';
 import {
   bogusDescriptor,
   cannotMapIndirect,
@@ -33,6 +33,8 @@ export interface ChainWalkContext {
   maxIovecs: number;
   /** Reject what only the spec forbids, and follow an indirect descriptor that ends a normal chain. */
   specChecks: boolean;
+  /** The ring's own descriptor table: `{ addr: desc, max: num, indirect: false }`, made once per queue. */
+  ringTable: Table;
 }
 
 export type WalkedChain = Omit<VirtQueueElement, 'index' | 'ndescs'>;
@@ -40,7 +42,7 @@ export type WalkedChain = Omit<VirtQueueElement, 'index' | 'ndescs'>;
 const TWO_POW_32 = 2 ** 32;
 
 /** The table the walk is in: the ring's descriptor table or one indirect table. */
-interface Table {
+export interface Table {
   addr: number;
   /** QEMU's `max`: entries in this table, so the bound on `next` and on the chain length. */
   max: number;
@@ -56,8 +58,10 @@ interface Table {
 export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<VirtQueueElement, VirtioError> {
   const w = new ChainWalk(ctx, head);
   const { out_sg, in_sg } = w;
+  // The walker is also the record of the descriptor it is on.
+  const desc: WalkDescFields = w;
 
-  if (w.desc.flags & VRING_DESC_F_INDIRECT) {
+  if (desc.flags & VRING_DESC_F_INDIRECT) {
     const failed = w.enterIndirect();
     if (failed) return err(failed);
   }
@@ -65,7 +69,7 @@ export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<Virt
   let total = 0;
   let entries = 0;
   for (;;) {
-    const { i, desc } = w;
+    const i = w.i;
     if (desc.flags & VRING_DESC_F_INDIRECT && ctx.specChecks) {
       if (w.table.indirect) return err(indirectNested(i, w.table.addr));
       // Spec §2.7.5.3.2: a device must accept normal descriptors followed by one indirect one. QEMU does not: it
@@ -104,25 +108,27 @@ export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<Virt
     in_sg,
     indirect: w.indirectTable !== undefined,
     descs: w.descs,
-    walk: w.walk,
   };
   if (w.indirectTable) elem.indirectTable = w.indirectTable;
   return ok(elem);
 }
 
 /**
- * One walk in progress: where it is (`table`, `i`, `desc`) and what it has collected. A class rather than
- * closures over locals, so a pop allocates one walker instead of a closure per helper.
+ * One walk in progress: where it is (`table`, `i`, and the fields of descriptor `i`) and what it has collected. A
+ * class rather than closures over locals, so a pop allocates one walker instead of a closure per helper. The
+ * descriptor fields are overwritten at each step (what the walk keeps of a descriptor goes into the segments).
  */
-class ChainWalk {
+class ChainWalk implements WalkDescFields {
   readonly out_sg: IoVec[] = [];
   readonly in_sg: IoVec[] = [];
   readonly descs: DescIndex[];
-  readonly walk: WalkedDesc[];
   indirectTable: IndirectTableRef | undefined = undefined;
   table: Table;
   i: number;
-  desc: VringDesc;
+  addr: number | bigint = 0;
+  len = 0;
+  flags = 0;
+  next = 0;
   /** Set once the current descriptor turned out to have no NEXT. */
   ended = false;
 
@@ -130,34 +136,28 @@ class ChainWalk {
     readonly ctx: ChainWalkContext,
     head: number,
   ) {
-    const table = { addr: ctx.ring.addrs.desc, max: ctx.num, indirect: false };
-    this.table = table;
+    this.table = ctx.ringTable;
     this.i = head;
-    // The head starts both lists as one-element literals: most chains are short, and an array grown from [] by
-    // push reserves room for 17 entries.
-    const desc = ctx.ring.readDesc(head, table.addr);
+    ctx.ring.readDescInto(head, ctx.ringTable.addr, this);
+    // A one-element literal: most chains are short, and an array grown from [] by push reserves room for 17.
     this.descs = [descIndex(head)];
-    this.walk = [walked(table, head, desc)];
-    this.desc = desc;
   }
 
   /** Reads descriptor `i` of the current table and records it. */
-  read(i: number): VringDesc {
-    const desc = this.ctx.ring.readDesc(i, this.table.addr);
+  read(i: number): void {
+    this.ctx.ring.readDescInto(i, this.table.addr, this);
     this.descs.push(descIndex(i));
-    this.walk.push(walked(this.table, i, desc));
-    return desc;
   }
 
   /** Follows the descriptor at `i` into its indirect table (QEMU: only ever the head's). */
   enterIndirect(): VirtioError | null {
-    const { i, desc } = this;
-    const entered = checkIndirect(this.ctx, i, desc);
+    const i = this.i;
+    const entered = checkIndirect(this.ctx, i, this);
     if (!entered.ok) return entered.error;
-    this.indirectTable = { via: descIndex(i), addr: entered.value.addr, len: desc.len };
+    this.indirectTable = { via: descIndex(i), addr: entered.value.addr, len: this.len };
     this.table = entered.value;
     this.i = 0;
-    this.desc = this.read(0);
+    this.read(0);
     return null;
   }
 
@@ -166,17 +166,17 @@ class ChainWalk {
     const tracer = this.ctx.tracer;
     tracer.enter('virtqueue_split_read_next_desc');
     try {
-      const { table, i, desc } = this;
-      if (!(desc.flags & VRING_DESC_F_NEXT)) {
+      const { table, i } = this;
+      if (!(this.flags & VRING_DESC_F_NEXT)) {
         this.ended = true;
         return null;
       }
-      const next = desc.next;
+      const next = this.next;
       // QEMU really issues a write barrier here, to keep the compiler from re-reading `next`.
       tracer.barrier('smp_wmb');
       if (next >= table.max) return descNextOutOfRange(i, next, table.max);
       this.i = next;
-      this.desc = this.read(next);
+      this.read(next);
       return null;
     } finally {
       tracer.leave('virtqueue_split_read_next_desc');
@@ -184,20 +184,15 @@ class ChainWalk {
   }
 }
 
-/** A descriptor as the walk records it, for the UI. */
-function walked(table: Table, i: number, desc: VringDesc): WalkedDesc {
-  const { addr, len, flags, next } = desc;
-  return { table: table.addr, inIndirectTable: table.indirect, index: descIndex(i), addr, len, flags, next };
-}
-
 /** The checks before following an indirect descriptor, then QEMU's address_space_cache_init() of the table. */
-function checkIndirect(ctx: ChainWalkContext, i: number, desc: VringDesc): Result<Table, VirtioError> {
+function checkIndirect(ctx: ChainWalkContext, i: number, desc: WalkDescFields): Result<Table, VirtioError> {
   if (ctx.specChecks) {
     if (!ctx.indirectNegotiated) return err(indirectNotNegotiated(i));
     if (desc.flags & VRING_DESC_F_NEXT) return err(indirectWithNext(i));
   }
   if (desc.len === 0 || desc.len % DESC_SIZE !== 0) return err(indirectBadSize(i, desc.len));
-  if (!ctx.mem.contains(desc.addr, desc.len)) return err(cannotMapIndirect(i, desc.addr, desc.len, ctx.mem.size));
+  if (!ctx.mem.contains(desc.addr, desc.len))
+    return err(cannotMapIndirect(i, BigInt(desc.addr), desc.len, ctx.mem.size));
   return ok({ addr: Number(desc.addr), max: desc.len / DESC_SIZE, indirect: true });
 }
 
@@ -205,12 +200,18 @@ function checkIndirect(ctx: ChainWalkContext, i: number, desc: VringDesc): Resul
  * QEMU's virtqueue_map_desc(): one descriptor's buffer becomes one segment (guest memory is one flat region here,
  * so a buffer never splits). `others` is the segment count of the other direction: both share one iovec array.
  */
-function mapDesc(ctx: ChainWalkContext, sg: IoVec[], others: number, i: number, desc: VringDesc): VirtioError | null {
+function mapDesc(
+  ctx: ChainWalkContext,
+  sg: IoVec[],
+  others: number,
+  i: number,
+  desc: WalkDescFields,
+): VirtioError | null {
   ctx.tracer.enter('virtqueue_map_desc');
   try {
-    if (desc.len === 0) return zeroSizedBuffer(i, desc.addr);
+    if (desc.len === 0) return zeroSizedBuffer(i, BigInt(desc.addr));
     if (sg.length + others >= ctx.maxIovecs) return tooManySegments(i, ctx.maxIovecs);
-    if (!ctx.mem.contains(desc.addr, desc.len)) return bogusDescriptor(i, desc.addr, desc.len, ctx.mem.size);
+    if (!ctx.mem.contains(desc.addr, desc.len)) return bogusDescriptor(i, BigInt(desc.addr), desc.len, ctx.mem.size);
     sg.push({ addr: Number(desc.addr), len: desc.len });
     return null;
   } finally {

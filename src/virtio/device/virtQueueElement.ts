@@ -6,19 +6,6 @@ export interface IoVec {
   len: number;
 }
 
-/** One descriptor as the device read it while walking a chain, for the UI. */
-export interface WalkedDesc {
-  /** Guest address of the table it was read from: the ring's descriptor table or an indirect table. */
-  table: number;
-  /** True when `table` is an indirect table. */
-  inIndirectTable: boolean;
-  index: DescIndex;
-  addr: bigint;
-  len: number;
-  flags: number;
-  next: number;
-}
-
 /** Where an element's indirect table was (QEMU's indirect_desc_cache), when it had one. */
 export interface IndirectTableRef {
   /** The descriptor in the ring's table that points at the table. */
@@ -40,10 +27,11 @@ export interface VirtQueueElement {
   in_sg: IoVec[];
   /** True when the chain went through an indirect table. */
   indirect: boolean;
-  /** Indices of the descriptors walked, in order (ring indices, then indirect-table indices); see `walk`. */
+  /**
+   * Indices of the descriptors walked, in order: ring indices, then (after `indirectTable.via`) indices inside the
+   * indirect table. Their fields are in guest memory, where the UI decodes them.
+   */
   descs: DescIndex[];
-  /** The same walk with each descriptor's fields and the table it came from. */
-  walk: WalkedDesc[];
   indirectTable?: IndirectTableRef;
 }
 
