@@ -114,8 +114,10 @@ export class GuestMemory {
       return;
     }
     const old = this.beginStore(addr, 8);
-    this.view.setUint32(addr, value % TWO_POW_32, true);
-    this.view.setUint32(addr + 4, Math.floor(value / TWO_POW_32), true);
+    // ToUint32 (>>> 0) of a safe integer is exactly its low word, and far cheaper than a floating-point modulo.
+    const low = value >>> 0;
+    this.view.setUint32(addr, low, true);
+    this.view.setUint32(addr + 4, (value - low) / TWO_POW_32, true);
     if (old !== null) this.endStore(addr, old);
   }
 
