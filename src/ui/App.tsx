@@ -10,6 +10,7 @@ import { HelpDialog } from './layout/HelpDialog';
 import { LessonPicker } from './lessons/LessonPicker';
 import { LessonPlayer } from './lessons/LessonPlayer';
 import { useKeyboard } from './layout/useKeyboard';
+import { LoadingNote } from './lazy/LoadingNote';
 import { Counters } from './panels/Counters';
 import { ErrorPanel } from './panels/ErrorPanel';
 import { IsolationNotice } from './panels/IsolationNotice';
@@ -88,7 +89,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <ImportStatus />
         {importing && (
-          <Suspense fallback={null}>
+          <Suspense fallback={<LoadingNote />}>
             <ImportView />
           </Suspense>
         )}

@@ -1,4 +1,9 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini: the same validation core and English messages as zod, without its chained methods, so the page that
+// validates the built-in scenarios at start carries a fraction of the library.
+z.config(en());
 
 /**
  * A scenario: everything that, with a seed, fixes a run. Versioned so that links and files made today keep
@@ -6,14 +11,14 @@ import { z } from 'zod';
  */
 export const SCENARIO_VERSION = 1;
 
-const u16 = z.number().int().min(0).max(0xffff);
+/** An integer in [min, max] (either bound optional), as zod's `z.number().int().min(min).max(max)`. */
+const int = (min?: number, max?: number) => {
+  const checks = [...(min === undefined ? [] : [z.gte(min)]), ...(max === undefined ? [] : [z.lte(max)])];
+  return z.int().check(...checks);
+};
+const u16 = int(0, 0xffff);
 const powerOfTwo = (max: number) =>
-  z
-    .number()
-    .int()
-    .min(1)
-    .max(max)
-    .refine((n) => (n & (n - 1)) === 0, { message: 'must be a power of 2' });
+  int(1, max).check(z.refine((n) => (n & (n - 1)) === 0, { message: 'must be a power of 2' }));
 
 export const FEATURE_NAMES = [
   'VERSION_1',
@@ -31,29 +36,25 @@ export const FEATURE_NAMES = [
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
-const operation = z
-  .object({
-    op: z.enum(['read', 'write', 'flush', 'get-id', 'discard', 'write-zeroes']),
-    /** First sector (512 bytes each). */
-    sector: z.number().int().min(0).default(0),
-    /** Length in sectors (ignored for flush and get-id). */
-    sectors: z.number().int().min(1).max(2048).default(8),
-    /** How many times to issue it; consecutive repeats advance the sector by `sectors`. */
-    count: z.number().int().min(1).max(1_000_000).default(1),
-    /** The virtqueue (blk-mq hardware queue) it is submitted on. */
-    queue: z.number().int().min(0).max(15).default(0),
-    /** Scheduler steps the submitter waits before the next operation. */
-    think: z.number().int().min(0).max(10_000).default(0),
-  })
-  .strict();
+const operation = z.strictObject({
+  op: z.enum(['read', 'write', 'flush', 'get-id', 'discard', 'write-zeroes']),
+  /** First sector (512 bytes each). */
+  sector: z._default(int(0), 0),
+  /** Length in sectors (ignored for flush and get-id). */
+  sectors: z._default(int(1, 2048), 8),
+  /** How many times to issue it; consecutive repeats advance the sector by `sectors`. */
+  count: z._default(int(1, 1_000_000), 1),
+  /** The virtqueue (blk-mq hardware queue) it is submitted on. */
+  queue: z._default(int(0, 15), 0),
+  /** Scheduler steps the submitter waits before the next operation. */
+  think: z._default(int(0, 10_000), 0),
+});
 
-const randomWorkload = z
-  .object({
-    requests: z.number().int().min(1).max(10_000_000),
-    readPercent: z.number().min(0).max(100).default(50),
-    maxSectors: z.number().int().min(1).max(256).default(8),
-  })
-  .strict();
+const randomWorkload = z.strictObject({
+  requests: int(1, 10_000_000),
+  readPercent: z._default(z.number().check(z.gte(0), z.lte(100)), 50),
+  maxSectors: z._default(int(1, 256), 8),
+});
 
 export const FAULT_KINDS = [
   'looped-chain',
@@ -70,130 +71,118 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-const fault = z
-  .object({
-    kind: z.enum(FAULT_KINDS),
-    /**
-     * The request (0-based, in submission order) at which the fault is injected. avail-idx-no-wrap is a bug in
-     * the driver's code: it acts on this request and every later one.
-     */
-    atRequest: z.number().int().min(0).default(0),
-    /** For index-jump: how far the driver moves avail.idx past what it filled. */
-    by: z.number().int().min(1).max(0xffff).optional(),
-  })
-  .strict();
+const fault = z.strictObject({
+  kind: z.enum(FAULT_KINDS),
+  /**
+   * The request (0-based, in submission order) at which the fault is injected. avail-idx-no-wrap is a bug in
+   * the driver's code: it acts on this request and every later one.
+   */
+  atRequest: z._default(int(0), 0),
+  /** For index-jump: how far the driver moves avail.idx past what it filled. */
+  by: z.optional(int(1, 0xffff)),
+});
 
 export const scenarioSchema = z
-  .object({
+  .strictObject({
     version: z.literal(SCENARIO_VERSION),
     name: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes')
-      .max(64),
-    title: z.string().min(1).max(120),
-    description: z.string().max(2000).default(''),
-    features: z
-      .array(z.enum(FEATURE_NAMES))
-      .default(['VERSION_1', 'RING_INDIRECT_DESC', 'RING_EVENT_IDX', 'BLK_F_FLUSH']),
-    queue: z
-      .object({
-        size: powerOfTwo(1024).default(8),
-        count: z.number().int().min(1).max(16).default(1),
+      .check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'), z.maxLength(64)),
+    title: z.string().check(z.minLength(1), z.maxLength(120)),
+    description: z._default(z.string().check(z.maxLength(2000)), ''),
+    features: z._default(z.array(z.enum(FEATURE_NAMES)), [
+      'VERSION_1',
+      'RING_INDIRECT_DESC',
+      'RING_EVENT_IDX',
+      'BLK_F_FLUSH',
+    ]),
+    queue: z.prefault(
+      z.strictObject({
+        size: z._default(powerOfTwo(1024), 8),
+        count: z._default(int(1, 16), 1),
         /** Free-running index value both sides start from, to show wraparound without 65536 requests. */
-        startIndex: u16.default(0),
-      })
-      .strict()
-      .prefault({}),
-    device: z
-      .object({
+        startIndex: z._default(u16, 0),
+      }),
+      {},
+    ),
+    device: z.prefault(
+      z.strictObject({
         /** Disk size in 512-byte sectors. */
-        capacity: z
-          .number()
-          .int()
-          .min(1)
-          .max(1 << 20)
-          .default(2048),
+        capacity: z._default(int(1, 1 << 20), 2048),
         /** IOThreads serving the queues; queue q is served by IOThread q mod iothreads. */
-        iothreads: z.number().int().min(1).max(16).default(1),
+        iothreads: z._default(int(1, 16), 1),
         /** Scheduler steps from submission to completion: a fixed value or a seeded-random [min, max]. */
-        latency: z
-          .union([z.number().int().min(0).max(100_000), z.tuple([z.number().int().min(0), z.number().int().min(0)])])
-          .default(1),
-        completionOrder: z.enum(['fifo', 'reverse', 'random']).default('fifo'),
-      })
-      .strict()
-      .prefault({}),
-    guest: z
-      .object({
+        latency: z._default(z.union([int(0, 100_000), z.tuple([int(0), int(0)])]), 1),
+        completionOrder: z._default(z.enum(['fifo', 'reverse', 'random']), 'fifo'),
+      }),
+      {},
+    ),
+    guest: z.prefault(
+      z.strictObject({
         /** Memory of the guest in bytes. */
-        memory: z
-          .number()
-          .int()
-          .min(64 * 1024)
-          .max(64 * 1024 * 1024)
-          .default(1024 * 1024),
+        memory: z._default(int(64 * 1024, 64 * 1024 * 1024), 1024 * 1024),
         /** Who moves next in step mode. */
-        interleaving: z.enum(['guest-first', 'device-first', 'alternate', 'random']).default('alternate'),
-      })
-      .strict()
-      .prefault({}),
+        interleaving: z._default(z.enum(['guest-first', 'device-first', 'alternate', 'random']), 'alternate'),
+      }),
+      {},
+    ),
     workload: z
-      .object({
-        ops: z.array(operation).default([]),
-        random: randomWorkload.optional(),
+      .strictObject({
+        ops: z._default(z.array(operation), []),
+        random: z.optional(randomWorkload),
       })
-      .strict()
-      .refine((w) => w.ops.length > 0 || w.random !== undefined, { message: 'needs ops or random' }),
-    faults: z.array(fault).default([]),
+      .check(z.refine((w) => w.ops.length > 0 || w.random !== undefined, { message: 'needs ops or random' })),
+    faults: z._default(z.array(fault), []),
     /** How a correct run of this scenario ends; tests hold the engine to it. */
-    expect: z
-      .object({
+    expect: z.prefault(
+      z.strictObject({
         /** 'stalled': nothing can move any more while requests are unfinished (a hang, not an error). */
-        end: z.enum(['completed', 'device-error', 'driver-error', 'stalled']).default('completed'),
-        error: z.string().optional(),
-      })
-      .strict()
-      .prefault({}),
+        end: z._default(z.enum(['completed', 'device-error', 'driver-error', 'stalled']), 'completed'),
+        error: z.optional(z.string()),
+      }),
+      {},
+    ),
   })
-  .strict()
-  .superRefine((s, ctx) => {
-    for (const [i, op] of s.workload.ops.entries()) {
-      if (op.queue >= s.queue.count) {
+  .check(
+    z.superRefine((s, ctx) => {
+      for (const [i, op] of s.workload.ops.entries()) {
+        if (op.queue >= s.queue.count) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workload', 'ops', i, 'queue'],
+            message: `queue ${op.queue} does not exist (queue.count is ${s.queue.count})`,
+          });
+        }
+        if (op.sector + op.sectors * op.count > s.device.capacity && (op.op === 'read' || op.op === 'write')) {
+          // Allowed on purpose: out-of-range I/O is a lesson (the device answers IOERR), not a scenario error.
+        }
+      }
+      if (Array.isArray(s.device.latency) && s.device.latency[0] > s.device.latency[1]) {
+        ctx.addIssue({ code: 'custom', path: ['device', 'latency'], message: 'min must not exceed max' });
+      }
+      if (s.queue.count > 1 && !s.features.includes('BLK_F_MQ')) {
         ctx.addIssue({
           code: 'custom',
-          path: ['workload', 'ops', i, 'queue'],
-          message: `queue ${op.queue} does not exist (queue.count is ${s.queue.count})`,
+          path: ['features'],
+          message: `${s.queue.count} queues need BLK_F_MQ (without it the device has one queue)`,
         });
       }
-      if (op.sector + op.sectors * op.count > s.device.capacity && (op.op === 'read' || op.op === 'write')) {
-        // Allowed on purpose: out-of-range I/O is a lesson (the device answers IOERR), not a scenario error.
+      if (!s.features.includes('VERSION_1')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features'],
+          message: 'VERSION_1 is required: only modern virtio is simulated',
+        });
       }
-    }
-    if (Array.isArray(s.device.latency) && s.device.latency[0] > s.device.latency[1]) {
-      ctx.addIssue({ code: 'custom', path: ['device', 'latency'], message: 'min must not exceed max' });
-    }
-    if (s.queue.count > 1 && !s.features.includes('BLK_F_MQ')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['features'],
-        message: `${s.queue.count} queues need BLK_F_MQ (without it the device has one queue)`,
-      });
-    }
-    if (!s.features.includes('VERSION_1')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['features'],
-        message: 'VERSION_1 is required: only modern virtio is simulated',
-      });
-    }
-    if (s.device.iothreads > s.queue.count) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['device', 'iothreads'],
-        message: `${s.device.iothreads} IOThreads for ${s.queue.count} queue(s): each IOThread needs a queue`,
-      });
-    }
-  });
+      if (s.device.iothreads > s.queue.count) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['device', 'iothreads'],
+          message: `${s.device.iothreads} IOThreads for ${s.queue.count} queue(s): each IOThread needs a queue`,
+        });
+      }
+    }),
+  );
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { Scenario } from '../scenario/schema';
 import { validateScenario } from '../scenario/validate';
 import type { StepRecord } from '../step';
@@ -16,60 +16,58 @@ export interface RunProblem {
 
 export type RunResult<T> = { ok: true; value: T } | { ok: false; problems: RunProblem[] };
 
-const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'must be lowercase hex bytes');
-const write = z.object({ addr: z.number().int().min(0), old: hex, new: hex }).strict();
+// zod/mini (as the scenario schema, which sets its English messages): the same checks and messages as zod's.
+const hex = z.string().check(z.regex(/^(?:[0-9a-f]{2})*$/, 'must be lowercase hex bytes'));
+const write = z.strictObject({ addr: z.int().check(z.gte(0)), old: hex, new: hex });
 
-const loggedStep = z
-  .object({
-    actor: z.string().regex(/^(?:vcpu\d+|irq|iothread\d+)$/, 'must be vcpuN, irq or iothreadN'),
-    fn: z.string().min(1),
-    kind: z.enum(['write', 'barrier', 'action']),
-    writes: z.array(write),
-  })
-  .strict();
+const loggedStep = z.strictObject({
+  actor: z.string().check(z.regex(/^(?:vcpu\d+|irq|iothread\d+)$/, 'must be vcpuN, irq or iothreadN')),
+  fn: z.string().check(z.minLength(1)),
+  kind: z.enum(['write', 'barrier', 'action']),
+  writes: z.array(write),
+});
 
 /** The viewer's settings at export: how the run was being looked at, not what it is. */
-export const runSettingsSchema = z
-  .object({
-    granularity: z.enum(['write', 'function', 'request']),
-    /** Index into the playback speeds. */
-    speed: z.number().int().min(0).max(64),
-    /** A language code; null leaves the reader's own. */
-    language: z.string().nullable(),
-    presenter: z.boolean(),
-    /** The queue shown, or null to follow the step. */
-    queue: z.number().int().min(0).max(15).nullable(),
-    breakpoints: z.array(z.string().max(200)).max(64),
-  })
-  .strict();
+export const runSettingsSchema = z.strictObject({
+  granularity: z.enum(['write', 'function', 'request']),
+  /** Index into the playback speeds. */
+  speed: z.int().check(z.gte(0), z.lte(64)),
+  /** A language code; null leaves the reader's own. */
+  language: z.nullable(z.string()),
+  presenter: z.boolean(),
+  /** The queue shown, or null to follow the step. */
+  queue: z.nullable(z.int().check(z.gte(0), z.lte(15))),
+  breakpoints: z.array(z.string().check(z.maxLength(200))).check(z.maxLength(64)),
+});
 
 export type RunSettings = z.output<typeof runSettingsSchema>;
 export type LoggedStep = z.output<typeof loggedStep>;
 
 export const runFileSchema = z
-  .object({
+  .strictObject({
     format: z.literal(RUN_FORMAT),
     version: z.literal(RUN_VERSION),
     /** When it was exported (ISO 8601); informational. */
-    exportedAt: z.string().optional(),
+    exportedAt: z.optional(z.string()),
     /** The full scenario document as it ran (built-in plus any edits). */
     scenario: z.unknown(),
-    seed: z.number().int().min(0).max(0xffffffff),
+    seed: z.int().check(z.gte(0), z.lte(0xffffffff)),
     settings: runSettingsSchema,
     /** The step shown at export. */
-    step: z.number().int().min(0),
+    step: z.int().check(z.gte(0)),
     /** One entry per step from the start up to `step`. */
     log: z.array(loggedStep),
   })
-  .strict()
-  .superRefine((f, ctx) => {
-    if (f.log.length !== f.step)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['log'],
-        message: `has ${f.log.length} steps but the file is at step ${f.step} (one entry per step is needed)`,
-      });
-  });
+  .check(
+    z.superRefine((f, ctx) => {
+      if (f.log.length !== f.step)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['log'],
+          message: `has ${f.log.length} steps but the file is at step ${f.step} (one entry per step is needed)`,
+        });
+    }),
+  );
 
 export type RunFileJson = z.output<typeof runFileSchema>;
 /** A run file whose scenario validated. */

@@ -1,21 +1,11 @@
-import i18n from 'i18next';
+import i18n, { type BackendModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enApp from './locales/en/app.json';
 import enImport from './locales/en/import.json';
-import enLessons from './locales/en/lessons.json';
 import enPerf from './locales/en/perf.json';
 import enRings from './locales/en/rings.json';
 import enShare from './locales/en/share.json';
-import enSnapshot from './locales/en/snapshot.json';
 import enSteps from './locales/en/steps.json';
-import zhApp from './locales/zh-CN/app.json';
-import zhImport from './locales/zh-CN/import.json';
-import zhLessons from './locales/zh-CN/lessons.json';
-import zhPerf from './locales/zh-CN/perf.json';
-import zhRings from './locales/zh-CN/rings.json';
-import zhShare from './locales/zh-CN/share.json';
-import zhSnapshot from './locales/zh-CN/snapshot.json';
-import zhSteps from './locales/zh-CN/steps.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -31,28 +21,43 @@ export type Language = (typeof LANGUAGES)[number]['code'];
  */
 export const NAMESPACES = ['app', 'rings', 'steps', 'lessons', 'share', 'import', 'snapshot', 'perf'] as const;
 
-export const resources = {
-  en: {
-    app: enApp,
-    rings: enRings,
-    steps: enSteps,
-    lessons: enLessons,
-    share: enShare,
-    import: enImport,
-    snapshot: enSnapshot,
-    perf: enPerf,
-  },
-  'zh-CN': {
-    app: zhApp,
-    rings: zhRings,
-    steps: zhSteps,
-    lessons: zhLessons,
-    share: zhShare,
-    import: zhImport,
-    snapshot: zhSnapshot,
-    perf: zhPerf,
-  },
+/**
+ * The namespaces the first screen uses. The page carries them in English; another language's, and the namespaces of
+ * views opened later ('lessons' with the lesson player, 'snapshot' with the import view), are fetched when needed.
+ */
+export const FIRST_SCREEN_NAMESPACES = ['app', 'rings', 'steps', 'share', 'import', 'perf'] as const;
+
+/** What the page carries: English, first screen. */
+export const bundled = {
+  en: { app: enApp, rings: enRings, steps: enSteps, share: enShare, import: enImport, perf: enPerf },
 } as const;
+
+/** Every other translation file, each its own chunk, fetched by i18next through the backend below. */
+const lazyFiles = import.meta.glob<{ default: ResourceKey }>([
+  './locales/*/*.json',
+  '!./locales/en/app.json',
+  '!./locales/en/rings.json',
+  '!./locales/en/steps.json',
+  '!./locales/en/share.json',
+  '!./locales/en/import.json',
+  '!./locales/en/perf.json',
+]);
+
+const lazyBackend: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(lng, ns, callback) {
+    const file = lazyFiles[`./locales/${lng}/${ns}.json`];
+    if (!file) {
+      callback(new Error(`no translation file for ${lng}/${ns}`), false);
+      return;
+    }
+    file().then(
+      (m) => callback(null, m.default),
+      (e: unknown) => callback(e instanceof Error ? e : new Error(String(e)), false),
+    );
+  },
+};
 
 const STORAGE_KEY = 'virtio-viz.language';
 
@@ -89,16 +94,23 @@ export async function changeLanguage(lng: Language): Promise<void> {
 
 i18n.on('languageChanged', reflectInDocument);
 
-void i18n.use(initReactI18next).init({
-  resources,
-  lng: initialLanguage(),
-  fallbackLng: 'en',
-  supportedLngs: LANGUAGES.map((l) => l.code),
-  ns: [...NAMESPACES],
-  defaultNS: 'app',
-  interpolation: { escapeValue: false },
-  initAsync: false,
-});
+/** Settles when the first language's first-screen namespaces are in (at once for English), title set. */
+export const i18nReady: Promise<unknown> = i18n
+  .use(lazyBackend)
+  .use(initReactI18next)
+  .init({
+    resources: bundled,
+    partialBundledLanguages: true,
+    lng: initialLanguage(),
+    fallbackLng: 'en',
+    supportedLngs: LANGUAGES.map((l) => l.code),
+    ns: [...FIRST_SCREEN_NAMESPACES],
+    defaultNS: 'app',
+    interpolation: { escapeValue: false },
+    initAsync: false,
+  })
+  .catch(() => undefined)
+  .then(() => reflectInDocument(i18n.language));
 reflectInDocument(i18n.language);
 
 export default i18n;

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import i18n from '../i18n';
 import { parseTrace } from '../../import/trace/parser';
@@ -21,6 +21,8 @@ const load = (lines: string[]) => {
   });
 };
 
+// The import views' texts are fetched with the view in the app; here they are loaded up front.
+beforeAll(() => i18n.loadNamespaces(['import', 'snapshot']));
 beforeEach(() => void i18n.changeLanguage('en'));
 afterEach(() => {
   cleanup();

@@ -1,14 +1,16 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { simStore, useSim } from '../store';
-import { download, svgToPng } from './download';
-import { exportRun, importRun, runFileName } from './runTransfer';
 import { ShareNotice } from './ShareNotice';
 import { shareStore, showNotice, useShare } from './shareStore';
 import { currentLink } from './urlSync';
 import { useDiagramSvg } from './useDiagramSvg';
 import type { RunProblem } from '../../engine/share/runFile';
 import './share.css';
+
+// Run files (their schema and replay) and the file download are loaded the first time they are used.
+const runTransfer = () => import('./runTransfer');
+const downloads = () => import('./download');
 
 const fileProblems = (problems: RunProblem[]) => problems.map((p) => ({ where: p.path, text: p.message }));
 
@@ -88,7 +90,8 @@ export function ShareMenu() {
   };
 
   const onExportRun = () =>
-    busy(() => {
+    busy(async () => {
+      const [{ exportRun, runFileName }, { download }] = await Promise.all([runTransfer(), downloads()]);
       const result = exportRun(simStore);
       if (!result.ok) {
         showNotice({ kind: 'error', title: 'notice.exportFailed', problems: fileProblems(result.problems) });
@@ -101,7 +104,7 @@ export function ShareMenu() {
 
   const onImportFile = async (file: File) => {
     const text = await file.text();
-    const result = await busy(() => importRun(simStore, text));
+    const result = await busy(async () => (await runTransfer()).importRun(simStore, text));
     showNotice(
       result.ok
         ? { kind: 'done', title: 'notice.imported', params: { step: result.value.step }, problems: [] }
@@ -116,16 +119,18 @@ export function ShareMenu() {
     return `${s.scenario?.name ?? s.scenarioName}-vq${s.queueIndex}-step${s.sim?.view.step ?? 0}`;
   };
 
-  const onSvg = () => {
-    const svg = diagram();
-    if (svg) download(new Blob([svg], { type: 'image/svg+xml' }), `${diagramName()}.svg`);
+  const onSvg = async () => {
+    const name = diagramName();
+    const [svg, { download }] = await Promise.all([diagram(), downloads()]);
+    if (svg) download(new Blob([svg], { type: 'image/svg+xml' }), `${name}.svg`);
   };
 
   const onPng = async () => {
-    const svg = diagram();
+    const name = diagramName();
+    const [svg, { download, svgToPng }] = await Promise.all([diagram(), downloads()]);
     if (!svg) return;
     try {
-      download(await svgToPng(svg, 2), `${diagramName()}.png`);
+      download(await svgToPng(svg, 2), `${name}.png`);
     } catch (e) {
       showNotice({
         kind: 'error',

@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand';
 import type { SimStore } from '../store/store';
+import { afterPaint } from '../lazy/afterPaint';
 import { applyShareState, checkShareState, shareStateOf } from './applyShare';
 import { showNotice, type NoticeProblem } from './shareStore';
 import {
@@ -49,6 +50,8 @@ export function isEmbedRequested(loc: Pick<Location, 'search' | 'hash'> = locati
  * and the page says which parameter is wrong. Returns the embed options the link asked for.
  */
 export async function openFromUrl(store: StoreApi<SimStore>): Promise<EmbedOptions> {
+  // The page's frame is painted first; the engine (and its workers) start right after.
+  await afterPaint();
   const decoded = await decodeShareHash(linkParams(location));
   if (decoded.ok && decoded.state) {
     const checked = checkShareState(decoded.state);

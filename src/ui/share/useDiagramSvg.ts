@@ -2,15 +2,17 @@ import { useTranslation } from 'react-i18next';
 import { useActorName } from '../code/useActorName';
 import { useStepSentence } from '../code/stepSentence';
 import { simStore } from '../store';
-import { renderQueueSvg } from './diagramSvg';
 
-/** Renders the queue on screen as slide SVG, in the page's language; null before anything is loaded. */
-export function useDiagramSvg(): () => string | null {
+/**
+ * Renders the queue on screen as slide SVG, in the page's language; null before anything is loaded. The renderer is
+ * loaded the first time a diagram is exported; what it draws is the state when the export was asked for.
+ */
+export function useDiagramSvg(): () => Promise<string | null> {
   const { t } = useTranslation('share');
   const { t: tApp } = useTranslation('app');
   const sentence = useStepSentence();
   const actorName = useActorName();
-  return () => {
+  return async () => {
     const s = simStore.getState();
     const queue = s.sim?.view.queues[s.queueIndex];
     if (!s.sim || !queue) return null;
@@ -19,11 +21,14 @@ export function useDiagramSvg(): () => string | null {
     const title = s.custom
       ? (s.scenario?.title ?? name)
       : tApp(`scenarios.${name}`, { defaultValue: s.scenario?.title ?? name });
+    const caption = current ? `${actorName(current.actor)} · ${current.fn}: ${sentence(current)}` : '';
+    const step = s.sim.view.step;
+    const { renderQueueSvg } = await import('./diagramSvg');
     return renderQueueSvg(
       {
         queue,
         title,
-        caption: current ? `${actorName(current.actor)} · ${current.fn}: ${sentence(current)}` : '',
+        caption,
         labels: {
           descTable: t('svg.descTable'),
           availRing: t('svg.availRing'),
@@ -32,7 +37,7 @@ export function useDiagramSvg(): () => string | null {
           truncated: (shown, size) => t('svg.truncated', { shown, size }),
         },
       },
-      s.sim.view.step,
+      step,
     );
   };
 }

@@ -11,6 +11,8 @@ import { SnapshotCompare } from './SnapshotCompare';
 afterEach(cleanup);
 beforeAll(async () => {
   await i18n.changeLanguage('en');
+  // The view's texts are fetched with the view in the app; here they are loaded up front.
+  await i18n.loadNamespaces('snapshot');
 });
 
 const load = (snap: 'snap00' | 'snap02'): RingSnapshot => {

@@ -1,0 +1,206 @@
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { highlightLabelKey, parseHighlight } from '../../lessons/highlights';
+import { lessonById } from '../../lessons/catalog';
+import { textParams } from '../../lessons/textParams';
+import { lessonTitleKey, stopQuestionKey, stopTextKey } from '../../lessons/types';
+import { useMediaQuery } from '../layout/useMediaQuery';
+import { useSim } from '../store';
+import { CompareTable } from './CompareTable';
+import { highlightCss, resolveHighlights, scrollToHighlight } from './highlight';
+import { atStop } from './lessonStore';
+import { choiceLabel, QuestionBox } from './QuestionBox';
+import { lessonActions, useLesson } from '.';
+import './lessons.css';
+
+/** Keys a presenter's clicker sends: next and previous slide. */
+function useClicker(active: boolean) {
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (el && ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) return;
+      if (e.key === 'PageDown') {
+        e.preventDefault();
+        void lessonActions.next();
+      } else if (e.key === 'PageUp') {
+        e.preventDefault();
+        void lessonActions.previous();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active]);
+}
+
+/** The lesson being followed: narration, question, highlights and the way on, docked at the window's bottom. */
+export function LessonPlayerPanel() {
+  const { t } = useTranslation('lessons');
+  const lessonId = useLesson((s) => s.lessonId);
+  const plan = useLesson((s) => s.plan);
+  const planError = useLesson((s) => s.planError);
+  const index = useLesson((s) => s.index);
+  const phase = useLesson((s) => s.phase);
+  const feedback = useLesson((s) => s.feedback);
+  const moving = useLesson((s) => s.moving);
+  const comparison = useLesson((s) => s.comparison);
+  const view = useSim((s) => s.sim?.view ?? null);
+  const onTrack = useSim((s) => {
+    const p = plan?.[phase === 'ask' ? index - 1 : index];
+    return p ? atStop(s, p) : true;
+  });
+  const reduced = useMediaQuery('(prefers-reduced-motion: reduce)');
+  const panel = useRef<HTMLElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useClicker(lessonId !== null);
+
+  const lesson = lessonId ? lessonById(lessonId) : undefined;
+  const stop = plan?.[index]?.stop;
+  const asking = phase === 'ask' && stop?.question !== undefined;
+  // The state on screen: while asking, the previous stop's.
+  const shown = plan?.[asking ? index - 1 : index];
+  const highlights = stop && !moving ? resolveHighlights(stop.highlight) : [];
+
+  // The page keeps room at its bottom for the panel, so nothing stays hidden behind it.
+  useLayoutEffect(() => {
+    const el = panel.current;
+    const root = document.documentElement;
+    if (!el) {
+      root.style.removeProperty('--lesson-panel-h');
+      return;
+    }
+    const ro = new ResizeObserver(() => root.style.setProperty('--lesson-panel-h', `${el.offsetHeight}px`));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      root.style.removeProperty('--lesson-panel-h');
+    };
+  }, [lessonId]);
+
+  const first = highlights[0]?.selector;
+  useEffect(() => {
+    if (!first || moving) return;
+    const id = requestAnimationFrame(() => scrollToHighlight(first, panel.current?.offsetHeight ?? 0, !reduced));
+    return () => cancelAnimationFrame(id);
+  }, [first, moving, index, phase, reduced]);
+
+  // A new stop is announced by moving focus to its heading (screen readers read it; keyboard users stay in the panel).
+  useEffect(() => {
+    if (lessonId && !moving) heading.current?.focus({ preventScroll: true });
+  }, [lessonId, index, phase, moving]);
+
+  if (!lessonId || !lesson) return null;
+  const total = lesson.stops.length;
+  const last = index >= total - 1 && !asking;
+  const question = stop?.question;
+  const params = view ? textParams(view) : {};
+  const answerText = (v: number) => (question ? choiceLabel(question, v, t) : String(v));
+
+  return (
+    <section
+      ref={panel}
+      className="lesson-player"
+      aria-labelledby="lesson-title"
+      data-testid="lesson-player"
+      data-stop={stop?.id}
+    >
+      <style>{highlightCss(highlights)}</style>
+      <div className="lesson-head">
+        <h2 id="lesson-title" ref={heading} tabIndex={-1}>
+          {t(lessonTitleKey(lesson))}
+          {plan && (
+            <span className="lesson-progress" data-testid="lesson-progress">
+              {t('ui.stopOf', { n: index + 1, total })}
+            </span>
+          )}
+        </h2>
+        <button type="button" className="lesson-close" onClick={() => lessonActions.close()}>
+          {t('ui.close')}
+        </button>
+      </div>
+      {planError !== null && <p className="lesson-error">{t('ui.planError', { message: planError })}</p>}
+      {stop && (
+        <div className="lesson-body" aria-busy={moving}>
+          {asking && question ? (
+            <QuestionBox
+              key={`${lessonId}:${index}`}
+              question={question}
+              prompt={t(stopQuestionKey(lesson, stop), params)}
+              disabled={moving}
+              onAnswer={(v) => void lessonActions.answer(v)}
+              onReveal={() => void lessonActions.reveal()}
+            />
+          ) : (
+            <>
+              {feedback && (
+                <p
+                  className={`lesson-feedback ${feedback.given === null ? '' : feedback.given === feedback.answer ? 'lesson-right' : 'lesson-wrong'}`}
+                  data-testid="lesson-feedback"
+                >
+                  {feedback.given === null
+                    ? t('ui.revealed', { answer: answerText(feedback.answer) })
+                    : feedback.given === feedback.answer
+                      ? t('ui.correct', { answer: answerText(feedback.answer) })
+                      : t('ui.wrong', { answer: answerText(feedback.answer), given: answerText(feedback.given) })}
+                </p>
+              )}
+              <p className="lesson-text" data-testid="lesson-text">
+                {moving ? t('ui.loading') : t(stopTextKey(lesson, stop), params)}
+              </p>
+              {stop.compare && !moving && <CompareTable spec={stop.compare} state={comparison} />}
+            </>
+          )}
+          {highlights.length > 0 && (
+            <ul className="lesson-marks" aria-label={t('ui.lookAt')}>
+              {highlights.map((h) => {
+                const parsed = parseHighlight(h.id)!;
+                return (
+                  <li key={h.id}>
+                    <button
+                      type="button"
+                      data-selector={h.selector}
+                      data-testid="lesson-mark"
+                      onClick={() => scrollToHighlight(h.selector, panel.current?.offsetHeight ?? 0, !reduced)}
+                    >
+                      {t(highlightLabelKey(parsed), { index: 'index' in parsed ? parsed.index : 0 })}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="lesson-nav">
+        {shown && (
+          <span className="lesson-dim lesson-where">
+            {t('ui.stepNote', { scenario: shown.scenario, step: shown.step })}
+          </span>
+        )}
+        {!onTrack && !moving && (
+          <button type="button" className="lesson-link" onClick={() => void lessonActions.resync()}>
+            {t('ui.offTrack')} {t('ui.backOnTrack')}
+          </button>
+        )}
+        <button type="button" disabled={!plan || index === 0 || moving} onClick={() => void lessonActions.previous()}>
+          ← {t('ui.previous')}
+        </button>
+        {last ? (
+          <button type="button" className="primary" onClick={() => lessonActions.close()}>
+            {t('ui.finish')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            data-testid="lesson-next"
+            disabled={!plan || moving}
+            onClick={() => void lessonActions.next()}
+          >
+            {t('ui.next')} →
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
