@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { IMAGE_PAGE_BYTES, type MemoryImage } from '../../engine/client/memoryImage';
 import type { Region } from '../../virtio/allocationMap';
@@ -36,6 +36,26 @@ function RegionRow({ region }: { region: Region }) {
     </div>
   );
 }
+
+/** The key to the region colours: the same on every step, so memoised. */
+const MemLegend = memo(function MemLegend() {
+  const { t } = useTranslation('rings');
+  return (
+    <ul className="vr-legend vr-mem-legend">
+      {(Object.keys(REGION_SWATCH) as (keyof typeof REGION_SWATCH)[]).map((k) => (
+        <li key={k} className={`vr-k-${k}`}>
+          <span className="vr-mem-swatch" aria-hidden="true">
+            {REGION_SWATCH[k].glyph}
+          </span>
+          {t(`kind.${k}`)}
+        </li>
+      ))}
+      <li>
+        <span className="vr-byte vr-changed">ab</span> {t('mem.changedKey')}
+      </li>
+    </ul>
+  );
+});
 
 /** Which of the line's 16 bytes the step wrote, as bits: a cheap prop for the memoised row. */
 function changedMask(changed: ReadonlySet<number>, addr: number): number {
@@ -132,6 +152,18 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
     return min;
   }, [changed]);
 
+  // Out of view the panel is skipped (content-visibility: auto in components.css): moving its scroll box then would
+  // make the browser style and lay out the whole panel in the step's frame. It follows when it comes into view.
+  const panel = useRef<HTMLElement>(null);
+  const [onScreen, setOnScreen] = useState(true);
+  useEffect(() => {
+    const el = panel.current;
+    if (!el) return;
+    const onChange = (e: Event) => setOnScreen(!(e as Event & { skipped?: boolean }).skipped);
+    el.addEventListener('contentvisibilityautostatechange', onChange);
+    return () => el.removeEventListener('contentvisibilityautostatechange', onChange);
+  }, []);
+
   useEffect(() => {
     const el = scroller.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
@@ -140,27 +172,56 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
     return () => ro.disconnect();
   }, []);
 
-  // Follow the writes: bring the first byte the step wrote into view, unless it already is.
-  // The position comes from the last scroll event, not from the element: reading scrollTop or clientHeight here
-  // would force the browser to lay the page out in the middle of a step.
-  useEffect(() => {
-    const el = scroller.current;
-    if (!follow || firstChanged === null || !el) return;
-    const row = lines.get(firstChanged - (firstChanged % LINE_BYTES));
-    if (row === undefined) return;
-    const y = row * MEM_ROW_PX;
-    const top = scrolled.current;
-    if (y < top || y + MEM_ROW_PX > top + viewport) {
-      const to = Math.max(0, y - viewport / 3);
-      el.scrollTop = to;
-      scrolled.current = to;
-      setScrollTop(to);
+  // Follow the writes: bring the first byte the step wrote into view, unless it already is. Decided while rendering
+  // (React's "adjust state when a prop changes"), so the step's own render already draws the lines it moves to: one
+  // commit per step, not a second render from an effect with rows mounted anew after the step's frame.
+  const [followed, setFollowed] = useState<{
+    changed: Set<number>;
+    follow: boolean;
+    lines: Map<number, number>;
+    viewport: number;
+    onScreen: boolean;
+  } | null>(null);
+  if (
+    followed === null ||
+    followed.changed !== changed ||
+    followed.follow !== follow ||
+    followed.lines !== lines ||
+    followed.viewport !== viewport ||
+    followed.onScreen !== onScreen
+  ) {
+    setFollowed({ changed, follow, lines, viewport, onScreen });
+    const row =
+      follow && onScreen && firstChanged !== null ? lines.get(firstChanged - (firstChanged % LINE_BYTES)) : undefined;
+    if (row !== undefined) {
+      const y = row * MEM_ROW_PX;
+      if (y < scrollTop || y + MEM_ROW_PX > scrollTop + viewport)
+        setScrollTop(Math.max(0, Math.round(y - viewport / 3)));
     }
-  }, [follow, firstChanged, lines, viewport]);
+  }
+
+  // The box's own scroll position follows in the next animation frame, before that frame's layout: setting it now
+  // would force the browser to lay the page out in the middle of the step (and lay out this panel while it is out of
+  // view). A position that came from a scroll event is already where the box is.
+  useLayoutEffect(() => {
+    if (scrolled.current === scrollTop) return;
+    const apply = () => {
+      const el = scroller.current;
+      if (!el) return;
+      el.scrollTop = scrollTop;
+      scrolled.current = scrollTop;
+    };
+    if (typeof requestAnimationFrame !== 'function') return apply();
+    const id = requestAnimationFrame(apply);
+    return () => cancelAnimationFrame(id);
+  }, [scrollTop]);
 
   const first = Math.max(0, Math.floor(scrollTop / MEM_ROW_PX) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / MEM_ROW_PX) + OVERSCAN);
   const visible = rows.slice(first, last);
+  // Rows are keyed by their row number modulo the most rows ever drawn at once: a row that stays in view keeps its
+  // element, and a jump to another region re-uses the elements of the lines it leaves instead of building new ones.
+  const keySpan = Math.ceil(viewport / MEM_ROW_PX) + 2 * OVERSCAN + 2;
 
   // The region whose label is at or above the top of the view: what the selector shows.
   let current = -1;
@@ -183,7 +244,7 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
   };
 
   return (
-    <section className="vr-panel vr-memory" aria-labelledby={titleId}>
+    <section className="vr-panel vr-memory" aria-labelledby={titleId} ref={panel}>
       <h3 id={titleId} className="vr-panel-title">
         {t('mem.title')}{' '}
         <span className="vr-sub">{t('mem.summary', { count: memory.length, regions: regions.length })}</span>
@@ -209,19 +270,7 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
           {changed.size ? t('mem.wrote', { count: changed.size, addr: hex(firstChanged ?? 0, 8) }) : t('mem.noWrites')}
         </span>
       </div>
-      <ul className="vr-legend vr-mem-legend">
-        {(Object.keys(REGION_SWATCH) as (keyof typeof REGION_SWATCH)[]).map((k) => (
-          <li key={k} className={`vr-k-${k}`}>
-            <span className="vr-mem-swatch" aria-hidden="true">
-              {REGION_SWATCH[k].glyph}
-            </span>
-            {t(`kind.${k}`)}
-          </li>
-        ))}
-        <li>
-          <span className="vr-byte vr-changed">ab</span> {t('mem.changedKey')}
-        </li>
-      </ul>
+      <MemLegend />
       <div
         className="vr-mem-scroll"
         ref={scroller}
@@ -236,7 +285,7 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
         <div style={{ height: rows.length * MEM_ROW_PX, position: 'relative' }}>
           <div style={{ transform: `translateY(${first * MEM_ROW_PX}px)` }}>
             {visible.map((r, k) => {
-              const key = first + k;
+              const key = (first + k) % keySpan;
               if (r.type === 'region') return <RegionRow key={key} region={r.region} />;
               if (r.type === 'gap') return <GapRow key={key} row={r} />;
               return (

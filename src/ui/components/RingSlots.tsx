@@ -318,7 +318,14 @@ export function EventField({
   );
 }
 
-export function RingLegend({ pendingText, unpublishedText }: { pendingText: string; unpublishedText: string }) {
+/** Memoised: its texts are the same strings from step to step, so a step does not render it again. */
+export const RingLegend = memo(function RingLegend({
+  pendingText,
+  unpublishedText,
+}: {
+  pendingText: string;
+  unpublishedText: string;
+}) {
   const { t } = useTranslation('rings');
   return (
     <ul className="vr-legend">
@@ -345,7 +352,7 @@ export function RingLegend({ pendingText, unpublishedText }: { pendingText: stri
       </li>
     </ul>
   );
-}
+});
 
 export function WrapNote({ windows }: { windows: (RingWindow | null)[] }) {
   const { t } = useTranslation('rings');

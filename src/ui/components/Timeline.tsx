@@ -1,8 +1,6 @@
-import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { memo, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { axisBottom } from 'd3-axis';
 import { scaleLinear } from 'd3-scale';
-import { select } from 'd3-selection';
 import { symbol, symbolCircle, symbolCross, symbolSquare, symbolTriangle, type SymbolType } from 'd3-shape';
 import type { TimelineData } from '../../engine/client/types';
 
@@ -32,11 +30,69 @@ const ZOOM_HALF = 200;
 
 const shapePath = (shape: SymbolType, size: number): string => symbol(shape, size)() ?? '';
 
+/**
+ * The step axis, drawn as d3-axis's axisBottom draws it (same elements and attributes), but by React: a step only
+ * moves the ticks whose place changed, where d3 rewrote every tick's attributes after each commit.
+ */
+const StepAxis = memo(function StepAxis({ lo, hi, width }: { lo: number; hi: number; width: number }) {
+  const scale = scaleLinear()
+    .domain([lo, hi])
+    .range([MARGIN.left, width - MARGIN.right]);
+  const ticks = Math.max(2, Math.floor(width / 90));
+  // Steps are whole numbers: a short run must not get ticks at 0.1, 0.2, ...
+  const values = scale.ticks(ticks).filter((v) => Number.isInteger(v));
+  // d3-axis puts lines on the half pixel on a screen of one device pixel per CSS pixel, so they stay crisp.
+  const offset = typeof window !== 'undefined' && window.devicePixelRatio > 1 ? 0 : 0.5;
+  const [r0, r1] = scale.range() as [number, number];
+  return (
+    <g
+      className="vr-tl-axis"
+      transform={`translate(0,${AXIS_Y})`}
+      fill="none"
+      fontSize={10}
+      fontFamily="sans-serif"
+      textAnchor="middle"
+    >
+      <path className="domain" stroke="currentColor" d={`M${r0 + offset},6V${offset}H${r1 + offset}V6`} />
+      {values.map((v) => (
+        <g key={v} className="tick" opacity={1} transform={`translate(${scale(v) + offset},0)`}>
+          <line stroke="currentColor" y2={6} />
+          <text fill="currentColor" y={9} dy="0.71em">
+            {String(v)}
+          </text>
+        </g>
+      ))}
+    </g>
+  );
+});
+
+/** The lanes' key with each lane's count: renders again only when a count changes. */
+const TimelineLegend = memo(function TimelineLegend(counts: Record<Lane, number>) {
+  const { t } = useTranslation('rings');
+  return (
+    <ul className="vr-legend vr-tl-legend">
+      {LANES.map((lane) => (
+        <li key={lane.key}>
+          <svg width={18} height={18} viewBox="-9 -9 18 18" aria-hidden="true">
+            <path
+              d={shapePath(lane.shape, 70)}
+              transform={`rotate(${lane.rotate})`}
+              fill={lane.hollow ? 'white' : lane.color}
+              stroke={lane.hollow ? lane.color : '#111'}
+              strokeWidth={lane.hollow ? 2 : 0.75}
+            />
+          </svg>
+          {t(`timeline.lane.${lane.key}`, { count: counts[lane.key] })}
+        </li>
+      ))}
+    </ul>
+  );
+});
+
 /** The run so far on one axis: kicks, interrupts, completions, suppressed notifications and errors, and a scrubber. */
 export function Timeline({ timeline, step, onJump }: TimelineProps) {
   const { t } = useTranslation('rings');
   const box = useRef<HTMLDivElement>(null);
-  const axisRef = useRef<SVGGElement>(null);
   const [width, setWidth] = useState(800);
   const [zoomed, setZoomed] = useState(false);
   const length = timeline.length;
@@ -55,21 +111,6 @@ export function Timeline({ timeline, step, onJump }: TimelineProps) {
     .domain([lo, hi])
     .range([MARGIN.left, width - MARGIN.right])
     .clamp(true);
-
-  useEffect(() => {
-    if (!axisRef.current) return;
-    const scale = scaleLinear()
-      .domain([lo, hi])
-      .range([MARGIN.left, width - MARGIN.right]);
-    const ticks = Math.max(2, Math.floor(width / 90));
-    // Steps are whole numbers: a short run must not get ticks at 0.1, 0.2, ...
-    const values = scale.ticks(ticks).filter((v) => Number.isInteger(v));
-    select(axisRef.current).call(
-      axisBottom(scale)
-        .tickValues(values)
-        .tickFormat((d) => String(d)),
-    );
-  }, [lo, hi, width]);
 
   // Many marks fall on the same pixel in a long run: draw one per pixel per lane.
   const marks = LANES.map((lane, li) => {
@@ -137,7 +178,7 @@ export function Timeline({ timeline, step, onJump }: TimelineProps) {
               </g>
             );
           })}
-          <g ref={axisRef} className="vr-tl-axis" transform={`translate(0,${AXIS_Y})`} />
+          <StepAxis lo={lo} hi={hi} width={width} />
           <g className="vr-tl-current" transform={`translate(${cx},0)`}>
             <line y1={MARGIN.top - 6} y2={AXIS_Y} />
             <path d="M-7,2 L7,2 L0,12 z" transform={`translate(0,${MARGIN.top - 16})`} />
@@ -156,22 +197,13 @@ export function Timeline({ timeline, step, onJump }: TimelineProps) {
         aria-valuetext={t('timeline.valueText', { step, length })}
         onChange={(e) => onJump(Number(e.target.value))}
       />
-      <ul className="vr-legend vr-tl-legend">
-        {LANES.map((lane) => (
-          <li key={lane.key}>
-            <svg width={18} height={18} viewBox="-9 -9 18 18" aria-hidden="true">
-              <path
-                d={shapePath(lane.shape, 70)}
-                transform={`rotate(${lane.rotate})`}
-                fill={lane.hollow ? 'white' : lane.color}
-                stroke={lane.hollow ? lane.color : '#111'}
-                strokeWidth={lane.hollow ? 2 : 0.75}
-              />
-            </svg>
-            {t(`timeline.lane.${lane.key}`, { count: timeline[lane.key].length })}
-          </li>
-        ))}
-      </ul>
+      <TimelineLegend
+        kicks={timeline.kicks.length}
+        interrupts={timeline.interrupts.length}
+        completions={timeline.completions.length}
+        suppressed={timeline.suppressed.length}
+        errors={timeline.errors.length}
+      />
     </section>
   );
 }
