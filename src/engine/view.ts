@@ -99,72 +99,158 @@ export interface MachineView {
 }
 
 /**
+ * What a caller knows is unchanged since an earlier view of the same queue (see viewBuilder.ts): where the bytes
+ * behind a descriptor, the avail ring's entries or a used element are the same as when `prev` was decoded, its
+ * decoded value is taken from `prev` instead of being read again, and an entry whose every field is unchanged
+ * keeps `prev`'s object. The result equals a fresh decode either way.
+ */
+export interface QueueReuse {
+  prev: QueueView;
+  /** The 16 bytes of descriptor `i` are as they were. */
+  descSame(i: number): boolean;
+  /** The whole descriptor table is as it was. */
+  descAll: boolean;
+  /** Every entry of avail.ring is as it was. */
+  availRingSame: boolean;
+  /** The 8 bytes of used.ring[slot] are as they were. */
+  usedSame(slot: number): boolean;
+  /** Every used element is as it was. */
+  usedAll: boolean;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One queue of the view: the ring decoded from memory (through SplitRing) and both sides' private state. */
+export function describeQueue(m: Machine, q: number, reuse: QueueReuse | null = null): QueueView {
+  const vq = m.driver.vqs[q]!;
+  const vdev = m.device.vdev;
+  const ring = vq.ring;
+  const size = ring.size;
+  const prev = reuse && reuse.prev.size === size ? reuse.prev : null;
+  const freeList = freeListOf(vq);
+  const free = new Set(freeList);
+  const inFlight: { head: number; request: number }[] = [];
+  vq.desc_state.forEach((st, head) => {
+    if (st.data !== null) inFlight.push({ head, request: st.data.id });
+  });
+  // Nothing a descriptor row shows can differ from the last view when the table's bytes, the free list and the
+  // chains' heads and requests are all as they were (the chain walk reads only those): keep the whole table.
+  const tableAsBefore =
+    prev !== null &&
+    reuse!.descAll &&
+    sameNumbers(freeList, prev.driver.free_list) &&
+    inFlight.length === prev.chains.length &&
+    inFlight.every((c, k) => c.head === prev.chains[k]!.head && c.request === prev.chains[k]!.request);
+  // The fields read from memory: the previous view's where the bytes did not change.
+  let raw: readonly VringDesc[];
+  if (tableAsBefore) raw = prev.desc;
+  else {
+    const read = new Array<VringDesc>(size);
+    for (let i = 0; i < size; i++) read[i] = prev && reuse!.descSame(i) ? prev.desc[i]! : ring.readDesc(i);
+    raw = read;
+  }
+  const heads = tableAsBefore ? null : new Array<number | null>(size).fill(null);
+  const requests = tableAsBefore ? null : new Array<number | null>(size).fill(null);
+  const chains: ChainView[] = [];
+  for (const { head, request } of inFlight) {
+    const descs: number[] = [];
+    let i = head;
+    for (let n = 0; n < size; n++) {
+      descs.push(i);
+      const d = raw[i]!;
+      if (heads && requests) {
+        heads[i] = head;
+        requests[i] = request;
+      }
+      if (!(d.flags & VRING_DESC_F_NEXT) || d.next >= size) break;
+      i = d.next;
+    }
+    const h = raw[head]!;
+    let indirect: IndirectView | null = null;
+    if (h.flags & VRING_DESC_F_INDIRECT) {
+      const addr = Number(h.addr);
+      const count = Math.min(Math.floor(h.len / 16), VRING_RING_SAFE_MAX);
+      const readable = h.addr <= BigInt(Number.MAX_SAFE_INTEGER) && m.mem.contains(addr, count * 16);
+      const entries = readable ? Array.from({ length: count }, (_, k) => ring.readDesc(k, addr)) : [];
+      indirect = { via: head, addr, entries, readable };
+    }
+    chains.push({ head, descs, indirect, request });
+  }
+  const desc: DescView[] = new Array<DescView>(size);
+  let descAllPrev = prev !== null;
+  for (let i = 0; i < size && !tableAsBefore; i++) {
+    const d = raw[i]!;
+    const old = prev?.desc[i];
+    const isFree = free.has(i);
+    if (old === d && old.free === isFree && old.head === heads![i] && old.request === requests![i]) {
+      desc[i] = old;
+      continue;
+    }
+    descAllPrev = false;
+    desc[i] = {
+      index: i,
+      addr: d.addr,
+      len: d.len,
+      flags: d.flags,
+      next: d.next,
+      free: isFree,
+      head: heads![i]!,
+      request: requests![i]!,
+    };
+  }
+  const availRing =
+    prev && reuse!.availRingSame ? prev.avail.ring : Array.from({ length: size }, (_, k) => ring.availRing(k));
+  let usedAllPrev = prev !== null;
+  const usedRing: VringUsedElem[] = new Array<VringUsedElem>(size);
+  for (let k = 0; k < size && !(prev && reuse!.usedAll); k++) {
+    if (prev && reuse!.usedSame(k)) usedRing[k] = prev.used.ring[k]!;
+    else {
+      usedRing[k] = ring.usedElem(k);
+      usedAllPrev = false;
+    }
+  }
+  const devq = vdev.vq[q]?.queue ?? null;
+  return {
+    index: q,
+    size,
+    addrs: ring.addrs,
+    eventIdx: hasFeature(m.features, VIRTIO_RING_F_EVENT_IDX),
+    indirect: hasFeature(m.features, VIRTIO_RING_F_INDIRECT_DESC),
+    desc: tableAsBefore || descAllPrev ? prev!.desc : desc,
+    avail: {
+      flags: ring.availFlags(),
+      idx: ring.availIdx(),
+      ring: availRing,
+      used_event: ring.usedEvent(),
+    },
+    used: {
+      flags: ring.usedFlags(),
+      idx: ring.usedIdx(),
+      ring: usedAllPrev ? prev!.used.ring : usedRing,
+      avail_event: ring.availEvent(),
+    },
+    driver: { ...vq.state, free_list: [...free] },
+    device: devq ? { ...devq.state, vring: { ...devq.state.vring } } : null,
+    chains,
+    doorbell: m.doorbells[q] ?? false,
+    interrupt: m.pendingInterrupts[q] ?? false,
+  };
+}
+
+/**
  * Decodes what the UI draws from guest memory (through the same SplitRing code the driver and device use) and
  * from the two sides' private state. Pure: it reads, never writes. Memory is the truth: the rings shown are the
- * bytes in memory, even where they disagree with either side's private state.
+ * bytes in memory, even where they disagree with either side's private state. `reuse` may name, per queue, what
+ * is known unchanged since an earlier view (viewBuilder.ts); the result is the same.
  */
-export function describe(m: Machine): MachineView {
+export function describe(m: Machine, reuse: (q: number) => QueueReuse | null = () => null): MachineView {
   const runnable = new Set(m.runnable());
   const vdev = m.device.vdev;
-  const queues = m.driver.vqs.map((vq, q): QueueView => {
-    const ring = vq.ring;
-    const size = ring.size;
-    const free = new Set(freeListOf(vq));
-    const desc: DescView[] = [];
-    for (let i = 0; i < size; i++)
-      desc.push({ index: i, ...ring.readDesc(i), free: free.has(i), head: null, request: null });
-    const chains: ChainView[] = [];
-    vq.desc_state.forEach((st, head) => {
-      if (st.data === null) return;
-      const request = st.data.id;
-      const descs: number[] = [];
-      let i = head;
-      for (let n = 0; n < size; n++) {
-        descs.push(i);
-        const d = desc[i]!;
-        d.head = head;
-        d.request = request;
-        if (!(d.flags & VRING_DESC_F_NEXT) || d.next >= size) break;
-        i = d.next;
-      }
-      const h = desc[head]!;
-      let indirect: IndirectView | null = null;
-      if (h.flags & VRING_DESC_F_INDIRECT) {
-        const addr = Number(h.addr);
-        const count = Math.min(Math.floor(h.len / 16), VRING_RING_SAFE_MAX);
-        const readable = h.addr <= BigInt(Number.MAX_SAFE_INTEGER) && m.mem.contains(addr, count * 16);
-        const entries = readable ? Array.from({ length: count }, (_, k) => ring.readDesc(k, addr)) : [];
-        indirect = { via: head, addr, entries, readable };
-      }
-      chains.push({ head, descs, indirect, request });
-    });
-    const devq = vdev.vq[q]?.queue ?? null;
-    return {
-      index: q,
-      size,
-      addrs: ring.addrs,
-      eventIdx: hasFeature(m.features, VIRTIO_RING_F_EVENT_IDX),
-      indirect: hasFeature(m.features, VIRTIO_RING_F_INDIRECT_DESC),
-      desc,
-      avail: {
-        flags: ring.availFlags(),
-        idx: ring.availIdx(),
-        ring: Array.from({ length: size }, (_, k) => ring.availRing(k)),
-        used_event: ring.usedEvent(),
-      },
-      used: {
-        flags: ring.usedFlags(),
-        idx: ring.usedIdx(),
-        ring: Array.from({ length: size }, (_, k) => ring.usedElem(k)),
-        avail_event: ring.availEvent(),
-      },
-      driver: { ...vq.state, free_list: [...free] },
-      device: devq ? { ...devq.state, vring: { ...devq.state.vring } } : null,
-      chains,
-      doorbell: m.doorbells[q] ?? false,
-      interrupt: m.pendingInterrupts[q] ?? false,
-    };
-  });
+  const queues = m.driver.vqs.map((_, q) => describeQueue(m, q, reuse(q)));
   return {
     step: m.stepCount,
     ended: m.ended,
@@ -176,7 +262,8 @@ export function describe(m: Machine): MachineView {
     counters: { ...m.counters },
     queues,
     requests: m.requestViews(),
-    regions: m.alloc.all(),
+    // A copy: the map's own array changes in place as the driver allocates, and a view must stay as it was.
+    regions: m.alloc.all().slice(),
     memorySize: m.mem.size,
     now: m.device.now,
   };

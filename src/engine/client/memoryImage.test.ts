@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { IMAGE_PAGE_BYTES, MemorySnapshotter } from './memoryImage';
+import { IMAGE_PAGE_BYTES, MemorySnapshotter, pagesTouched } from './memoryImage';
 
 describe('MemorySnapshotter', () => {
   it('an image holds the bytes as they were when it was taken', () => {
@@ -70,5 +70,72 @@ describe('MemorySnapshotter', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('given the ranges written since the last image, compares only their pages and still equals a plain copy', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 * IMAGE_PAGE_BYTES + 5 }),
+        fc.array(
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 2 * IMAGE_PAGE_BYTES }), fc.nat({ max: 255 })), {
+            maxLength: 4,
+          }),
+          { maxLength: 6 },
+        ),
+        (size, rounds) => {
+          const buffer = new ArrayBuffer(size);
+          const live = new Uint8Array(buffer);
+          const hinted = new MemorySnapshotter();
+          const full = new MemorySnapshotter();
+          let last = hinted.take(buffer, []);
+          full.take(buffer);
+          for (const writes of rounds) {
+            const ranges = writes.map(([at, len, value]) => {
+              const addr = at % size;
+              live.fill(value, addr, addr + len);
+              return { addr, len };
+            });
+            const image = hinted.take(buffer, ranges);
+            const plain = full.take(buffer);
+            expect(Buffer.compare(image.slice(), live)).toBe(0);
+            expect(Buffer.compare(image.slice(), plain.slice())).toBe(0);
+            // A page outside the ranges is the last image's page; one inside is shared only if its bytes are.
+            const touched = new Set(pagesTouched(ranges, Math.ceil(size / IMAGE_PAGE_BYTES)));
+            for (let a = 0; a < size; a += IMAGE_PAGE_BYTES) {
+              const p = a / IMAGE_PAGE_BYTES;
+              const same = Buffer.compare(last.pageOf(a)!, image.pageOf(a)!) === 0;
+              if (!touched.has(p) || same) expect(image.pageOf(a)).toBe(last.pageOf(a));
+            }
+            last = image;
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('lists the pages a range touches, each once, within memory', () => {
+    const P = IMAGE_PAGE_BYTES;
+    expect(pagesTouched([{ addr: P - 1, len: 2 }], 4)).toEqual([0, 1]);
+    expect(pagesTouched([{ addr: P, len: P }], 4)).toEqual([1]);
+    expect(
+      pagesTouched(
+        [
+          { addr: 3 * P + 5, len: 10 * P },
+          { addr: 0, len: 0 },
+        ],
+        4,
+      ),
+    ).toEqual([3]);
+    expect(
+      pagesTouched(
+        [
+          { addr: 2 * P, len: 1 },
+          { addr: 2 * P + 9, len: 1 },
+          { addr: 5, len: 1 },
+        ],
+        4,
+      ),
+    ).toEqual([0, 2]);
   });
 });

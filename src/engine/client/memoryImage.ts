@@ -46,6 +46,24 @@ export class MemoryImage {
   }
 }
 
+/** A byte range a step wrote: `len` bytes from `addr`. */
+export interface WrittenRange {
+  addr: number;
+  len: number;
+}
+
+/** The numbers of the pages (below `pageCount`) that the ranges touch, each once, in ascending order. */
+export function pagesTouched(written: readonly WrittenRange[], pageCount: number): number[] {
+  const out = new Set<number>();
+  for (const { addr, len } of written) {
+    if (!(len > 0)) continue;
+    const first = Math.max(0, Math.floor(addr / IMAGE_PAGE_BYTES));
+    const last = Math.min(pageCount - 1, Math.floor((addr + len - 1) / IMAGE_PAGE_BYTES));
+    for (let p = first; p <= last; p++) out.add(p);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 function copyPage(live: Uint8Array, start: number, size: number): Page {
   const buffer = new ArrayBuffer(Math.ceil(size / 4) * 4);
   const bytes = new Uint8Array(buffer, 0, size);
@@ -63,7 +81,12 @@ export class MemorySnapshotter {
   private last: MemoryImage | null = null;
   private lastPages: Page[] = [];
 
-  take(buffer: ArrayBufferLike): MemoryImage {
+  /**
+   * `written`, when given, promises that since the last image the memory changed only within these byte ranges
+   * (the writes of the steps taken since, see StepRecord.writes): only the pages they touch are compared. Without
+   * it (time travel, a free-run, anything whose stores are not known) every page is.
+   */
+  take(buffer: ArrayBufferLike, written: readonly WrittenRange[] | null = null): MemoryImage {
     const live = new Uint8Array(buffer);
     if (buffer !== this.source || this.last === null || this.last.length !== live.length) {
       // The first image: one copy of the whole memory, cut into pages that are views of it.
@@ -86,7 +109,10 @@ export class MemorySnapshotter {
     const liveWords = new Int32Array(buffer, 0, wholeWords);
     let pages: Page[] | null = null;
     const wordsPerPage = IMAGE_PAGE_BYTES / 4;
-    for (let p = 0; p < this.lastPages.length; p++) {
+    const candidates = written === null ? null : pagesTouched(written, this.lastPages.length);
+    const count = candidates === null ? this.lastPages.length : candidates.length;
+    for (let c = 0; c < count; c++) {
+      const p = candidates === null ? c : candidates[c]!;
       const old = this.lastPages[p]!;
       const start = p * IMAGE_PAGE_BYTES;
       const w0 = p * wordsPerPage;

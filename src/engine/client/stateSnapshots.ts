@@ -1,7 +1,9 @@
 import type { Session, StopReason } from '../session';
 import { STEP_FLAG, type StepLog } from '../stepLog';
-import { describe, type MachineView } from '../view';
-import { MemorySnapshotter } from './memoryImage';
+import type { MachineView } from '../view';
+import { ViewBuilder } from '../viewBuilder';
+import type { StepRecord } from '../step';
+import { MemorySnapshotter, type WrittenRange } from './memoryImage';
 import { shareStructure } from './shareStructure';
 import type { SimulationState, TimelineData } from './types';
 
@@ -44,25 +46,39 @@ export class TimelineCache {
   }
 }
 
+/** The byte ranges the steps wrote. */
+export function writtenBy(steps: readonly StepRecord[]): WrittenRange[] {
+  const out: WrittenRange[] = [];
+  for (const r of steps) for (const w of r.writes) out.push({ addr: w.addr, len: w.new.length >> 1 });
+  return out;
+}
+
 /**
  * Builds the SimulationState of a client's session after each command, as cheaply as it can: guest memory as a
- * MemoryImage that shares unchanged pages with the previous one, the MachineView decoded once and structurally
- * shared with the previous view (an unchanged queue, descriptor or ring keeps its identity, so memoised
- * components skip it), and the timeline extended by the new steps only.
+ * MemoryImage that shares unchanged pages with the previous one (after live steps, only the pages they wrote are
+ * compared), the MachineView decoded (only the ring entries whose bytes changed are read again, see ViewBuilder)
+ * and structurally shared with the previous view (an unchanged queue, descriptor or ring keeps its identity, so
+ * memoised components skip it), and the timeline extended by the new steps only.
  */
 export class StateSnapshots {
   private readonly memory = new MemorySnapshotter();
   private readonly timeline = new TimelineCache();
+  private readonly views = new ViewBuilder();
   private view: MachineView | null = null;
 
-  /** `patch` may adjust the freshly decoded view (e.g. live counters) before it is shared with the last one. */
+  /**
+   * `patch` may adjust the freshly decoded view (e.g. live counters) before it is shared with the last one.
+   * `steps`, when given, promises that since the last take guest memory changed only by these steps' writes (the
+   * client took them, and nothing else ran): the memory image then compares only the pages they wrote.
+   */
   take(
     session: Session,
     running: boolean,
     stopped: StopReason | null,
     patch?: (view: MachineView) => void,
+    steps: readonly StepRecord[] | null = null,
   ): SimulationState {
-    const fresh = describe(session.machine);
+    const fresh = this.views.describe(session.machine, this.view);
     // The machine notices its end only when asked for another step; the page should show it at the last step.
     if (!running && fresh.ended === null) fresh.ended = session.runEnd();
     patch?.(fresh);
@@ -71,7 +87,7 @@ export class StateSnapshots {
     return {
       view,
       current: session.current,
-      memory: this.memory.take(session.machine.mem.buffer),
+      memory: this.memory.take(session.machine.mem.buffer, steps && writtenBy(steps)),
       timeline: this.timeline.of(session.log),
       running,
       stopped,

@@ -3,7 +3,7 @@ import type { MachineCounters } from '../machine/machine';
 import { SIG } from '../machine/signals';
 import type { Scenario } from '../scenario/schema';
 import type { RunTarget, StopReason } from '../session';
-import type { Granularity } from '../step';
+import type { Granularity, StepRecord } from '../step';
 import { WorkerConductor, type SpawnWorker } from '../worker/conductor';
 import { runUntilSliced } from './localClient';
 import { StateSnapshots } from './stateSnapshots';
@@ -28,6 +28,13 @@ export class WorkerClient implements SimulationClient {
   /** The machine's counters and the shared counting words when the free-run began. */
   private liveBase: { counters: MachineCounters; words: Int32Array } | null = null;
   private snapshots = new StateSnapshots();
+  /**
+   * Counts whatever may move guest memory: every command as it begins (so one that fails half way counts too),
+   * and the run to the end after a free-run finishes by itself.
+   */
+  private moves = 0;
+  /** `moves` when the last state's memory image was taken with nothing running; -1 when none was. */
+  private imageAt = -1;
 
   constructor(private readonly spawn: SpawnWorker) {}
 
@@ -52,13 +59,27 @@ export class WorkerClient implements SimulationClient {
     };
   }
 
-  private state(): SimulationState {
-    const live = this.c.freeRunning ? this.liveBase : null;
-    const state = this.snapshots.take(this.c.session, this.c.freeRunning, this.stopped, (view) => {
-      if (live) view.counters = this.liveCounters(live);
-    });
+  /** `steps`: the live steps taken since the last state, when nothing else has touched memory since it. */
+  private state(steps: readonly StepRecord[] | null = null): SimulationState {
+    const running = this.c.freeRunning;
+    const live = running ? this.liveBase : null;
+    const state = this.snapshots.take(
+      this.c.session,
+      running,
+      this.stopped,
+      (view) => {
+        if (live) view.counters = this.liveCounters(live);
+      },
+      steps,
+    );
     if (live) state.liveCounters = LIVE_COUNTERS;
+    this.imageAt = running ? -1 : this.moves;
     return state;
+  }
+
+  /** Marks the start of a command (see `moves`); returns its number. */
+  private begin(): number {
+    return ++this.moves;
   }
 
   /** A free-run sample between two full ones: the last full state with fresh live counters. */
@@ -68,6 +89,7 @@ export class WorkerClient implements SimulationClient {
   }
 
   async load(scenario: Scenario, seed: number): Promise<SimulationState> {
+    this.begin();
     this.dispose();
     this.conductor = await WorkerConductor.start(scenario, seed, this.spawn);
     this.stopped = null;
@@ -75,32 +97,45 @@ export class WorkerClient implements SimulationClient {
   }
   async step(granularity: Granularity): Promise<SimulationState> {
     // Each step is taken live by the worker that owns the actor; the session decides when the stretch is done.
+    // Memory moves only by the steps' own writes (each is a store played back), so when it was as the last image
+    // showed, the next image compares only the pages they wrote.
+    // That holds when the last image was taken just before this command began and nothing else began since.
+    const start = this.begin();
+    const fromImage = this.imageAt === start - 1 && !this.c.freeRunning;
+    const taken: StepRecord[] = [];
     const move = this.c.session.beginForward(granularity);
-    while (move.next(await this.c.stepLive())) {
-      /* the next step of the stretch */
+    for (;;) {
+      const record = await this.c.stepLive();
+      if (record) taken.push(record);
+      if (!move.next(record)) break;
     }
     this.stopped = this.c.session.lastStop;
-    return this.state();
+    return this.state(fromImage && this.moves === start ? taken : null);
   }
   async back(granularity: Granularity): Promise<SimulationState> {
+    this.begin();
     this.stopped = null;
     this.c.session.back(granularity);
     return this.state();
   }
   async jump(step: number): Promise<SimulationState> {
+    this.begin();
     this.stopped = null;
     this.c.session.jump(step);
     return this.state();
   }
   async runUntil(target: RunTarget): Promise<SimulationState> {
+    this.begin();
     this.stopped = await runUntilSliced(this.c.session, target);
     return this.state();
   }
   async setBreakpoints(breakpoints: Breakpoint[]): Promise<SimulationState> {
+    this.begin();
     this.c.session.breakpoints = breakpoints;
     return this.state();
   }
   async play(onSample: (state: SimulationState) => void): Promise<void> {
+    this.begin();
     this.stopped = null;
     // The shared words only move once the workers run; the machine's counters are final once freeRun resolves.
     const words = this.c.signals.slice();
@@ -114,6 +149,7 @@ export class WorkerClient implements SimulationClient {
       if (this.c.guestDone) {
         // The guest has finished: stop the workers and let the machine notice the end of the run.
         void this.pause().then(() => {
+          this.moves++;
           this.stopped = this.c.session.runUntil('end', 100_000);
           onSample(this.state());
         });
@@ -133,6 +169,7 @@ export class WorkerClient implements SimulationClient {
     requestAnimationFrame(frame);
   }
   async pause(): Promise<SimulationState> {
+    this.begin();
     this.sampling = false;
     await this.c.pause();
     return this.state();

@@ -265,6 +265,39 @@ export class Machine implements Replayable {
   }
 
   /**
+   * The object holding the machine's own plain state. Every load replaces it and every step moves its step count,
+   * so a conductor that sees the same object at the same step knows nothing has touched the machine meanwhile
+   * (the scheduler's choice aside, which a worker makes the same way).
+   */
+  get stateObject(): Readonly<SavedMachine['machine']> {
+    return this.s;
+  }
+
+  /**
+   * Takes over the machine state and allocation map a worker sent after a step that only played a stored item
+   * out (see worker/wireState.ts, playbackOnly): such a step moves nothing else, so the rest stays as it is.
+   */
+  loadPlayback(part: Pick<SavedMachine, 'machine' | 'alloc'>): void {
+    this.s = part.machine;
+    this.alloc.loadJSON(part.alloc);
+  }
+
+  /**
+   * The state after an IOThread's operation without the guest's half (driver, allocation map, data model), which
+   * device code does not move (see worker/wireState.ts, deviceOnly). Shares live objects, as savePlain(_, false).
+   */
+  saveDevicePart(): Pick<SavedMachine, 'machine' | 'device' | 'faults'> {
+    return { machine: this.s, device: this.device.saveState(false), faults: this.faults.saveState() };
+  }
+
+  /** Takes over a saveDevicePart() just received from a worker (a structured clone nothing else holds). */
+  loadDevicePart(part: Pick<SavedMachine, 'machine' | 'device' | 'faults'>): void {
+    this.s = part.machine;
+    this.device.loadState(part.device, false);
+    this.faults.loadState(part.faults);
+  }
+
+  /**
    * Decides who moves next without moving: a conductor calls this, then hands the step to the worker that owns
    * the actor (which calls step()). Null when the run has ended.
    */

@@ -6,6 +6,7 @@ import type { ActorId, StepRecord } from '../step';
 import { mergeFreeRun } from './merge';
 import type { FromWorker, Port, SharedBuffers, ToWorker } from './protocol';
 import { STATE_BUFFER_BYTES } from './stateBuffer';
+import { fromWire, toWire } from './wireState';
 
 export interface WorkerHandle extends Port {
   terminate(): void;
@@ -33,6 +34,11 @@ export class WorkerConductor {
   readonly signals: Int32Array;
   private readonly members: Member[];
   private freeRunBase: SavedMachine | null = null;
+  /**
+   * The worker whose machine equals the conductor's: the one whose reply was loaded last, as long as the
+   * conductor's machine still holds that state (same state object, same step). Its next step needs no state sent.
+   */
+  private synced: { member: Member; state: object; step: number } | null = null;
   private dead: string | null = null;
 
   private constructor(scenario: Scenario, seed: number, spawn: SpawnWorker) {
@@ -100,10 +106,21 @@ export class WorkerConductor {
     // The state travels with the request and the reply as a structured clone, which copies typed arrays as bytes:
     // several times cheaper than the JSON text the state buffer holds (that stays for free-run).
     // postMessage clones the state as it is sent, and the reply's state is this thread's own: no extra copies.
-    const reply = await this.call(owner, { type: 'step', state: machine.savePlain(true, false) });
-    if (reply.type !== 'stepped' || !reply.state) throw new Error(`${owner.name}: unexpected reply ${reply.type}`);
-    machine.loadPlain(reply.state, false);
+    // A worker that holds this very state already (it took the last step, nothing moved since) gets none.
+    const s = this.synced;
+    const inSync = s !== null && s.member === owner && s.state === machine.stateObject && s.step === machine.stepCount;
+    this.synced = null;
+    const reply = await this.call(
+      owner,
+      inSync ? { type: 'step', own: { actor } } : { type: 'step', state: toWire(machine.savePlain(true, false)) },
+    );
+    if (reply.type !== 'stepped') throw new Error(`${owner.name}: unexpected reply ${reply.type}`);
+    if (reply.playback) machine.loadPlayback(reply.playback);
+    else if (reply.device) machine.loadDevicePart(reply.device);
+    else if (reply.state) machine.loadPlain(fromWire(reply.state), false);
+    else throw new Error(`${owner.name}: a step reply without the state after it`);
     if (reply.record) this.session.accept(reply.record);
+    this.synced = { member: owner, state: machine.stateObject, step: machine.stepCount };
     return reply.record;
   }
 
@@ -114,6 +131,7 @@ export class WorkerConductor {
       // Finish the operation being played out first: free-run starts at an operation boundary.
       while (machine.midOperation) await this.stepLive();
     }
+    this.synced = null;
     this.freeRunBase = machine.savePlain();
     // A copy taken now, as the state buffer's JSON was: each worker gets it as a structured clone (no JSON text).
     const state = structuredClone(this.freeRunBase);

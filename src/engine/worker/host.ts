@@ -3,6 +3,7 @@ import { SIG } from '../machine/signals';
 import type { ActorId } from '../step';
 import type { FromWorker, Port, ToWorker } from './protocol';
 import { readState, writeState } from './stateBuffer';
+import { deviceOnly, fromWire, playbackOnly, toWire } from './wireState';
 
 /** How long a free-running worker with nothing to do sleeps on a signal word before looking again (ms). */
 const IDLE_WAIT_MS = 5;
@@ -40,12 +41,23 @@ export function attachSimWorker(port: Port): void {
           return;
         case 'step': {
           const m = need(machine);
-          if (msg.state) {
+          if (msg.state || msg.own) {
             // The state came as a structured clone: no JSON to build or parse on either side.
             // The message is this worker's own clone, and reply() clones what it posts: no extra copies.
-            m.loadPlain(msg.state, false);
+            if (msg.state) m.loadPlain(fromWire(msg.state), false);
+            else if (m.chooseNext() !== msg.own!.actor) {
+              throw new Error(
+                `out of step with the conductor: it chose ${msg.own!.actor}, this worker ${m.chooseNext()}`,
+              );
+            }
+            const playing = m.peek() !== null;
             const record = m.step();
-            reply({ type: 'stepped', record, state: m.savePlain(true, false) });
+            // After a played-out store only the machine's own state moved: send that, not the whole state.
+            if (playbackOnly(playing, record)) {
+              reply({ type: 'stepped', record, playback: { machine: m.stateObject, alloc: m.alloc.toJSON() } });
+            } else if (deviceOnly(playing, record)) {
+              reply({ type: 'stepped', record, device: m.saveDevicePart() });
+            } else reply({ type: 'stepped', record, state: toWire(m.savePlain(true, false)) });
             return;
           }
           m.loadStateJSON(readState(need(buffers).state));
