@@ -71,9 +71,12 @@ export function LessonPlayerPanel() {
     }
     const ro = new ResizeObserver(() => root.style.setProperty('--lesson-panel-h', `${el.offsetHeight}px`));
     ro.observe(el);
+    // A class rather than `body:has(.lesson-player)`, which the browser re-checks on every DOM change of a step.
+    document.body.classList.add('with-lesson-player');
     return () => {
       ro.disconnect();
       root.style.removeProperty('--lesson-panel-h');
+      document.body.classList.remove('with-lesson-player');
     };
   }, [lessonId]);
 
