@@ -64,8 +64,11 @@ function FlagBadges({ flags }: { flags: number }) {
   );
 }
 
-/** The column headings of a descriptor table (the ring's, with an owner column, or an indirect table's). */
-function DescHead({ owner = false, rowIndex }: { owner?: boolean; rowIndex?: number }) {
+/**
+ * The column headings of a descriptor table (the ring's, with an owner column, or an indirect table's). Memoised:
+ * the same on every step (useTranslation still re-renders it when the language changes).
+ */
+const DescHead = memo(function DescHead({ owner = false, rowIndex }: { owner?: boolean; rowIndex?: number }) {
   const { t } = useTranslation('rings');
   return (
     <thead>
@@ -79,7 +82,7 @@ function DescHead({ owner = false, rowIndex }: { owner?: boolean; rowIndex?: num
       </tr>
     </thead>
   );
-}
+});
 
 function DescCells({ d, index }: { d: VringDesc; index: number }) {
   const hasNext = (d.flags & VRING_DESC_F_NEXT) !== 0;

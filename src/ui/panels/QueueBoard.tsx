@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { AvailRing, DescriptorTable, DeviceState, DriverState, KickInterruptLayer, UsedRing } from '../components';
+import { availRingChanges, usedRingChanges } from '../derive/ringInputs';
 import { FreeRunNote } from '../perf/FreeRunNote';
 import { actions, useSim } from '../store';
 
@@ -55,8 +56,8 @@ export function QueueBoard() {
           <h2 className="column-title">{t('board.shared')}</h2>
           <DescriptorTable queue={queue} changed={changed} />
           <div className="rings">
-            <AvailRing queue={queue} changed={changed} />
-            <UsedRing queue={queue} changed={changed} />
+            <AvailRing queue={queue} changed={availRingChanges(changed, queue)} />
+            <UsedRing queue={queue} changed={usedRingChanges(changed, queue)} />
           </div>
         </div>
         <div className="column column-device">
