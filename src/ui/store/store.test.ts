@@ -93,6 +93,36 @@ describe('sim store', () => {
     expect(store.getState().sim!.view.step).toBe(reached);
   });
 
+  it('Pause during a step in flight shows Play again only once that step has landed', async () => {
+    const local = new LocalClient();
+    const gate: { release: (() => void) | null } = { release: null };
+    // Each step waits until the test lets it through, so Pause can arrive while one is on its way.
+    const slow: SimulationClient = {
+      load: (s, seed) => local.load(s, seed),
+      step: (g) => new Promise<void>((release) => (gate.release = release)).then(() => local.step(g)),
+      back: (g) => local.back(g),
+      jump: (k) => local.jump(k),
+      runUntil: (t) => local.runUntil(t),
+      setBreakpoints: (b) => local.setBreakpoints(b),
+      play: (f) => local.play(f),
+      pause: () => local.pause(),
+      dispose: () => local.dispose(),
+    };
+    const store = make(slow);
+    await store.getState().load();
+    store.getState().setSpeed(7);
+    const playing = store.getState().play();
+    while (gate.release === null) await new Promise((r) => setTimeout(r, 1));
+    const paused = store.getState().pause();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(store.getState().playing).toBe(true);
+    gate.release();
+    await paused;
+    await playing;
+    expect(store.getState().playing).toBe(false);
+    expect(store.getState().sim!.view.step).toBe(1);
+  });
+
   it('Play stops by itself at a breakpoint, names it, and goes on from there when played again', async () => {
     const store = make();
     await store.getState().load();

@@ -158,6 +158,8 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
       if (playback) {
         playback.abort();
         playback = null;
+        // A step already on its way lands first, so Play comes back on the state that stays on screen.
+        await chain;
         set({ playing: false });
       }
       if (get().freeRunning) {
