@@ -5,6 +5,22 @@ import { Session } from '../../engine/session';
 import { builtinScenario } from '../../engine/scenario/builtin';
 import { createSimStore } from './store';
 
+/** A LocalClient with some of its commands replaced. */
+function withClient(local: LocalClient, replace: Partial<SimulationClient>): SimulationClient {
+  return {
+    load: (s, seed) => local.load(s, seed),
+    step: (g) => local.step(g),
+    back: (g) => local.back(g),
+    jump: (k) => local.jump(k),
+    runUntil: (t) => local.runUntil(t),
+    setBreakpoints: (b) => local.setBreakpoints(b),
+    play: (f) => local.play(f),
+    pause: () => local.pause(),
+    dispose: () => local.dispose(),
+    ...replace,
+  };
+}
+
 const make = (client: SimulationClient = new LocalClient()) =>
   createSimStore({ client, scenarioName: 'single-read', seed: 1, language: 'en' });
 
@@ -97,17 +113,9 @@ describe('sim store', () => {
     const local = new LocalClient();
     const gate: { release: (() => void) | null } = { release: null };
     // Each step waits until the test lets it through, so Pause can arrive while one is on its way.
-    const slow: SimulationClient = {
-      load: (s, seed) => local.load(s, seed),
+    const slow = withClient(local, {
       step: (g) => new Promise<void>((release) => (gate.release = release)).then(() => local.step(g)),
-      back: (g) => local.back(g),
-      jump: (k) => local.jump(k),
-      runUntil: (t) => local.runUntil(t),
-      setBreakpoints: (b) => local.setBreakpoints(b),
-      play: (f) => local.play(f),
-      pause: () => local.pause(),
-      dispose: () => local.dispose(),
-    };
+    });
     const store = make(slow);
     await store.getState().load();
     store.getState().setSpeed(7);
@@ -167,17 +175,7 @@ describe('sim store', () => {
 
   it('shows a rejected command as the last error and stops playback', async () => {
     const local = new LocalClient();
-    const failing: SimulationClient = {
-      load: (s, seed) => local.load(s, seed),
-      step: () => Promise.reject(new Error('the worker died')),
-      back: (g) => local.back(g),
-      jump: (k) => local.jump(k),
-      runUntil: (t) => local.runUntil(t),
-      setBreakpoints: (b) => local.setBreakpoints(b),
-      play: (f) => local.play(f),
-      pause: () => local.pause(),
-      dispose: () => local.dispose(),
-    };
+    const failing = withClient(local, { step: () => Promise.reject(new Error('the worker died')) });
     const store = make(failing);
     await store.getState().load();
     await store.getState().play();
