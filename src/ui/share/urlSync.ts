@@ -99,7 +99,13 @@ export function startUrlSync(store: StoreApi<SimStore>): () => void {
     timer = null;
     const s = store.getState();
     if (!s.sim) return;
+    // The address moved since we last wrote it, or moves while we encode: a link was pasted or opened (during
+    // playback a write is nearly always pending). That navigation wins: the hashchange handler opens it, and
+    // writing resumes from there.
+    const from = location.href;
+    if (from !== written) return;
     const hash = await encodeShareHash(shareStateOf(s));
+    if (location.href !== from) return;
     const next = addressWith(location.href, hash);
     written = next;
     if (next !== location.href) history.replaceState(history.state, '', next);
@@ -119,6 +125,7 @@ export function startUrlSync(store: StoreApi<SimStore>): () => void {
 
   const onHashChange = async () => {
     if (location.href === written) return;
+    written = location.href;
     const decoded = await decodeShareHash(linkParams(location));
     const problems = !decoded.ok
       ? decoded.problems
