@@ -38,13 +38,8 @@ export interface QueueFields {
   inFlight: number;
 }
 
-export interface TraceQueue {
-  /** The `vq` pointer: QEMU's VirtQueue. */
-  vq: string;
-  /** Index into TraceHistory.devices, or -1 when no event tied this vq to a device. */
-  device: number;
-  /** The queue number from `virtio_queue_notify ... n`, or null when no kick named it. */
-  index: number | null;
+/** What a trace counts per queue: the replayer keeps them, the history and the summary report them. */
+export interface QueueCounters {
   kicks: number;
   pops: number;
   fills: number;
@@ -55,9 +50,45 @@ export interface TraceQueue {
   /** Requests popped and completed with no handle_read/handle_write line: FLUSH (or another non-I/O type). */
   flushRequests: number;
   mergedSubmissions: number;
+  maxInFlight: number;
+}
+
+export const zeroCounters = (): QueueCounters => ({
+  kicks: 0,
+  pops: 0,
+  fills: 0,
+  flushes: 0,
+  interrupts: 0,
+  reads: 0,
+  writes: 0,
+  flushRequests: 0,
+  mergedSubmissions: 0,
+  maxInFlight: 0,
+});
+
+/** The counters alone, copied out of a queue record that holds more. */
+export const countersOf = (q: QueueCounters): QueueCounters => ({
+  kicks: q.kicks,
+  pops: q.pops,
+  fills: q.fills,
+  flushes: q.flushes,
+  interrupts: q.interrupts,
+  reads: q.reads,
+  writes: q.writes,
+  flushRequests: q.flushRequests,
+  mergedSubmissions: q.mergedSubmissions,
+  maxInFlight: q.maxInFlight,
+});
+
+export interface TraceQueue extends QueueCounters {
+  /** The `vq` pointer: QEMU's VirtQueue. */
+  vq: string;
+  /** Index into TraceHistory.devices, or -1 when no event tied this vq to a device. */
+  device: number;
+  /** The queue number from `virtio_queue_notify ... n`, or null when no kick named it. */
+  index: number | null;
   /** virtio_blk_req_complete by status value. */
   completions: Record<string, number>;
-  maxInFlight: number;
   final: QueueFields;
   /** The fields just before the last reset that found the queue in use; null when none did. */
   beforeLastReset: (QueueFields & { line: number }) | null;

@@ -1,29 +1,19 @@
 import { EV } from './events';
 import { Growable } from './growable';
-import type { QueueFields, TraceDevice, TraceEvents, TraceQueue, TraceRequests } from './history';
-import { OP_FLUSH, OP_READ, OP_UNKNOWN, OP_WRITE } from './history';
+import type { QueueCounters, QueueFields, TraceDevice, TraceEvents, TraceQueue, TraceRequests } from './history';
+import { OP_FLUSH, OP_READ, OP_UNKNOWN, OP_WRITE, countersOf, zeroCounters } from './history';
 import type { LineReader } from './lineReader';
 
 const SECTOR = 512;
 
-interface LiveQueue {
+interface LiveQueue extends QueueCounters {
   vq: string;
   device: number;
   index: number | null;
   state: QueueFields;
   /** Requests filled since the last flush, in fill order (virtqueue_fill's idx counts them). */
   pendingFills: number[];
-  kicks: number;
-  pops: number;
-  fills: number;
-  flushes: number;
-  interrupts: number;
-  reads: number;
-  writes: number;
-  flushRequests: number;
-  mergedSubmissions: number;
   completions: Map<number, number>;
-  maxInFlight: number;
   beforeLastReset: (QueueFields & { line: number }) | null;
   events: Growable<Uint32Array>;
 }
@@ -239,17 +229,8 @@ export class TraceReplayer {
       vq: q.vq,
       device: q.device,
       index: q.index,
-      kicks: q.kicks,
-      pops: q.pops,
-      fills: q.fills,
-      flushes: q.flushes,
-      interrupts: q.interrupts,
-      reads: q.reads,
-      writes: q.writes,
-      flushRequests: q.flushRequests,
-      mergedSubmissions: q.mergedSubmissions,
+      ...countersOf(q),
       completions: Object.fromEntries([...q.completions].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
-      maxInFlight: q.maxInFlight,
       final: { ...q.state },
       beforeLastReset: q.beforeLastReset,
       events: q.events.done(),
@@ -316,17 +297,8 @@ export class TraceReplayer {
         index: null,
         state: zeroFields(),
         pendingFills: [],
-        kicks: 0,
-        pops: 0,
-        fills: 0,
-        flushes: 0,
-        interrupts: 0,
-        reads: 0,
-        writes: 0,
-        flushRequests: 0,
-        mergedSubmissions: 0,
+        ...zeroCounters(),
         completions: new Map(),
-        maxInFlight: 0,
         beforeLastReset: null,
         events: new Growable(Uint32Array, 256),
       });

@@ -1,25 +1,15 @@
 import type { ImportProblem, ImportResult } from '../types';
-import type { QueueFields, TraceHistory } from './history';
+import { countersOf, type QueueCounters, type QueueFields, type TraceHistory } from './history';
 
-export interface TraceQueueSummary {
+export interface TraceQueueSummary extends QueueCounters {
   device: string | null;
   vq: string;
   queue: number | null;
   resets: number;
-  kicks: number;
-  pops: number;
-  fills: number;
-  flushes: number;
-  interrupts: number;
-  reads: number;
-  writes: number;
-  flushRequests: number;
-  mergedSubmissions: number;
   completions: Record<string, number>;
   last_avail_idx: number;
   used_idx: number;
   inuse: number;
-  maxInFlight: number;
   /** The fields when the last reset came (a guest that powers off resets the device: the final ones are 0). */
   beforeLastReset: (QueueFields & { line: number }) | null;
 }
@@ -57,20 +47,11 @@ export function traceSummary(h: TraceHistory, problem?: ImportProblem): TraceSum
       queue: q.index,
       // A reset is device-wide: every queue of the device counts it.
       resets: q.device >= 0 ? h.devices[q.device]!.resets : 0,
-      kicks: q.kicks,
-      pops: q.pops,
-      fills: q.fills,
-      flushes: q.flushes,
-      interrupts: q.interrupts,
-      reads: q.reads,
-      writes: q.writes,
-      flushRequests: q.flushRequests,
-      mergedSubmissions: q.mergedSubmissions,
+      ...countersOf(q),
       completions: q.completions,
       last_avail_idx: q.final.last_avail_idx,
       used_idx: q.final.used_idx,
       inuse: q.final.inuse,
-      maxInFlight: q.maxInFlight,
       beforeLastReset: q.beforeLastReset,
     })),
     ...(problem ? { partial: { problem } } : {}),

@@ -1,20 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSim } from '../../store';
+import { download } from '../../share/download';
 import { exportSimulation } from './fromSimulation';
-
-function download(name: string, bytes: Uint8Array, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoked later: some browsers start the download only after the click handler returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * "Export ring snapshot": the simulation's current queue as a real VM's snapshot would be saved — a status JSON
@@ -35,8 +23,10 @@ export function ExportSnapshotButton() {
       setStatus(t('export.failed', { message: r.message }));
       return;
     }
-    for (const f of r.files)
-      download(f.name, f.bytes, f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    for (const f of r.files) {
+      const type = f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+      download(new Blob([f.bytes as BlobPart], { type }), f.name);
+    }
     setStatus(t('export.done', { count: r.files.length }));
   };
   return (
