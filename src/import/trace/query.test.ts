@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from './parser';
-import { countersAt, depthSeries, lastAtOrBefore, latencyStats, queueStateAt, requestAt } from './query';
+import { countersAt, depthSeries, lastAtOrBefore, latencyStats, queueStateAt, requestAt, resetEvents } from './query';
 import { L, VQ1, text } from './testing/lines';
 
 const history = (lines: string[]) => {
@@ -20,6 +20,11 @@ describe('trace queries', () => {
     expect(depthSeries(h, 0, 7).map((p) => p.max)).toEqual([0, 1, 2, 3, 3, 3, 3]);
     expect(depthSeries(h, 0, 2).map((p) => p.max)).toEqual([3, 3]);
     expect(depthSeries(h, 5, 10)).toEqual([]);
+  });
+
+  it('resetEvents: the status writes of 0, and no other status write', () => {
+    const h = history([L.status(15), L.kick(), L.status(0), L.status(15), L.status(0)]);
+    expect(resetEvents(h)).toEqual([2, 4]);
   });
 
   it('countersAt one queue or all of them', () => {

@@ -1,3 +1,4 @@
+import { EV } from './events';
 import type { QueueFields, TraceHistory } from './history';
 import { OP_NAMES, type RequestOp } from './history';
 
@@ -227,4 +228,12 @@ export function requestsNear(h: TraceHistory, queue: number, at: number, limit: 
   }
   rows.reverse();
   return [...rows, ...finished].slice(0, limit);
+}
+
+/** Events that reset a device (virtio_set_status val 0): the ring state starts again there. */
+export function resetEvents(h: TraceHistory): number[] {
+  const out: number[] = [];
+  const { kind, value, length } = h.events;
+  for (let i = 0; i < length; i++) if (kind[i] === EV.virtio_set_status && value[i] === 0) out.push(i);
+  return out;
 }

@@ -4,9 +4,8 @@ import { axisBottom, axisLeft } from 'd3-axis';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { area, curveStepAfter } from 'd3-shape';
-import { EV } from '../../import/trace/events';
 import type { TraceHistory } from '../../import/trace/history';
-import { depthSeries } from '../../import/trace/query';
+import { depthSeries, resetEvents } from '../../import/trace/query';
 
 const M = { left: 40, right: 12, top: 10, bottom: 24 };
 const HEIGHT = 150;
@@ -105,12 +104,4 @@ export function DepthChart({
       </p>
     </figure>
   );
-}
-
-/** Events that reset a device (virtio_set_status val 0): the ring state starts again there. */
-function resetEvents(trace: TraceHistory): number[] {
-  const out: number[] = [];
-  const { kind, value, length } = trace.events;
-  for (let i = 0; i < length; i++) if (kind[i] === EV.virtio_set_status && value[i] === 0) out.push(i);
-  return out;
 }
