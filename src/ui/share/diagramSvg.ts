@@ -48,6 +48,39 @@ function text(x: number, y: number, body: string, attrs = ''): string {
   return `<text x="${x}" y="${y}"${attrs ? ` ${attrs}` : ''}>${escapeXml(body)}</text>`;
 }
 
+/** Where one ring's column goes and what its rows say (the avail and used rings share the drawing). */
+interface RingColumn {
+  x: number;
+  title: string;
+  header: string;
+  field: string;
+  idx: number;
+  /** The slot `idx` points at, marked "← idx". */
+  idxSlot: number;
+  box: { x: number; width: number; fill: string };
+  labelX: number;
+  valueX: number;
+  markX: number;
+  value: (slot: number) => string;
+  slot: string;
+}
+
+function ringColumn(out: string[], rows: number, rowY: (i: number) => number, c: RingColumn): void {
+  out.push(
+    text(c.x, TOP, c.title, 'font-weight="700"'),
+    text(c.x, TOP + 22, c.header, `font-family="${MONO}" font-size="14" data-field="${c.field}" data-value="${c.idx}"`),
+  );
+  for (let k = 0; k < rows; k++) {
+    const y = rowY(k);
+    out.push(
+      `<rect x="${c.box.x}" y="${y}" width="${c.box.width}" height="${ROW - 2}" fill="${c.box.fill}" stroke="${RULE}"/>`,
+    );
+    out.push(text(c.labelX, y + 18, `[${k}]`, `font-family="${MONO}" fill="${DIM}"`));
+    out.push(text(c.valueX, y + 18, c.value(k), `font-family="${MONO}" data-slot="${c.slot}[${k}]"`));
+    if (k === c.idxSlot) out.push(text(c.markX, y + 18, '← idx', `font-family="${MONO}" font-size="13" fill="${DIM}"`));
+  }
+}
+
 /** Splits a sentence into lines of about `width` characters (CJK text has no spaces: it is cut anywhere). */
 export function wrap(sentence: string, width: number): string[] {
   const lines: string[] = [];
@@ -122,25 +155,20 @@ export function renderQueueSvg(input: DiagramInput, step: number): string {
   // Available ring, left.
   const ax = 32;
   const aw = 230;
-  const availSlot = q.avail.idx % size;
-  out.push(
-    text(ax, TOP, labels.availRing, 'font-weight="700"'),
-    text(
-      ax,
-      TOP + 22,
-      `flags ${availFlagNames(q.avail.flags).join('|') || '0'} · idx ${q.avail.idx}`,
-      `font-family="${MONO}" font-size="14" data-field="avail.idx" data-value="${q.avail.idx}"`,
-    ),
-  );
-  for (let k = 0; k < rows; k++) {
-    const y = rowY(k);
-    const v = q.avail.ring[k]!;
-    out.push(`<rect x="${ax}" y="${y}" width="${aw - 60}" height="${ROW - 2}" fill="#fdf3e1" stroke="${RULE}"/>`);
-    out.push(text(ax + 8, y + 18, `[${k}]`, `font-family="${MONO}" fill="${DIM}"`));
-    out.push(text(ax + 60, y + 18, String(v), `font-family="${MONO}" data-slot="avail.ring[${k}]"`));
-    if (k === availSlot)
-      out.push(text(ax + aw - 56, y + 18, '← idx', `font-family="${MONO}" font-size="13" fill="${DIM}"`));
-  }
+  ringColumn(out, rows, rowY, {
+    x: ax,
+    title: labels.availRing,
+    header: `flags ${availFlagNames(q.avail.flags).join('|') || '0'} · idx ${q.avail.idx}`,
+    field: 'avail.idx',
+    idx: q.avail.idx,
+    idxSlot: q.avail.idx % size,
+    box: { x: ax, width: aw - 60, fill: '#fdf3e1' },
+    labelX: ax + 8,
+    valueX: ax + 60,
+    markX: ax + aw - 56,
+    value: (k) => String(q.avail.ring[k]!),
+    slot: 'avail.ring',
+  });
 
   // Descriptor table, middle.
   const dx = 330;
@@ -175,25 +203,20 @@ export function renderQueueSvg(input: DiagramInput, step: number): string {
   // Used ring, right.
   const ux = 930;
   const uw = 318;
-  const usedSlot = q.used.idx % size;
-  out.push(
-    text(ux, TOP, labels.usedRing, 'font-weight="700"'),
-    text(
-      ux,
-      TOP + 22,
-      `flags ${usedFlagNames(q.used.flags).join('|') || '0'} · idx ${q.used.idx}`,
-      `font-family="${MONO}" font-size="14" data-field="used.idx" data-value="${q.used.idx}"`,
-    ),
-  );
-  for (let k = 0; k < rows; k++) {
-    const y = rowY(k);
-    const e = q.used.ring[k]!;
-    out.push(`<rect x="${ux + 40}" y="${y}" width="${uw - 100}" height="${ROW - 2}" fill="#e6f4ef" stroke="${RULE}"/>`);
-    out.push(text(ux, y + 18, `[${k}]`, `font-family="${MONO}" fill="${DIM}"`));
-    out.push(text(ux + 50, y + 18, `id ${e.id} · len ${e.len}`, `font-family="${MONO}" data-slot="used.ring[${k}]"`));
-    if (k === usedSlot)
-      out.push(text(ux + uw - 54, y + 18, '← idx', `font-family="${MONO}" font-size="13" fill="${DIM}"`));
-  }
+  ringColumn(out, rows, rowY, {
+    x: ux,
+    title: labels.usedRing,
+    header: `flags ${usedFlagNames(q.used.flags).join('|') || '0'} · idx ${q.used.idx}`,
+    field: 'used.idx',
+    idx: q.used.idx,
+    idxSlot: q.used.idx % size,
+    box: { x: ux + 40, width: uw - 100, fill: '#e6f4ef' },
+    labelX: ux,
+    valueX: ux + 50,
+    markX: ux + uw - 54,
+    value: (k) => `id ${q.used.ring[k]!.id} · len ${q.used.ring[k]!.len}`,
+    slot: 'used.ring',
+  });
 
   // Arrows: ring slots to the chains they hold, and along each chain.
   const mid = ROW / 2 - 1;
