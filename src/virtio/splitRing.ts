@@ -16,7 +16,7 @@ import {
   usedEventOffset,
   type SplitRingAddrs,
 } from './layout';
-import { DESC_SIZE } from './constants';
+import { AVAIL_ELEM_SIZE, DESC_SIZE, USED_ELEM_SIZE } from './constants';
 
 /** One decoded `struct virtq_desc`. `addr` stays a bigint: a guest may write any 64-bit value there. */
 export interface VringDesc {
@@ -52,10 +52,31 @@ export interface VringUsedElem {
  * Index and flags fields go through GuestMemory's atomic 16-bit accessors.
  */
 export class SplitRing {
+  // Guest addresses of the fixed fields and of the two rings' entry 0, worked out once: the hot paths run once or
+  // more per request, and each saves its offset arithmetic.
+  private readonly availFlagsAt: number;
+  private readonly availIdxAt: number;
+  private readonly availRingAt: number;
+  private readonly usedEventAt: number;
+  private readonly usedFlagsAt: number;
+  private readonly usedIdxAt: number;
+  private readonly usedRingAt: number;
+  private readonly availEventAt: number;
+
   constructor(
     readonly mem: GuestMemory,
     readonly addrs: SplitRingAddrs,
-  ) {}
+  ) {
+    const { avail, used, size } = addrs;
+    this.availFlagsAt = avail + AVAIL_FLAGS;
+    this.availIdxAt = avail + AVAIL_IDX;
+    this.availRingAt = avail + availRingEntryOffset(0);
+    this.usedEventAt = avail + usedEventOffset(size);
+    this.usedFlagsAt = used + USED_FLAGS;
+    this.usedIdxAt = used + USED_IDX;
+    this.usedRingAt = used + usedElemOffset(0);
+    this.availEventAt = used + availEventOffset(size);
+  }
 
   get size(): number {
     return this.addrs.size;
@@ -114,74 +135,74 @@ export class SplitRing {
 
   // Available ring (driver area)
   availFlags(): number {
-    return this.mem.load16(this.addrs.avail + AVAIL_FLAGS);
+    return this.mem.load16(this.availFlagsAt);
   }
   setAvailFlags(v: number): void {
-    this.mem.store16(this.addrs.avail + AVAIL_FLAGS, v);
+    this.mem.store16(this.availFlagsAt, v);
   }
   availIdx(): number {
-    return this.mem.load16(this.addrs.avail + AVAIL_IDX);
+    return this.mem.load16(this.availIdxAt);
   }
   setAvailIdx(v: number): void {
-    this.mem.store16(this.addrs.avail + AVAIL_IDX, v);
+    this.mem.store16(this.availIdxAt, v);
   }
   /** `avail.ring[slot]`; callers reduce the free-running index with `& (size - 1)`. */
   availRing(slot: number): number {
-    return this.mem.read16(this.addrs.avail + availRingEntryOffset(slot));
+    return this.mem.read16(this.availRingAt + AVAIL_ELEM_SIZE * slot);
   }
   setAvailRing(slot: number, head: number): void {
-    this.mem.write16(this.addrs.avail + availRingEntryOffset(slot), head);
+    this.mem.write16(this.availRingAt + AVAIL_ELEM_SIZE * slot, head);
   }
   /** `used_event`, the driver's request to the device, at the end of the avail ring (EVENT_IDX only). */
   usedEvent(): number {
-    return this.mem.load16(this.addrs.avail + usedEventOffset(this.size));
+    return this.mem.load16(this.usedEventAt);
   }
   setUsedEvent(v: number): void {
-    this.mem.store16(this.addrs.avail + usedEventOffset(this.size), v);
+    this.mem.store16(this.usedEventAt, v);
   }
 
   // Used ring (device area)
   usedFlags(): number {
-    return this.mem.load16(this.addrs.used + USED_FLAGS);
+    return this.mem.load16(this.usedFlagsAt);
   }
   setUsedFlags(v: number): void {
-    this.mem.store16(this.addrs.used + USED_FLAGS, v);
+    this.mem.store16(this.usedFlagsAt, v);
   }
   usedIdx(): number {
-    return this.mem.load16(this.addrs.used + USED_IDX);
+    return this.mem.load16(this.usedIdxAt);
   }
   setUsedIdx(v: number): void {
-    this.mem.store16(this.addrs.used + USED_IDX, v);
+    this.mem.store16(this.usedIdxAt, v);
   }
   usedElem(slot: number): VringUsedElem {
     return { id: this.usedElemId(slot), len: this.usedElemLen(slot) };
   }
   // The two fields one at a time, for the hot paths (no object per element).
   usedElemId(slot: number): number {
-    return this.mem.read32(this.addrs.used + usedElemOffset(slot) + USED_ELEM_ID);
+    return this.mem.read32(this.usedRingAt + USED_ELEM_SIZE * slot + USED_ELEM_ID);
   }
   usedElemLen(slot: number): number {
-    return this.mem.read32(this.addrs.used + usedElemOffset(slot) + USED_ELEM_LEN);
+    return this.mem.read32(this.usedRingAt + USED_ELEM_SIZE * slot + USED_ELEM_LEN);
   }
   setUsedElem(slot: number, elem: VringUsedElem): void {
     this.writeUsedElem(slot, elem.id, elem.len);
   }
   /** setUsedElem without the object: `id` first, then `len`. */
   writeUsedElem(slot: number, id: number, len: number): void {
-    const at = this.addrs.used + usedElemOffset(slot);
+    const at = this.usedRingAt + USED_ELEM_SIZE * slot;
     this.mem.write32(at + USED_ELEM_ID, id);
     this.mem.write32(at + USED_ELEM_LEN, len);
   }
   /** Only the length of a used element (a device that lies about used.len changes nothing else). */
   setUsedElemLen(slot: number, len: number): void {
-    this.mem.write32(this.addrs.used + usedElemOffset(slot) + USED_ELEM_LEN, len);
+    this.mem.write32(this.usedRingAt + USED_ELEM_SIZE * slot + USED_ELEM_LEN, len);
   }
   /** `avail_event`, the device's request to the driver, at the end of the used ring (EVENT_IDX only). */
   availEvent(): number {
-    return this.mem.load16(this.addrs.used + availEventOffset(this.size));
+    return this.mem.load16(this.availEventAt);
   }
   /** `ordered: false` for a plain store without a barrier (see GuestMemory.store16). */
   setAvailEvent(v: number, ordered = true): void {
-    this.mem.store16(this.addrs.used + availEventOffset(this.size), v, ordered);
+    this.mem.store16(this.availEventAt, v, ordered);
   }
 }

@@ -17,7 +17,11 @@ export type BarrierKind =
 export interface Tracer {
   /** Entering a named function of Linux or QEMU, e.g. "virtqueue_add_split" or "virtqueue_split_pop". */
   enter(fn: string): void;
-  /** Leaving it. */
+  /**
+   * Leaving it, and any function entered after it that was not left. The hot paths pair enter and leave without
+   * try/finally (a frame costs them measurably): when a guest-memory fault unwinds the core, the inner leaves are
+   * skipped, and the next leave of an outer function must close them too (OperationCapture.leave does).
+   */
   leave(fn: string): void;
   /** A memory barrier at this point of the current function. */
   barrier(kind: BarrierKind): void;

@@ -10,6 +10,7 @@ import {
 import type { VirtioError, VirtioErrorKind } from '../errors';
 import { withFeatures } from '../features';
 import { GuestMemory } from '../guestMemory';
+import type { Tracer } from '../trace';
 import type { Result } from '../types';
 import { VirtQueue } from './virtQueue';
 import type { VirtQueueElement } from './virtQueueElement';
@@ -21,6 +22,23 @@ class CheckedMemory extends GuestMemory {
     if (!this.contains(addr, len)) this.violations.push(`${access} ${String(addr)}+${len}`);
     super.check(addr, len, access);
   }
+}
+
+/**
+ * A tracer that insists every frame is left in order: the hot paths pair enter and leave without try/finally, so
+ * each early return (every error) must leave what it entered. After each call the stack must be empty again.
+ */
+class StrictTracer implements Tracer {
+  readonly stack: string[] = [];
+  readonly problems: string[] = [];
+  enter(fn: string): void {
+    this.stack.push(fn);
+  }
+  leave(fn: string): void {
+    const top = this.stack.pop();
+    if (top !== fn) this.problems.push(`left ${fn} while in ${top ?? 'nothing'}`);
+  }
+  barrier(): void {}
 }
 
 /** Every kind the device side may report. */
@@ -210,6 +228,7 @@ function run(s: Scenario): string[] {
   mem.observer = (w) => {
     if (w.addr < s.used || w.addr + w.new.length > usedEnd) badWrites.push(`${w.addr}+${w.new.length}`);
   };
+  const tracer = new StrictTracer();
   const vq = new VirtQueue({
     mem,
     addrs,
@@ -218,6 +237,7 @@ function run(s: Scenario): string[] {
     startIdx: base.startIdx,
     maxIovecs,
     specChecks: base.specChecks,
+    tracer,
   });
   const held: VirtQueueElement[] = [];
   const take = (pick: number): VirtQueueElement | undefined =>
@@ -264,6 +284,8 @@ function run(s: Scenario): string[] {
         poke(raw, op.addr % base.memSize, BigInt(op.value), 2);
         break;
     }
+    expect(tracer.problems).toEqual([]);
+    expect(tracer.stack).toEqual([]);
     const st = vq.state;
     expect(st.inuse).toBeGreaterThanOrEqual(0);
     expect(st.inuse).toBeLessThanOrEqual(size);

@@ -92,6 +92,7 @@ export class VirtQueue {
       maxIovecs,
       specChecks: opts.specChecks ?? true,
       ringTable: { addr: desc, max: size, indirect: false },
+      desc: { addr: 0, len: 0, flags: 0, next: 0 },
     };
     this.initError = this.checkRegions();
     if (this.initError) this.state.broken = true;
@@ -132,169 +133,144 @@ export class VirtQueue {
   }
 
   // The hot paths below (pop, fill, flush, push, should_notify: once per request each) spell out what guard() and
-  // traced() do (enter/leave in try/finally, a stray GuestMemoryError caught and turned into a VirtioError, an
-  // error marking the queue broken) instead of passing closures: a closure per call was most of their cost.
-  // Common answers are shared frozen Results, so they allocate nothing either.
+  // traced() do (a stray GuestMemoryError caught and turned into a VirtioError, an error marking the queue broken)
+  // instead of passing closures: a closure per call was most of their cost. Their trace frames are plain
+  // enter/leave pairs, not try/finally: a fault can only unwind them to the public method's catch, which leaves
+  // its own frame, and a Tracer's leave(fn) also leaves every frame entered after fn (see Tracer). Common answers
+  // are shared frozen Results, so they allocate nothing either.
 
   /** QEMU's virtqueue_pop() → virtqueue_split_pop(): the next available chain, or null when there is none. */
   virtqueue_pop(): Result<VirtQueueElement | null, VirtioError> {
     if (this.initError) return err(this.initError);
     let result: Result<VirtQueueElement | null, VirtioError>;
+    this.tracer.enter('virtqueue_pop');
     try {
       result = this.pop();
     } catch (e) {
       result = memoryFault('virtqueue_split_pop', e);
     }
+    this.tracer.leave('virtqueue_pop');
     return this.settle(result);
   }
 
   private pop(): Result<VirtQueueElement | null, VirtioError> {
-    const tracer = this.tracer;
-    tracer.enter('virtqueue_pop');
-    try {
-      if (this.state.broken) return OK_NULL;
-      tracer.enter('virtqueue_split_pop');
-      try {
-        return this.splitPop();
-      } finally {
-        tracer.leave('virtqueue_split_pop');
-      }
-    } finally {
-      tracer.leave('virtqueue_pop');
-    }
+    if (this.state.broken) return OK_NULL;
+    this.tracer.enter('virtqueue_split_pop');
+    const result = this.splitPop();
+    this.tracer.leave('virtqueue_split_pop');
+    return result;
   }
 
   /** QEMU's virtqueue_fill() → virtqueue_split_fill(): writes used.ring[(used_idx + idx) % num] = {head, len}. */
   virtqueue_fill(elem: VirtQueueElement, len: number, idx: number): Result<void, VirtioError> {
     if (this.initError) return err(this.initError);
     let result: Result<void, VirtioError>;
+    this.tracer.enter('virtqueue_fill');
     try {
       result = this.fill(elem, len, idx);
     } catch (e) {
       result = memoryFault('virtqueue_split_fill', e);
     }
+    this.tracer.leave('virtqueue_fill');
     return this.settle(result);
   }
 
   private fill(elem: VirtQueueElement, len: number, idx: number): Result<void, VirtioError> {
-    const tracer = this.tracer;
-    tracer.enter('virtqueue_fill');
-    try {
-      const s = this.state;
-      // QEMU's virtio_device_disabled(): a broken device writes nothing.
-      if (s.broken) return OK_VOID;
-      tracer.enter('virtqueue_split_fill');
-      try {
-        const bad = this.checkFill(elem, len, idx);
-        if (bad) return err(bad);
-        this.ring.writeUsedElem((idx + s.used_idx) % s.vring.num, elem.index, len);
-        return OK_VOID;
-      } finally {
-        tracer.leave('virtqueue_split_fill');
-      }
-    } finally {
-      tracer.leave('virtqueue_fill');
-    }
+    const s = this.state;
+    // QEMU's virtio_device_disabled(): a broken device writes nothing.
+    if (s.broken) return OK_VOID;
+    const bad = this.checkFill(elem, len, idx);
+    if (bad) return err(bad);
+    this.tracer.enter('virtqueue_split_fill');
+    // The queue size is a power of two (checked at setup), so the mask is QEMU's `% vq->vring.num`.
+    this.ring.writeUsedElem((idx + s.used_idx) & (s.vring.num - 1), elem.index, len);
+    this.tracer.leave('virtqueue_split_fill');
+    return OK_VOID;
   }
 
   /** QEMU's virtqueue_flush() → virtqueue_split_flush(): publishes `count` filled elements in used.idx. */
   virtqueue_flush(count: number): Result<void, VirtioError> {
     if (this.initError) return err(this.initError);
     let result: Result<void, VirtioError>;
+    this.tracer.enter('virtqueue_flush');
     try {
       result = this.flush(count);
     } catch (e) {
       result = memoryFault('virtqueue_split_flush', e);
     }
+    this.tracer.leave('virtqueue_flush');
     return this.settle(result);
   }
 
   private flush(count: number): Result<void, VirtioError> {
-    const tracer = this.tracer;
-    tracer.enter('virtqueue_flush');
-    try {
-      const s = this.state;
-      if (!Number.isInteger(count) || count < 0 || count > s.inuse) {
-        return err(
-          usedPushInvalid('virtqueue_split_flush', `flush of ${count} element(s) with ${s.inuse} in use`, {
-            count,
-            inuse: s.inuse,
-          }),
-        );
-      }
-      if (s.broken) {
-        s.inuse -= count;
-        return OK_VOID;
-      }
-      tracer.enter('virtqueue_split_flush');
-      try {
-        // The used elements must be visible before the index that publishes them.
-        tracer.barrier('smp_wmb');
-        const old = s.used_idx;
-        const next = u16Add(old, count);
-        this.ring.setUsedIdx(next);
-        s.used_idx = next;
-        s.inuse -= count;
-        // used_idx ran past the last signalled value by a whole batch: the EVENT_IDX window is no longer known.
-        if (s16(next - s.signalled_used) < u16Sub(next, old)) s.signalled_used_valid = false;
-      } finally {
-        tracer.leave('virtqueue_split_flush');
-      }
-      return OK_VOID;
-    } finally {
-      tracer.leave('virtqueue_flush');
+    const s = this.state;
+    if (!(count >= 0 && count <= s.inuse && Number.isInteger(count))) {
+      return err(
+        usedPushInvalid('virtqueue_split_flush', `flush of ${count} element(s) with ${s.inuse} in use`, {
+          count,
+          inuse: s.inuse,
+        }),
+      );
     }
+    if (s.broken) {
+      s.inuse -= count;
+      return OK_VOID;
+    }
+    const tracer = this.tracer;
+    tracer.enter('virtqueue_split_flush');
+    // The used elements must be visible before the index that publishes them.
+    tracer.barrier('smp_wmb');
+    const old = s.used_idx;
+    const next = u16Add(old, count);
+    this.ring.setUsedIdx(next);
+    s.used_idx = next;
+    s.inuse -= count;
+    // used_idx ran past the last signalled value by a whole batch: the EVENT_IDX window is no longer known.
+    if (s16(next - s.signalled_used) < u16Sub(next, old)) s.signalled_used_valid = false;
+    tracer.leave('virtqueue_split_flush');
+    return OK_VOID;
   }
 
   /** QEMU's virtqueue_push(): fill at offset 0, then flush 1. */
   virtqueue_push(elem: VirtQueueElement, len: number): Result<void, VirtioError> {
     this.tracer.enter('virtqueue_push');
-    try {
-      const filled = this.virtqueue_fill(elem, len, 0);
-      return filled.ok ? this.virtqueue_flush(1) : filled;
-    } finally {
-      this.tracer.leave('virtqueue_push');
-    }
+    const filled = this.virtqueue_fill(elem, len, 0);
+    const result = filled.ok ? this.virtqueue_flush(1) : filled;
+    this.tracer.leave('virtqueue_push');
+    return result;
   }
 
   /** QEMU's virtio_should_notify() → virtio_split_should_notify(): whether to interrupt the driver now. */
   virtio_should_notify(): Result<boolean, VirtioError> {
     if (this.initError) return err(this.initError);
     let result: Result<boolean, VirtioError>;
+    this.tracer.enter('virtio_should_notify');
+    this.tracer.enter('virtio_split_should_notify');
     try {
       result = this.shouldNotify();
     } catch (e) {
       result = memoryFault('virtio_split_should_notify', e);
     }
+    this.tracer.leave('virtio_split_should_notify');
+    this.tracer.leave('virtio_should_notify');
     return this.settle(result);
   }
 
   private shouldNotify(): Result<boolean, VirtioError> {
-    const tracer = this.tracer;
-    tracer.enter('virtio_should_notify');
-    try {
-      tracer.enter('virtio_split_should_notify');
-      try {
-        const s = this.state;
-        // The used entries must be visible before the driver's suppression fields are read.
-        tracer.barrier('smp_mb');
-        if (this.notifyOnEmpty && s.inuse === 0) {
-          const empty = this.virtio_queue_empty();
-          if (!empty.ok) return empty;
-          if (empty.value) return OK_TRUE;
-        }
-        if (!this.eventIdx) return (this.ring.availFlags() & VRING_AVAIL_F_NO_INTERRUPT) === 0 ? OK_TRUE : OK_FALSE;
-        const valid = s.signalled_used_valid;
-        s.signalled_used_valid = true;
-        const old = s.signalled_used;
-        s.signalled_used = s.used_idx;
-        return !valid || vring_need_event(this.ring.usedEvent(), s.used_idx, old) ? OK_TRUE : OK_FALSE;
-      } finally {
-        tracer.leave('virtio_split_should_notify');
-      }
-    } finally {
-      tracer.leave('virtio_should_notify');
+    const s = this.state;
+    // The used entries must be visible before the driver's suppression fields are read.
+    this.tracer.barrier('smp_mb');
+    if (this.notifyOnEmpty && s.inuse === 0) {
+      const empty = this.virtio_queue_empty();
+      if (!empty.ok) return empty;
+      if (empty.value) return OK_TRUE;
     }
+    if (!this.eventIdx) return (this.ring.availFlags() & VRING_AVAIL_F_NO_INTERRUPT) === 0 ? OK_TRUE : OK_FALSE;
+    const valid = s.signalled_used_valid;
+    s.signalled_used_valid = true;
+    const old = s.signalled_used;
+    s.signalled_used = s.used_idx;
+    return !valid || vring_need_event(this.ring.usedEvent(), s.used_idx, old) ? OK_TRUE : OK_FALSE;
   }
 
   /** QEMU's virtio_queue_set_notification() (split): asks the driver for kicks, or not. */
@@ -352,15 +328,12 @@ export class VirtQueue {
     tracer.barrier('smp_rmb');
     if (s.inuse >= num) return err(queueSizeExceeded(s.inuse, num));
 
-    const slot = s.last_avail_idx % num;
+    // num is a power of two (checked at setup): the mask is QEMU's `% vq->vring.num`.
+    const slot = s.last_avail_idx & (num - 1);
     s.last_avail_idx = u16Add(s.last_avail_idx, 1);
     tracer.enter('virtqueue_get_head');
-    let head: number;
-    try {
-      head = this.ring.availRing(slot);
-    } finally {
-      tracer.leave('virtqueue_get_head');
-    }
+    const head = this.ring.availRing(slot);
+    tracer.leave('virtqueue_get_head');
     if (head >= num) return err(headOutOfRange(head, num));
     // QEMU stores avail_event here with a plain store and no barrier: the driver only needs it by the time the
     // device stops polling, and set_notification(true) (ordered, then smp_mb) covers that. The used.idx store that
@@ -374,14 +347,13 @@ export class VirtQueue {
 
   /** QEMU's virtio_queue_empty_rcu(). */
   private emptyRcu(): boolean {
+    const s = this.state;
+    // The shadow says there is more: QEMU's fast path, which reads no guest memory.
+    if (s.shadow_avail_idx !== s.last_avail_idx) return false;
     this.tracer.enter('virtio_queue_empty_rcu');
-    try {
-      const s = this.state;
-      if (s.shadow_avail_idx !== s.last_avail_idx) return false;
-      return this.readAvailIdx() === s.last_avail_idx;
-    } finally {
-      this.tracer.leave('virtio_queue_empty_rcu');
-    }
+    const empty = this.readAvailIdx() === s.last_avail_idx;
+    this.tracer.leave('virtio_queue_empty_rcu');
+    return empty;
   }
 
   /** QEMU's vring_avail_idx(): reads avail.idx and remembers it as shadow_avail_idx. */

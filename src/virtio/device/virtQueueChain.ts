@@ -35,6 +35,8 @@ export interface ChainWalkContext {
   specChecks: boolean;
   /** The ring's own descriptor table: `{ addr: desc, max: num, indirect: false }`, made once per queue. */
   ringTable: Table;
+  /** The descriptor the walk is on, overwritten at each step: one record per queue (a walk never nests). */
+  desc: WalkDescFields;
 }
 
 export type WalkedChain = Omit<VirtQueueElement, 'index' | 'ndescs'>;
@@ -54,49 +56,80 @@ export interface Table {
  * of QEMU's virtqueue_split_pop() does. Every step is bounded: at most `max` descriptors per table, at most one
  * indirect table, at most `maxIovecs` segments. All guest memory it reads has been checked to lie inside it.
  * Returns the popped element (one avail entry: `ndescs` 1).
+ *
+ * The walk keeps its place in locals and reads each descriptor into the queue's one record (`ctx.desc`): a pop
+ * allocates only what the element keeps. Trace frames are plain enter/leave pairs (see VirtQueue's hot paths).
  */
 export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<VirtQueueElement, VirtioError> {
-  const w = new ChainWalk(ctx, head);
-  const { out_sg, in_sg } = w;
-  // The walker is also the record of the descriptor it is on.
-  const desc: WalkDescFields = w;
-
-  if (desc.flags & VRING_DESC_F_INDIRECT) {
-    const failed = w.enterIndirect();
-    if (failed) return err(failed);
-  }
+  const { ring, tracer, specChecks } = ctx;
+  const desc = ctx.desc;
+  // Made at their first segment, as one-element literals (an array grown from [] by push reserves room for 17).
+  let out_sg: IoVec[] | null = null;
+  let in_sg: IoVec[] | null = null;
+  let table = ctx.ringTable;
+  let i = head;
+  let indirectTable: IndirectTableRef | undefined;
+  ring.readDescInto(head, table.addr, desc);
+  // A one-element literal: most chains are short, and an array grown from [] by push reserves room for 17.
+  const descs: DescIndex[] = [descIndex(head)];
 
   let total = 0;
   let entries = 0;
+  // QEMU follows an indirect head; a later indirect descriptor only with specChecks (spec §2.7.5.3.2: a device
+  // must accept normal descriptors followed by one indirect one; QEMU maps the table itself as a data buffer).
+  let atHead = true;
   for (;;) {
-    const i = w.i;
-    if (desc.flags & VRING_DESC_F_INDIRECT && ctx.specChecks) {
-      if (w.table.indirect) return err(indirectNested(i, w.table.addr));
-      // Spec §2.7.5.3.2: a device must accept normal descriptors followed by one indirect one. QEMU does not: it
-      // maps the table itself as a data buffer (what specChecks: false reproduces).
-      const failed = w.enterIndirect();
-      if (failed) return err(failed);
+    if (desc.flags & VRING_DESC_F_INDIRECT && (atHead || specChecks)) {
+      if (table.indirect) return err(indirectNested(i, table.addr));
+      const entered = checkIndirect(ctx, i, desc);
+      if (!entered.ok) return entered;
+      indirectTable = { via: descIndex(i), addr: entered.value.addr, len: desc.len };
+      table = entered.value;
+      i = 0;
+      ring.readDescInto(0, table.addr, desc);
+      descs.push(descIndex(0));
       entries = 0;
+      atHead = false;
       continue;
     }
+    atHead = false;
 
-    let mapped: VirtioError | null;
-    if (desc.flags & VRING_DESC_F_WRITE) {
-      mapped = mapDesc(ctx, in_sg, out_sg.length, i, desc);
-    } else {
-      if (in_sg.length > 0) return err(incorrectOrder(i));
-      mapped = mapDesc(ctx, out_sg, in_sg.length, i, desc);
-    }
+    const outs = out_sg === null ? 0 : out_sg.length;
+    const ins = in_sg === null ? 0 : in_sg.length;
+    const writable = (desc.flags & VRING_DESC_F_WRITE) !== 0;
+    if (!writable && ins > 0) return err(incorrectOrder(i));
+    const mapped = mapDesc(ctx, outs + ins, i, desc);
     if (mapped) return err(mapped);
+    // mapDesc checked that the address is a number inside guest memory.
+    const seg: IoVec = { addr: desc.addr as number, len: desc.len };
+    if (writable) {
+      if (in_sg === null) in_sg = [seg];
+      else in_sg.push(seg);
+    } else if (out_sg === null) out_sg = [seg];
+    else out_sg.push(seg);
     total += desc.len;
-    if (ctx.specChecks && total > TWO_POW_32) return err(chainTooManyBytes(total));
+    if (specChecks && total > TWO_POW_32) return err(chainTooManyBytes(total));
 
     // More entries than the table holds can only mean a loop.
-    if (++entries > w.table.max) return err(loopedDescriptor(entries, w.table.max));
+    if (++entries > table.max) return err(loopedDescriptor(entries, table.max));
 
-    const failed = w.readNextDesc();
-    if (failed) return err(failed);
-    if (w.ended) break;
+    // QEMU's virtqueue_split_read_next_desc(): the chain ends, or moves to `next`.
+    tracer.enter('virtqueue_split_read_next_desc');
+    if (!(desc.flags & VRING_DESC_F_NEXT)) {
+      tracer.leave('virtqueue_split_read_next_desc');
+      break;
+    }
+    const next = desc.next;
+    // QEMU really issues a write barrier here, to keep the compiler from re-reading `next`.
+    tracer.barrier('smp_wmb');
+    if (next >= table.max) {
+      tracer.leave('virtqueue_split_read_next_desc');
+      return err(descNextOutOfRange(i, next, table.max));
+    }
+    i = next;
+    ring.readDescInto(next, table.addr, desc);
+    descs.push(descIndex(next));
+    tracer.leave('virtqueue_split_read_next_desc');
   }
 
   // The element itself (QEMU's virtqueue_alloc_element), built field by field: no spread, no intermediate object.
@@ -104,84 +137,13 @@ export function walkSplitChain(ctx: ChainWalkContext, head: number): Result<Virt
   const elem: VirtQueueElement = {
     index: descIndex(head),
     ndescs: 1,
-    out_sg,
-    in_sg,
-    indirect: w.indirectTable !== undefined,
-    descs: w.descs,
+    out_sg: out_sg ?? [],
+    in_sg: in_sg ?? [],
+    indirect: indirectTable !== undefined,
+    descs,
   };
-  if (w.indirectTable) elem.indirectTable = w.indirectTable;
+  if (indirectTable) elem.indirectTable = indirectTable;
   return ok(elem);
-}
-
-/**
- * One walk in progress: where it is (`table`, `i`, and the fields of descriptor `i`) and what it has collected. A
- * class rather than closures over locals, so a pop allocates one walker instead of a closure per helper. The
- * descriptor fields are overwritten at each step (what the walk keeps of a descriptor goes into the segments).
- */
-class ChainWalk implements WalkDescFields {
-  readonly out_sg: IoVec[] = [];
-  readonly in_sg: IoVec[] = [];
-  readonly descs: DescIndex[];
-  indirectTable: IndirectTableRef | undefined = undefined;
-  table: Table;
-  i: number;
-  addr: number | bigint = 0;
-  len = 0;
-  flags = 0;
-  next = 0;
-  /** Set once the current descriptor turned out to have no NEXT. */
-  ended = false;
-
-  constructor(
-    readonly ctx: ChainWalkContext,
-    head: number,
-  ) {
-    this.table = ctx.ringTable;
-    this.i = head;
-    ctx.ring.readDescInto(head, ctx.ringTable.addr, this);
-    // A one-element literal: most chains are short, and an array grown from [] by push reserves room for 17.
-    this.descs = [descIndex(head)];
-  }
-
-  /** Reads descriptor `i` of the current table and records it. */
-  read(i: number): void {
-    this.ctx.ring.readDescInto(i, this.table.addr, this);
-    this.descs.push(descIndex(i));
-  }
-
-  /** Follows the descriptor at `i` into its indirect table (QEMU: only ever the head's). */
-  enterIndirect(): VirtioError | null {
-    const i = this.i;
-    const entered = checkIndirect(this.ctx, i, this);
-    if (!entered.ok) return entered.error;
-    this.indirectTable = { via: descIndex(i), addr: entered.value.addr, len: this.len };
-    this.table = entered.value;
-    this.i = 0;
-    this.read(0);
-    return null;
-  }
-
-  /** QEMU's virtqueue_split_read_next_desc(): moves to the next descriptor, or sets `ended` at the chain's end. */
-  readNextDesc(): VirtioError | null {
-    const tracer = this.ctx.tracer;
-    tracer.enter('virtqueue_split_read_next_desc');
-    try {
-      const { table, i } = this;
-      if (!(this.flags & VRING_DESC_F_NEXT)) {
-        this.ended = true;
-        return null;
-      }
-      const next = this.next;
-      // QEMU really issues a write barrier here, to keep the compiler from re-reading `next`.
-      tracer.barrier('smp_wmb');
-      if (next >= table.max) return descNextOutOfRange(i, next, table.max);
-      this.i = next;
-      this.read(next);
-      return null;
-    } finally {
-      tracer.leave('virtqueue_split_read_next_desc');
-    }
-  }
 }
 
 /** The checks before following an indirect descriptor, then QEMU's address_space_cache_init() of the table. */
@@ -197,24 +159,24 @@ function checkIndirect(ctx: ChainWalkContext, i: number, desc: WalkDescFields): 
 }
 
 /**
- * QEMU's virtqueue_map_desc(): one descriptor's buffer becomes one segment (guest memory is one flat region here,
- * so a buffer never splits). `others` is the segment count of the other direction: both share one iovec array.
+ * QEMU's virtqueue_map_desc(): the checks before one descriptor's buffer becomes one segment (guest memory is one
+ * flat region here, so a buffer never splits). `segments` is how many the element has so far, in both directions.
  */
-function mapDesc(
-  ctx: ChainWalkContext,
-  sg: IoVec[],
-  others: number,
-  i: number,
-  desc: WalkDescFields,
-): VirtioError | null {
+function mapDesc(ctx: ChainWalkContext, segments: number, i: number, desc: WalkDescFields): VirtioError | null {
   ctx.tracer.enter('virtqueue_map_desc');
-  try {
-    if (desc.len === 0) return zeroSizedBuffer(i, BigInt(desc.addr));
-    if (sg.length + others >= ctx.maxIovecs) return tooManySegments(i, ctx.maxIovecs);
-    if (!ctx.mem.contains(desc.addr, desc.len)) return bogusDescriptor(i, BigInt(desc.addr), desc.len, ctx.mem.size);
-    sg.push({ addr: Number(desc.addr), len: desc.len });
-    return null;
-  } finally {
-    ctx.tracer.leave('virtqueue_map_desc');
+  const failed = mapDescCheck(ctx, segments, i, desc);
+  ctx.tracer.leave('virtqueue_map_desc');
+  return failed;
+}
+
+function mapDescCheck(ctx: ChainWalkContext, segments: number, i: number, desc: WalkDescFields): VirtioError | null {
+  const { addr, len } = desc;
+  if (len === 0) return zeroSizedBuffer(i, BigInt(addr));
+  if (segments >= ctx.maxIovecs) return tooManySegments(i, ctx.maxIovecs);
+  // A number address is a whole number below 2^53 (readDescInto) and len a u32, so the common case needs only the
+  // end check; a bigint (beyond 2^53) is outside guest memory by construction.
+  if (typeof addr !== 'number' || addr + len > ctx.mem.size) {
+    return bogusDescriptor(i, BigInt(addr), len, ctx.mem.size);
   }
+  return null;
 }

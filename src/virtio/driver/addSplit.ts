@@ -82,23 +82,23 @@ function virtqueue_add_desc_split<T>(
   flags: number,
   indirect: boolean,
 ): number {
-  // enter/leave spelled out instead of traced(): this runs once per buffer, and traced() costs a closure a call.
+  // A plain enter/leave pair: a guest-memory fault can only end the whole add (see Tracer).
   vq.tracer.enter('virtqueue_add_desc_split');
-  try {
-    const { ring, desc_extra: extra } = vq;
-    ring.writeDescFlags(i, flags, table);
-    ring.writeDescAddr(i, addr, table);
-    ring.writeDescLen(i, len, table);
-    if (indirect) return i + 1;
-    const next = extra.next[i]!;
+  const { ring, desc_extra: extra } = vq;
+  ring.writeDescFlags(i, flags, table);
+  ring.writeDescAddr(i, addr, table);
+  ring.writeDescLen(i, len, table);
+  let next: number;
+  if (indirect) next = i + 1;
+  else {
+    next = extra.next[i]!;
     ring.writeDescNext(i, next, table);
     extra.addr[i] = addr;
     extra.len[i] = len;
     extra.flags[i] = flags;
-    return next;
-  } finally {
-    vq.tracer.leave('virtqueue_add_desc_split');
   }
+  vq.tracer.leave('virtqueue_add_desc_split');
+  return next;
 }
 
 /** Linux: virtqueue_add_split(), reached through virtqueue_add(). */
@@ -108,18 +108,14 @@ export function virtqueue_add_split<T>(
   in_: readonly Sg[],
   data: T,
 ): AddResult<T> {
+  // Plain enter/leave pairs: a guest-memory fault can only end the whole add (see Tracer).
   const tracer = vq.tracer;
   tracer.enter('virtqueue_add');
-  try {
-    tracer.enter('virtqueue_add_split');
-    try {
-      return add_split(vq, out, in_, data);
-    } finally {
-      tracer.leave('virtqueue_add_split');
-    }
-  } finally {
-    tracer.leave('virtqueue_add');
-  }
+  tracer.enter('virtqueue_add_split');
+  const result = add_split(vq, out, in_, data);
+  tracer.leave('virtqueue_add_split');
+  tracer.leave('virtqueue_add');
+  return result;
 }
 
 /** The body of virtqueue_add_split(), inside its trace frames. */

@@ -35,35 +35,34 @@ export function freeListOf(vq: Pick<SplitVirtqueue<unknown>, 'state' | 'desc_ext
  * free list. The walk is also bounded by `num`, so even a corrupted desc_extra cannot loop forever.
  */
 export function detach_buf_split<T>(vq: SplitVirtqueue<T>, head: number): void {
-  // Hot path (once per reclaimed buffer): enter/leave spelled out, as traced() would cost a closure per call.
+  // Hot path (once per reclaimed buffer): a plain enter/leave pair, as traced() would cost a closure per call. The
+  // one throw below is our own invariant failing, which ends the whole operation (see Tracer).
   vq.tracer.enter('detach_buf_split');
-  try {
-    const { state, desc_extra: extra } = vq;
-    const headState = vq.desc_state[head]!;
-    const token = headState.data;
-    headState.data = null;
-    // An injected bug: the chain never goes back on the free list, so its descriptors are lost to the driver.
-    if (vq.faultHooks?.leakChain?.(head, token)) {
-      freeIndirect(vq, headState);
-      return;
-    }
-
-    let i = head;
-    let hops = 0;
-    while (extra.flags[i]! & VRING_DESC_F_NEXT) {
-      if (++hops >= state.num) {
-        throw new Error(`detach_buf_split: the chain at head ${head} is longer than the ring (${state.num})`);
-      }
-      i = extra.next[i]!;
-      state.num_free++;
-    }
-    extra.next[i] = state.free_head;
-    state.free_head = head;
-    state.num_free++;
+  const { state, desc_extra: extra } = vq;
+  const headState = vq.desc_state[head]!;
+  const token = headState.data;
+  headState.data = null;
+  // An injected bug: the chain never goes back on the free list, so its descriptors are lost to the driver.
+  if (vq.faultHooks?.leakChain?.(head, token)) {
     freeIndirect(vq, headState);
-  } finally {
     vq.tracer.leave('detach_buf_split');
+    return;
   }
+
+  let i = head;
+  let hops = 0;
+  while (extra.flags[i]! & VRING_DESC_F_NEXT) {
+    if (++hops >= state.num) {
+      throw new Error(`detach_buf_split: the chain at head ${head} is longer than the ring (${state.num})`);
+    }
+    i = extra.next[i]!;
+    state.num_free++;
+  }
+  extra.next[i] = state.free_head;
+  state.free_head = head;
+  state.num_free++;
+  freeIndirect(vq, headState);
+  vq.tracer.leave('detach_buf_split');
 }
 
 /** Frees the head's indirect table, if it has one. */

@@ -107,6 +107,23 @@ describe('virtqueue_get_buf: a device that breaks the used ring', () => {
     expect(vq.virtqueue_is_broken()).toBe(true);
   });
 
+  it('leaves every trace frame it entered on each way out: a buffer, nothing used, a bad id, a broken queue', () => {
+    const { vq, dev, tracer } = makeRig({ size: 8 });
+    vq.virtqueue_add_outbuf(sgs(1), 'a');
+    vq.virtqueue_add_outbuf(sgs(1), 'b');
+    dev.pop();
+    dev.pop();
+    dev.push(0, 0);
+    expect(vq.virtqueue_get_buf()?.data).toBe('a');
+    expect(vq.virtqueue_get_buf()).toBeNull();
+    dev.push(7, 0);
+    expect(vq.virtqueue_get_buf()).toBeNull();
+    expect(vq.virtqueue_is_broken()).toBe(true);
+    expect(vq.virtqueue_get_buf()).toBeNull();
+    expect(tracer.entered()).toContain('detach_buf_split');
+    expect(tracer.unbalanced()).toEqual([]);
+  });
+
   it('rejects a head used twice, so a looping device cannot loop the driver', () => {
     const { vq, ring } = makeRig({ size: 4 });
     vq.virtqueue_add_outbuf(sgs(1), 'a');

@@ -30,40 +30,42 @@ function BAD_RING<T>(vq: SplitVirtqueue<T>, kind: VirtioErrorKind, message: stri
  * the device, frees the chain, and (while callbacks are on) tells the device which entry to interrupt for next.
  */
 export function virtqueue_get_buf_ctx_split<T>(vq: SplitVirtqueue<T>): { data: T; len: number } | null {
-  // Hot path: enter/leave spelled out, as traced() would cost a closure per call.
+  // Hot path: a plain enter/leave pair, as traced() would cost a closure per call (see Tracer).
   vq.tracer.enter('virtqueue_get_buf_ctx_split');
-  try {
-    const { state, ring } = vq;
-    if (state.broken) return null;
-    if (!more_used_split(vq)) return null;
+  const result = getBufSplit(vq);
+  vq.tracer.leave('virtqueue_get_buf_ctx_split');
+  return result;
+}
 
-    // The element must be read only after used.idx said it is there.
-    vq.tracer.barrier('virtio_rmb');
-    const slot = state.last_used_idx & (state.num - 1);
-    const id = ring.usedElemId(slot);
-    const len = ring.usedElemLen(slot);
-    if (id >= state.num) {
-      BAD_RING(vq, 'used-id-out-of-range', `id ${id} out of range`, id);
-      return null;
-    }
-    const data = vq.desc_state[id]!.data;
-    if (data === null) {
-      BAD_RING(vq, 'used-id-not-head', `id ${id} is not a head!`, id);
-      return null;
-    }
+function getBufSplit<T>(vq: SplitVirtqueue<T>): { data: T; len: number } | null {
+  const { state, ring } = vq;
+  if (state.broken) return null;
+  if (!more_used_split(vq)) return null;
 
-    detach_buf_split(vq, id);
-    state.last_used_idx = u16Add(state.last_used_idx, 1);
-    // Ask for an interrupt at the next entry, and make the store visible before the next used.idx read.
-    // Linux does this whether or not EVENT_IDX was negotiated; without it the device just ignores used_event.
-    if (!(state.avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT)) {
-      ring.setUsedEvent(state.last_used_idx);
-      vq.tracer.barrier('virtio_store_mb');
-    }
-    return { data, len };
-  } finally {
-    vq.tracer.leave('virtqueue_get_buf_ctx_split');
+  // The element must be read only after used.idx said it is there.
+  vq.tracer.barrier('virtio_rmb');
+  const slot = state.last_used_idx & (state.num - 1);
+  const id = ring.usedElemId(slot);
+  const len = ring.usedElemLen(slot);
+  if (id >= state.num) {
+    BAD_RING(vq, 'used-id-out-of-range', `id ${id} out of range`, id);
+    return null;
   }
+  const data = vq.desc_state[id]!.data;
+  if (data === null) {
+    BAD_RING(vq, 'used-id-not-head', `id ${id} is not a head!`, id);
+    return null;
+  }
+
+  detach_buf_split(vq, id);
+  state.last_used_idx = u16Add(state.last_used_idx, 1);
+  // Ask for an interrupt at the next entry, and make the store visible before the next used.idx read.
+  // Linux does this whether or not EVENT_IDX was negotiated; without it the device just ignores used_event.
+  if (!(state.avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT)) {
+    ring.setUsedEvent(state.last_used_idx);
+    vq.tracer.barrier('virtio_store_mb');
+  }
+  return { data, len };
 }
 
 /**

@@ -10,27 +10,23 @@ import type { SplitVirtqueue } from './types';
  * left NO_NOTIFY clear.
  */
 export function virtqueue_kick_prepare_split<T>(vq: SplitVirtqueue<T>): boolean {
-  // Hot path (once per batch): enter/leave spelled out, as traced() would cost a closure per call.
+  // Hot path (once per batch): plain enter/leave pairs, as traced() would cost a closure per call (see Tracer).
   const tracer = vq.tracer;
   tracer.enter('virtqueue_kick_prepare');
-  try {
-    tracer.enter('virtqueue_kick_prepare_split');
-    try {
-      const { state, ring } = vq;
-      // The new avail.idx must be visible before we read the device's suppression state, or a device that is
-      // just going to sleep could miss it.
-      tracer.barrier('virtio_mb');
-      const newIdx = state.avail_idx_shadow;
-      const oldIdx = u16Sub(newIdx, state.num_added);
-      state.num_added = 0;
-      if (state.event) return vring_need_event(ring.availEvent(), newIdx, oldIdx);
-      return (ring.usedFlags() & VRING_USED_F_NO_NOTIFY) === 0;
-    } finally {
-      tracer.leave('virtqueue_kick_prepare_split');
-    }
-  } finally {
-    tracer.leave('virtqueue_kick_prepare');
-  }
+  tracer.enter('virtqueue_kick_prepare_split');
+  const { state, ring } = vq;
+  // The new avail.idx must be visible before we read the device's suppression state, or a device that is
+  // just going to sleep could miss it.
+  tracer.barrier('virtio_mb');
+  const newIdx = state.avail_idx_shadow;
+  const oldIdx = u16Sub(newIdx, state.num_added);
+  state.num_added = 0;
+  const kick = state.event
+    ? vring_need_event(ring.availEvent(), newIdx, oldIdx)
+    : (ring.usedFlags() & VRING_USED_F_NO_NOTIFY) === 0;
+  tracer.leave('virtqueue_kick_prepare_split');
+  tracer.leave('virtqueue_kick_prepare');
+  return kick;
 }
 
 /** Linux: virtqueue_notify(). A failed notify breaks the queue for good. */

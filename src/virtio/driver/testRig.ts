@@ -112,6 +112,22 @@ export class RecordingTracer implements Tracer {
   barriers(): string[] {
     return this.events.filter((e) => e.startsWith('barrier ')).map((e) => e.slice(8));
   }
+  /**
+   * Where the recorded frames do not nest: a leave that is not of the innermost frame, or a frame never left. The
+   * hot paths pair enter and leave without try/finally, so every early return must leave what it entered.
+   */
+  unbalanced(): string[] {
+    const open: string[] = [];
+    const problems: string[] = [];
+    for (const e of this.events) {
+      if (e.startsWith('enter ')) open.push(e.slice(6));
+      else if (e.startsWith('leave ')) {
+        const top = open.pop();
+        if (top !== e.slice(6)) problems.push(`${e} while in ${top ?? 'nothing'}`);
+      }
+    }
+    return [...problems, ...open.map((fn) => `never left ${fn}`)];
+  }
 }
 
 export interface Rig {

@@ -31,7 +31,7 @@ describe('VringVirtqueue under any sequence of driver and (well-behaved, out-of-
         fc.integer({ min: 0, max: 0xffff }),
         fc.array(opArb, { maxLength: 120 }),
         (size, features, startIdx, ops) => {
-          const { vq, dev, map } = makeRig({ size, features, startIdx });
+          const { vq, dev, map, tracer } = makeRig({ size, features, startIdx });
           let serial = 0;
           const inFlight = new Map<string, number>(); // token -> descriptors it holds in the ring
           const popped: PoppedChain[] = [];
@@ -86,6 +86,7 @@ describe('VringVirtqueue under any sequence of driver and (well-behaved, out-of-
             const tables = map.all().filter((r) => r.kind === 'indirect-table').length;
             expect(tables).toBe(vq.desc_state.filter((s) => s.indir_desc !== null).length);
           }
+          expect(tracer.unbalanced()).toEqual([]);
           expect(vq.lastError).toBeNull();
           expect(vq.virtqueue_is_broken()).toBe(false);
 

@@ -135,13 +135,11 @@ export class VringVirtqueue<T> implements SplitVirtqueue<T> {
 
   /** Linux: virtqueue_add_sgs(). `out` are device-readable, `in_` device-writable; `data` comes back from get_buf. */
   virtqueue_add_sgs(out: readonly Sg[], in_: readonly Sg[], data: T): AddResult<T> {
-    // Hot path: enter/leave spelled out, as traced() would cost a closure per call.
+    // Hot path: a plain enter/leave pair, as traced() would cost a closure per call (see Tracer).
     this.tracer.enter('virtqueue_add_sgs');
-    try {
-      return virtqueue_add_split(this, out, in_, data);
-    } finally {
-      this.tracer.leave('virtqueue_add_sgs');
-    }
+    const result = virtqueue_add_split(this, out, in_, data);
+    this.tracer.leave('virtqueue_add_sgs');
+    return result;
   }
 
   /** Linux: virtqueue_add_outbuf(). */
@@ -176,18 +174,14 @@ export class VringVirtqueue<T> implements SplitVirtqueue<T> {
 
   /** Linux: virtqueue_get_buf(). Null when nothing is used, or when the device broke the ring (see lastError). */
   virtqueue_get_buf(): { data: T; len: number } | null {
+    // Hot path: plain enter/leave pairs (see Tracer).
     const tracer = this.tracer;
     tracer.enter('virtqueue_get_buf');
-    try {
-      tracer.enter('virtqueue_get_buf_ctx');
-      try {
-        return virtqueue_get_buf_ctx_split(this);
-      } finally {
-        tracer.leave('virtqueue_get_buf_ctx');
-      }
-    } finally {
-      tracer.leave('virtqueue_get_buf');
-    }
+    tracer.enter('virtqueue_get_buf_ctx');
+    const result = virtqueue_get_buf_ctx_split(this);
+    tracer.leave('virtqueue_get_buf_ctx');
+    tracer.leave('virtqueue_get_buf');
+    return result;
   }
 
   /** Linux: virtqueue_disable_cb(). */
