@@ -59,6 +59,29 @@ describe('SplitRing writes each field at its exact offset (LE)', () => {
     expect(raw.subarray(DESC, d).every((b) => b === 0)).toBe(true);
   });
 
+  it("writeDescSplit stores flags, addr, len, then next, one store each (Linux's order), in any table", () => {
+    const { ring, writes } = setup();
+    ring.writeDescSplit(2, DESC, 1, 0x2_0000_1000, 4096, 5);
+    const d = DESC + 32;
+    expect(stores(writes)).toEqual([
+      [d + 12, [1, 0]],
+      [d, [0x00, 0x10, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00]],
+      [d + 8, [0x00, 0x10, 0x00, 0x00]],
+      [d + 14, [5, 0]],
+    ]);
+    expect(ring.readDesc(2)).toEqual({ addr: 0x2_0000_1000n, len: 4096, flags: 1, next: 5 });
+  });
+
+  it('writeDescSplit with next < 0 leaves next alone (an indirect table links itself when allocated)', () => {
+    const { ring, writes, mem } = setup();
+    ring.writeDescNext(1, 1, INDIRECT);
+    writes.length = 0;
+    ring.writeDescSplit(0, INDIRECT, 2, 0x800, 64, -1);
+    expect(writes.map((w) => w.addr)).toEqual([INDIRECT + 12, INDIRECT, INDIRECT + 8]);
+    expect(ring.readDesc(0, INDIRECT)).toEqual({ addr: 0x800n, len: 64, flags: 2, next: 0 });
+    expect(mem.read16(INDIRECT + 16 + 14)).toBe(1);
+  });
+
   it('readDesc decodes raw bytes, keeping a full 64-bit addr', () => {
     const { ring, raw } = setup();
     raw.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0x80, 4, 0, 0xff, 0xff], DESC + 16);

@@ -126,6 +126,19 @@ export class SplitRing {
   writeDescNext(i: number, next: number, table = this.addrs.desc): void {
     this.mem.write16(this.descAddr(i, table) + DESC_NEXT, next);
   }
+  /**
+   * One descriptor as Linux's virtqueue_add_desc_split() stores it: flags, addr, len, then `next` unless it is
+   * negative (inside an indirect table, whose links were written when it was allocated). Four stores, as the
+   * single-field writers make them, from one address computation: the driver's add runs this once per buffer.
+   */
+  writeDescSplit(i: number, table: number, flags: number, addr: number, len: number, next: number): void {
+    const at = table + DESC_SIZE * i;
+    const mem = this.mem;
+    mem.write16(at + DESC_FLAGS, flags);
+    mem.write64Number(at + DESC_ADDR, addr);
+    mem.write32(at + DESC_LEN, len);
+    if (next >= 0) mem.write16(at + DESC_NEXT, next);
+  }
   writeDesc(i: number, d: VringDesc, table = this.addrs.desc): void {
     this.writeDescAddr(i, d.addr, table);
     this.writeDescLen(i, d.len, table);

@@ -84,15 +84,14 @@ function virtqueue_add_desc_split<T>(
 ): number {
   // A plain enter/leave pair: a guest-memory fault can only end the whole add (see Tracer).
   vq.tracer.enter('virtqueue_add_desc_split');
-  const { ring, desc_extra: extra } = vq;
-  ring.writeDescFlags(i, flags, table);
-  ring.writeDescAddr(i, addr, table);
-  ring.writeDescLen(i, len, table);
+  const extra = vq.desc_extra;
   let next: number;
-  if (indirect) next = i + 1;
-  else {
+  if (indirect) {
+    vq.ring.writeDescSplit(i, table, flags, addr, len, -1);
+    next = i + 1;
+  } else {
     next = extra.next[i]!;
-    ring.writeDescNext(i, next, table);
+    vq.ring.writeDescSplit(i, table, flags, addr, len, next);
     extra.addr[i] = addr;
     extra.len[i] = len;
     extra.flags[i] = flags;
