@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, seededRandom, summarize } from './stats';
+import { median, medianRoundRatio, percentile, seededRandom, summarize } from './stats';
 
 describe('stats', () => {
   it('takes the median of odd and even counts, whatever the order', () => {
@@ -24,6 +24,25 @@ describe('stats', () => {
     expect(() => median([])).toThrow(RangeError);
     expect(() => percentile([1, Number.NaN], 50)).toThrow(RangeError);
     expect(() => percentile([1], 101)).toThrow(RangeError);
+  });
+
+  it('takes each ratio within its round, then the median, skipping rounds one side lacks', () => {
+    const base = [
+      { round: 0, value: 10 },
+      { round: 1, value: 40 },
+      { round: 2, value: 10 },
+      { round: 3, value: 40 },
+    ];
+    // Round 2 of ours failed; round 4 has no base.
+    const ours = [
+      { round: 0, value: 3 },
+      { round: 1, value: 6 },
+      { round: 3, value: 8 },
+      { round: 4, value: 100 },
+    ];
+    // Ratios 0.3, 0.15, 0.2: the median is 0.2 (a ratio of medians would mix rounds: 7 / 25 = 0.28).
+    expect(medianRoundRatio(ours, base)).toBeCloseTo(0.2);
+    expect(medianRoundRatio([], base)).toBeNaN();
   });
 
   it('summarizes without changing its input', () => {

@@ -24,6 +24,27 @@ export function median(samples: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** One measurement taken in a numbered round, beside the other runs of that round. */
+export interface RoundSample {
+  round: number;
+  value: number;
+}
+
+/**
+ * The median over rounds of `ours / base`, each ratio taken within one round: where the machine's speed moves
+ * between rounds (the host moving a vCPU), both sides of each ratio saw the same machine. Rounds missing on either
+ * side are skipped; NaN when no round has both.
+ */
+export function medianRoundRatio(ours: readonly RoundSample[], base: readonly RoundSample[]): number {
+  const byRound = new Map(base.map((b) => [b.round, b.value]));
+  const ratios: number[] = [];
+  for (const o of ours) {
+    const b = byRound.get(o.round);
+    if (b !== undefined && b > 0) ratios.push(o.value / b);
+  }
+  return ratios.length === 0 ? Number.NaN : median(ratios);
+}
+
 export interface Summary {
   n: number;
   median: number;
