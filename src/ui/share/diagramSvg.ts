@@ -1,4 +1,6 @@
 import type { QueueView } from '../../engine/view';
+import { u16Sub } from '../../virtio/types';
+import { newestSlotHolding, ringWindow, slotOf } from '../components/derive/rings';
 import { availFlagNames, descFlagNames, hex, usedFlagNames } from '../components/format';
 import { requestSwatch } from '../components/palette';
 
@@ -100,15 +102,6 @@ export function wrap(sentence: string, width: number): string[] {
   return lines;
 }
 
-/** The slot of the ring that holds `head`, looking back from `idx` over one lap; -1 if none does. */
-function newestSlot(values: readonly number[], idx: number, size: number, head: number, lap = size): number {
-  for (let back = 1; back <= lap; back++) {
-    const slot = (((idx - back) % size) + size) % size;
-    if (values[slot] === head) return slot;
-  }
-  return -1;
-}
-
 /** Arrowheads are drawn per colour: context-stroke is not understood by every slide program. */
 const markerId = (color: string): string => `head-${color.replace(/[^0-9a-z]/gi, '')}`;
 const marker = (color: string): string =>
@@ -161,7 +154,7 @@ export function renderQueueSvg(input: DiagramInput, step: number): string {
     header: `flags ${availFlagNames(q.avail.flags).join('|') || '0'} · idx ${q.avail.idx}`,
     field: 'avail.idx',
     idx: q.avail.idx,
-    idxSlot: q.avail.idx % size,
+    idxSlot: slotOf(q.avail.idx, size),
     box: { x: ax, width: aw - 60, fill: '#fdf3e1' },
     labelX: ax + 8,
     valueX: ax + 60,
@@ -209,7 +202,7 @@ export function renderQueueSvg(input: DiagramInput, step: number): string {
     header: `flags ${usedFlagNames(q.used.flags).join('|') || '0'} · idx ${q.used.idx}`,
     field: 'used.idx',
     idx: q.used.idx,
-    idxSlot: q.used.idx % size,
+    idxSlot: slotOf(q.used.idx, size),
     box: { x: ux + 40, width: uw - 100, fill: '#e6f4ef' },
     labelX: ux,
     valueX: ux + 50,
@@ -219,15 +212,17 @@ export function renderQueueSvg(input: DiagramInput, step: number): string {
   });
 
   // Arrows: ring slots to the chains they hold, and along each chain.
+  // The avail arrow starts at the newest entry of the last lap that names the head; the used arrow only at an entry
+  // the driver has not taken back yet (the window the live used ring marks as pending).
   const mid = ROW / 2 - 1;
+  const availLap = ringWindow(u16Sub(q.avail.idx, size), q.avail.idx, size);
+  const pending = ringWindow(q.driver.last_used_idx, q.used.idx, size);
   for (const c of q.chains) {
     const color = chainOf.get(c.head)!.color;
-    const a = newestSlot(q.avail.ring, q.avail.idx, size, c.head);
+    const a = newestSlotHolding(availLap, (slot) => q.avail.ring[slot]!, c.head);
     if (a >= 0 && a < rows && c.head < rows)
       out.push(arrow(ax + aw - 60, rowY(a) + mid, dx - 2, rowY(c.head) + mid, color));
-    const inUsed = (q.used.idx - q.driver.last_used_idx + 0x10000) % 0x10000;
-    const ids = q.used.ring.map((e) => e.id);
-    const u = inUsed > 0 ? newestSlot(ids, q.used.idx, size, c.head, Math.min(inUsed, size)) : -1;
+    const u = newestSlotHolding(pending, (slot) => q.used.ring[slot]!.id, c.head);
     if (u >= 0 && u < rows && c.head < rows)
       out.push(arrow(ux + 40, rowY(u) + mid, dx + dw + 2, rowY(c.head) + mid, color));
     for (let k = 0; k + 1 < c.descs.length; k++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ringWindow, slotOf } from './rings';
+import { newestSlotHolding, ringWindow, slotOf } from './rings';
 
 describe('ringWindow', () => {
   it('lists the entries between two indices with their slots', () => {
@@ -51,5 +51,23 @@ describe('ringWindow', () => {
         },
       ),
     );
+  });
+});
+
+describe('newestSlotHolding', () => {
+  // A size-4 ring whose slots hold 7, 3, 7, 9; the window crosses the wrap: entries 65534, 65535, 0 (slots 2, 3, 0).
+  const slots = [7, 3, 7, 9];
+  const at = (slot: number) => slots[slot]!;
+  const window = ringWindow(65534, 0 + 1, 4);
+
+  it('finds the newest entry naming the value, not the first slot', () => {
+    expect(window.entries.map((e) => e.slot)).toEqual([2, 3, 0]);
+    expect(newestSlotHolding(window, at, 7)).toBe(0);
+    expect(newestSlotHolding(window, at, 9)).toBe(3);
+  });
+
+  it('looks only inside the window', () => {
+    expect(newestSlotHolding(window, at, 3)).toBe(-1);
+    expect(newestSlotHolding(ringWindow(5, 5, 4), at, 7)).toBe(-1);
   });
 });

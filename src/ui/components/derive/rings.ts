@@ -17,6 +17,15 @@ export interface RingWindow {
 /** The slot a free-running index points to. Queue sizes are powers of two, so this is also `idx & (size-1)`. */
 export const slotOf = (idx: number, size: number): number => idx % size;
 
+/** The slot of the newest entry of `window` that holds `value` (`at(slot)` reads a slot); -1 if none does. */
+export function newestSlotHolding(window: RingWindow, at: (slot: number) => number, value: number): number {
+  for (let k = window.entries.length - 1; k >= 0; k--) {
+    const { slot } = window.entries[k]!;
+    if (at(slot) === value) return slot;
+  }
+  return -1;
+}
+
 /** Entries [from, to) of a ring, in u16 index arithmetic: e.g. published by the driver and not yet popped. */
 export function ringWindow(from: number, to: number, size: number): RingWindow {
   const distance = u16Sub(to, from);
