@@ -3,7 +3,7 @@ import { LocalClient } from '../../engine/client/localClient';
 import { planLesson } from '../../lessons/plan';
 import { lessonById } from '../../lessons/catalog';
 import { createSimStore } from '../store/store';
-import { atStop, createLessonStore } from './lessonStore';
+import { atStop, createLessonStore, placeOf } from './lessonStore';
 
 function setup() {
   const sim = createSimStore({ client: new LocalClient(), scenarioName: 'single-read', seed: 7, language: 'en' });
@@ -70,6 +70,41 @@ describe('lesson store', () => {
     expect(c.rows.map((r) => r.label)).toEqual(['[compare.label.flags]', '[compare.label.eventIdx]']);
     // The flags run needs more interrupts than EVENT_IDX for the same reads.
     expect(c.rows[0]!.interrupts).toBeGreaterThan(c.rows[1]!.interrupts);
+  });
+
+  it('resumes at a stop as a link left it, moving the simulation only when asked to', async () => {
+    const { sim, lessons } = setup();
+    await sim.getState().load();
+    const s = () => lessons.getState();
+    const plan = planLesson(lessonById('journey')!);
+    // Where the link put the simulation stays, even away from the stop (the teacher had stepped on).
+    await sim.getState().jump(5);
+    await s().resume('journey', 2, false, false);
+    expect([s().lessonId, s().index, s().phase, s().moving]).toEqual(['journey', 2, 'shown', false]);
+    expect(sim.getState().scenarioName).toBe('single-read');
+    expect(sim.getState().sim?.view.step).toBe(5);
+    expect(placeOf(s())).toEqual({ id: 'journey', stop: 3, ask: false });
+    await s().resync();
+    expect(atStop(sim.getState(), plan[2]!)).toBe(true);
+
+    // A question waiting at stop 4 (index 3) waits again; `move` shows the stop before it, as Next would.
+    await s().resume('journey', 3, true, true);
+    expect([s().index, s().phase]).toEqual([3, 'ask']);
+    expect(atStop(sim.getState(), plan[2]!)).toBe(true);
+    expect(placeOf(s())).toEqual({ id: 'journey', stop: 4, ask: true });
+    await s().reveal();
+    expect(atStop(sim.getState(), plan[3]!)).toBe(true);
+
+    // Asking where no question waits (or at the first stop, with nothing before it) just shows the stop.
+    await s().resume('journey', 0, true, true);
+    expect([s().index, s().phase]).toEqual([0, 'shown']);
+    expect(atStop(sim.getState(), plan[0]!)).toBe(true);
+    await s().resume('journey', plan.length + 5, false, false);
+    expect(s().index).toBe(plan.length - 1);
+    await s().resume('no-such-lesson', 1, false, true);
+    expect(s().lessonId).toBe('journey');
+    s().close();
+    expect(placeOf(s())).toBeNull();
   });
 
   it('ignores a lesson it does not know', async () => {

@@ -6,6 +6,7 @@ import { answerOf } from '../../lessons/answers';
 import { lessonById } from '../../lessons/catalog';
 import { planLesson } from '../../lessons/plan';
 import type { CompareSpec, PlannedStop } from '../../lessons/types';
+import type { LessonPlace } from '../share/urlCodec';
 import type { SimActions, SimStore } from '../store';
 
 /**
@@ -41,6 +42,11 @@ export interface LessonActions {
   openPicker(): void;
   closePicker(): void;
   start(lessonId: string): Promise<void>;
+  /**
+   * Opens a lesson at a stop (index from 0), as a link left it: asking its question when `ask` and the stop has one.
+   * The simulation stays as the link put it (the teacher may have stepped away from the stop), unless `move`.
+   */
+  resume(lessonId: string, index: number, ask: boolean, move: boolean): Promise<void>;
   next(): Promise<void>;
   previous(): Promise<void>;
   /** Answers the waiting question (a choice's value or a number), then reveals. */
@@ -88,6 +94,11 @@ export function atStop(sim: SimStore, p: PlannedStop): boolean {
   );
 }
 
+/** Where the lesson is, as a link carries it (stops counted from 1); null when no lesson is open. */
+export function placeOf(s: Pick<LessonData, 'lessonId' | 'index' | 'phase'>): LessonPlace | null {
+  return s.lessonId === null ? null : { id: s.lessonId, stop: s.index + 1, ask: s.phase === 'ask' };
+}
+
 /** Measures a stop's comparison with the engine's compareRuns (whole runs, headless). */
 export function runComparison(spec: CompareSpec, label: (key: string) => string): RunComparison[] {
   const entries = spec.entries.map((e) => {
@@ -117,16 +128,18 @@ export function createLessonStore(sim: SimHandle, label: (key: string) => string
       if (sim.get().sim?.view.step !== p.step) await sim.actions.jump(p.step);
     };
 
-    const show = async (index: number, phase: LessonPhase) => {
+    const show = async (index: number, phase: LessonPhase, move = true) => {
       const plan = get().plan;
       if (!plan) return;
       const stop = plan[index];
       if (!stop) return;
-      set({ index, phase, feedback: null, moving: true, comparison: null });
-      // Asking: the learner looks at the state before the stop (the previous stop's), and guesses.
-      await moveTo(phase === 'ask' ? plan[index - 1]! : stop);
-      if (get().plan !== plan || get().index !== index) return;
-      set({ moving: false });
+      set({ index, phase, feedback: null, moving: move, comparison: null });
+      if (move) {
+        // Asking: the learner looks at the state before the stop (the previous stop's), and guesses.
+        await moveTo(phase === 'ask' ? plan[index - 1]! : stop);
+        if (get().plan !== plan || get().index !== index) return;
+        set({ moving: false });
+      }
       if (phase === 'shown' && stop.stop.compare) compare(stop.stop.compare, plan, index);
     };
 
@@ -167,6 +180,20 @@ export function createLessonStore(sim: SimHandle, label: (key: string) => string
           const plan = planLesson(lesson);
           set({ ...CLOSED, lessonId, plan });
           await show(0, 'shown');
+        } catch (e) {
+          set({ ...CLOSED, lessonId, planError: errorText(e) });
+        }
+      },
+      resume: async (lessonId, index, ask, move) => {
+        const lesson = lessonById(lessonId);
+        if (!lesson) return;
+        try {
+          const plan = planLesson(lesson);
+          const at = Math.min(Math.max(0, index), plan.length - 1);
+          // The first stop has no state before it to ask at.
+          const phase: LessonPhase = ask && at > 0 && plan[at]!.stop.question ? 'ask' : 'shown';
+          set({ ...CLOSED, lessonId, plan, index: at, phase });
+          await show(at, phase, move);
         } catch (e) {
           set({ ...CLOSED, lessonId, planError: errorText(e) });
         }

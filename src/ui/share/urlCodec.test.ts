@@ -116,6 +116,9 @@ describe('share links', () => {
       'bp',
       'from',
       'embed',
+      'lesson',
+      'stop',
+      'ask',
       'x',
     );
     const text = fc
@@ -153,9 +156,9 @@ describe('share links', () => {
     const r = await decodeShareHash('s=ring-full');
     expect(r).toMatchObject({ ok: true, state: { seed: 1, step: null, settings: { granularity: 'write' } } });
     expect(await decodeShareHash('')).toEqual({ ok: true, state: null, embed: NO_EMBED });
-    expect(await decodeShareHash('#lesson=3')).toEqual({ ok: true, state: null, embed: NO_EMBED });
+    expect(await decodeShareHash('#tour=3')).toEqual({ ok: true, state: null, embed: NO_EMBED });
     expect(await decodeShareHash('#step=3')).toMatchObject({ ok: true, state: { scenario: { name: 'single-read' } } });
-    expect(hasShareParams('#lesson=3')).toBe(false);
+    expect(hasShareParams('#tour=3')).toBe(false);
     expect(hasShareParams('#s=x')).toBe(true);
   });
 

@@ -14,7 +14,8 @@ import { DEFAULT_SPEED, SPEEDS_MS } from '../store/speed';
  * Parameters: s (built-in scenario) or z (any scenario document, deflated and base64url), seed, step,
  * qs (queue size override), f (feature override, comma-separated), g (step by: write|function|request),
  * sp (speed index), lang, pres=1 (presenter), q (queue shown; absent follows the step), bp (a breakpoint, repeated);
- * for embedding: embed=1, from, to, autoplay=1, loop=1. Settings at their defaults are left out.
+ * for embedding: embed=1, from, to, autoplay=1, loop=1; a lesson open on the page: lesson (its id), stop (counted
+ * from 1, as on screen), ask=1 (its question is waiting for an answer). Settings at their defaults are left out.
  * Parameters it does not know are ignored (and kept by the page), so other features can add their own.
  */
 
@@ -32,6 +33,18 @@ export interface ShareSettings {
   breakpoints: string[];
 }
 
+/**
+ * The lesson open on the page and where it is. Which lessons exist is known only to the lessons' chunk, loaded when a
+ * link names one: lessonPlaceProblems checks a place against it.
+ */
+export interface LessonPlace {
+  id: string;
+  /** Counted from 1, as the player shows it ("Stop 3 of 9"). */
+  stop: number;
+  /** The stop's question is waiting for an answer (the simulation still shows the previous stop). */
+  ask: boolean;
+}
+
 export interface ShareState {
   scenario: ScenarioRef;
   seed: number;
@@ -39,6 +52,8 @@ export interface ShareState {
   settings: ShareSettings;
   /** null: no step (e.g. after a free-run, which no replay reaches); opens at step 0. */
   step: number | null;
+  /** Absent: no lesson open (every link before lessons were linked). */
+  lesson?: LessonPlace;
 }
 
 export interface EmbedOptions {
@@ -60,7 +75,11 @@ export type ShareProblemCode =
   | 'bad-breakpoint'
   | 'no-such-queue'
   | 'past-end'
-  | 'from-after-to';
+  | 'from-after-to'
+  | 'needs-lesson'
+  | 'unknown-lesson'
+  | 'no-such-stop'
+  | 'lessons-unavailable';
 
 /** What is wrong with a link: the parameter, a code (translated by the page) and an English sentence. */
 export interface ShareProblem {
@@ -84,9 +103,26 @@ export const NO_EMBED: EmbedOptions = { embed: false, from: null, to: null, auto
 const GRANULARITIES: readonly Granularity[] = ['write', 'function', 'request'];
 const MAX_SEED = 0xffffffff;
 const MAX_STEP = 1_000_000_000;
+const MAX_STOP = 999;
 
 /** The parameters this codec reads and writes; the page keeps any others it finds. */
-export const SHARE_PARAMS = ['s', 'z', 'seed', 'step', 'qs', 'f', 'g', 'sp', 'lang', 'pres', 'q', 'bp'] as const;
+export const SHARE_PARAMS = [
+  's',
+  'z',
+  'seed',
+  'step',
+  'qs',
+  'f',
+  'g',
+  'sp',
+  'lang',
+  'pres',
+  'q',
+  'bp',
+  'lesson',
+  'stop',
+  'ask',
+] as const;
 export const EMBED_PARAMS = ['embed', 'from', 'to', 'autoplay', 'loop'] as const;
 
 /** Builds the part after '#'. Async because an inline scenario is compressed. */
@@ -105,6 +141,11 @@ export async function encodeShareHash(state: ShareState, embed: EmbedOptions = N
   if (s.presenter) p.set('pres', '1');
   if (s.queue !== null) p.set('q', String(s.queue));
   for (const bp of s.breakpoints) p.append('bp', bp);
+  if (state.lesson) {
+    p.set('lesson', state.lesson.id);
+    p.set('stop', String(state.lesson.stop));
+    if (state.lesson.ask) p.set('ask', '1');
+  }
   if (embed.embed) {
     p.set('embed', '1');
     if (embed.from !== null) p.set('from', String(embed.from));
@@ -262,6 +303,16 @@ function readBreakpoints(r: Reader): string[] {
   return out;
 }
 
+/** The lesson a link opens (whether it exists is checked later, against the lessons' catalog). */
+function readLesson(r: Reader): LessonPlace | null {
+  const id = r.params.get('lesson');
+  if (id !== null) return { id, stop: r.int('stop', 1, MAX_STOP) ?? 1, ask: r.flag('ask') };
+  for (const name of ['stop', 'ask'])
+    if (r.params.has(name))
+      r.problems.push(problem(name, 'needs-lesson', {}, 'only goes with lesson (the lesson it is about)'));
+  return null;
+}
+
 /**
  * Reads a link's parameters (the text after '#', with or without it). ok with state null when the text holds no
  * shared state at all; otherwise every problem found, each naming its parameter. Never throws.
@@ -295,6 +346,7 @@ export async function decodeShareHash(text: string): Promise<DecodeResult> {
     queue: r.int('q', 0, 15),
     breakpoints: readBreakpoints(r),
   };
+  const lesson = readLesson(r);
   const lang = r.params.get('lang');
   if (lang !== null) {
     if (isLanguage(lang)) settings.language = lang;
@@ -306,7 +358,8 @@ export async function decodeShareHash(text: string): Promise<DecodeResult> {
   if (r.problems.length > 0 || scenario === null) return { ok: false, problems: r.problems };
   return {
     ok: true,
-    state: { scenario, seed, step, overrides: { queueSize, features }, settings },
+    // A link without a lesson decodes exactly as it did before lessons could be linked: no `lesson` key at all.
+    state: { scenario, seed, step, overrides: { queueSize, features }, settings, ...(lesson ? { lesson } : {}) },
     embed,
   };
 }
@@ -380,4 +433,35 @@ export function pastEndProblem(step: number, end: number): ShareProblem {
     { value: step, end },
     `${step} is past the end of the run (it ends at step ${end})`,
   );
+}
+
+/**
+ * The problems of a link's lesson place, given the lessons there are (the catalog, passed in by the lessons' chunk):
+ * the lesson must exist and have the stop. Whether a question waits there is the player's business (see resume).
+ */
+export function lessonPlaceProblems(
+  place: LessonPlace,
+  lessons: readonly { id: string; stops: readonly unknown[] }[],
+): ShareProblem[] {
+  const known = lessons.map((l) => l.id);
+  const count = lessons.find((l) => l.id === place.id)?.stops.length;
+  if (count === undefined)
+    return [
+      problem(
+        'lesson',
+        'unknown-lesson',
+        { value: place.id, allowed: known.join(', ') },
+        `"${place.id}" is not a lesson (the lessons are ${known.join(', ')})`,
+      ),
+    ];
+  if (place.stop > count)
+    return [
+      problem(
+        'stop',
+        'no-such-stop',
+        { value: place.stop, count, lesson: place.id },
+        `lesson "${place.id}" has ${count} stops, so there is no stop ${place.stop}`,
+      ),
+    ];
+  return [];
 }

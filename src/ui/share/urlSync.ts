@@ -1,6 +1,7 @@
 import type { StoreApi } from 'zustand';
 import type { SimStore } from '../store/store';
 import { afterPaint } from '../lazy/afterPaint';
+import { closeLesson, lessonPlaceStore, loadLessons } from '../lessons/lessonGate';
 import { applyShareState, checkShareState, shareStateOf } from './applyShare';
 import { showNotice, type NoticeProblem } from './shareStore';
 import {
@@ -11,6 +12,7 @@ import {
   SHARE_PARAMS,
   type EmbedOptions,
   type ShareProblem,
+  type ShareState,
 } from './urlCodec';
 
 /** How long the address waits for the page to settle before it follows (playback moves several steps a second). */
@@ -45,6 +47,43 @@ export function isEmbedRequested(loc: Pick<Location, 'search' | 'hash'> = locati
   return new URLSearchParams(linkParams(loc)).get('embed') === '1';
 }
 
+/** What a link to the page carries: the simulation's state and, outside an embed, the lesson open on it. */
+function linkStateOf(s: SimStore, withLesson = true): ShareState {
+  const place = withLesson ? lessonPlaceStore.getState().place : null;
+  return place ? { ...shareStateOf(s), lesson: place } : shareStateOf(s);
+}
+
+/**
+ * Everything that keeps a decoded state from opening: its scenario and step (replayed, see checkShareState) and its
+ * lesson, checked against the lessons' catalog, which only a link with a lesson loads.
+ */
+async function problemsOf(state: ShareState): Promise<ShareProblem[]> {
+  const checked = checkShareState(state);
+  const problems = checked.ok ? [] : [...checked.problems];
+  if (state.lesson) {
+    try {
+      problems.push(...(await loadLessons()).lessonLinkProblems(state.lesson));
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      problems.push({
+        param: 'lesson',
+        code: 'lessons-unavailable',
+        values: { reason },
+        message: `lesson: the lessons could not be loaded (${reason})`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Puts the page in a checked state, lesson included: a link without one closes the lesson open on the page. */
+async function openState(store: StoreApi<SimStore>, state: ShareState): Promise<void> {
+  await applyShareState(store, state);
+  // A link with only a lesson's place (no step, e.g. typed on a slide) takes the simulation to the stop.
+  if (state.lesson) await (await loadLessons()).openLessonLink(state.lesson, state.step === null);
+  else await closeLesson();
+}
+
 /**
  * Opens what the address says, once at start. A link that cannot be opened falls back to the default scenario
  * and the page says which parameter is wrong. Returns the embed options the link asked for.
@@ -54,12 +93,15 @@ export async function openFromUrl(store: StoreApi<SimStore>): Promise<EmbedOptio
   await afterPaint();
   const decoded = await decodeShareHash(linkParams(location));
   if (decoded.ok && decoded.state) {
-    const checked = checkShareState(decoded.state);
-    if (checked.ok) {
-      await applyShareState(store, decoded.state);
+    // An embed shows no lesson (and loads none).
+    const { lesson, ...rest } = decoded.state;
+    const state = decoded.embed.embed || !lesson ? rest : { ...rest, lesson };
+    const problems = await problemsOf(state);
+    if (problems.length === 0) {
+      await openState(store, state);
       return decoded.embed;
     }
-    showNotice({ kind: 'error', title: 'notice.badLinkStart', problems: noticeProblems(checked.problems) });
+    showNotice({ kind: 'error', title: 'notice.badLinkStart', problems: noticeProblems(problems) });
   } else if (!decoded.ok) {
     showNotice({ kind: 'error', title: 'notice.badLinkStart', problems: noticeProblems(decoded.problems) });
   }
@@ -81,7 +123,7 @@ export function addressWith(href: string, hash: string): string {
 
 /** The link to what the page shows now. */
 export async function currentLink(store: StoreApi<SimStore>, embed: EmbedOptions = NO_EMBED): Promise<string> {
-  const hash = await encodeShareHash(shareStateOf(store.getState()), embed);
+  const hash = await encodeShareHash(linkStateOf(store.getState(), !embed.embed), embed);
   const url = new URL(addressWith(location.href, hash));
   return url.toString();
 }
@@ -104,7 +146,7 @@ export function startUrlSync(store: StoreApi<SimStore>): () => void {
     // writing resumes from there.
     const from = location.href;
     if (from !== written) return;
-    const hash = await encodeShareHash(shareStateOf(s));
+    const hash = await encodeShareHash(linkStateOf(s));
     if (location.href !== from) return;
     const next = addressWith(location.href, hash);
     written = next;
@@ -116,33 +158,28 @@ export function startUrlSync(store: StoreApi<SimStore>): () => void {
     timer = setTimeout(() => void write(), URL_DEBOUNCE_MS);
   };
 
-  const unsubscribe = store.subscribe((s) => {
-    const key = JSON.stringify(shareStateOf(s));
+  const changed = () => {
+    const key = JSON.stringify(linkStateOf(store.getState()));
     if (key === lastState) return;
     lastState = key;
     schedule();
-  });
+  };
+  const unsubscribe = store.subscribe(changed);
+  const unsubscribeLesson = lessonPlaceStore.subscribe(changed);
 
   const onHashChange = async () => {
     if (location.href === written) return;
     written = location.href;
     const decoded = await decodeShareHash(linkParams(location));
-    const problems = !decoded.ok
-      ? decoded.problems
-      : decoded.state
-        ? (() => {
-            const c = checkShareState(decoded.state);
-            return c.ok ? null : c.problems;
-          })()
-        : null;
-    if (problems) {
+    const problems = !decoded.ok ? decoded.problems : decoded.state ? await problemsOf(decoded.state) : [];
+    if (problems.length > 0) {
       showNotice({ kind: 'error', title: 'notice.badLink', problems: noticeProblems(problems) });
       await write();
       return;
     }
     if (decoded.ok && decoded.state) {
       showNotice(null);
-      await applyShareState(store, decoded.state);
+      await openState(store, decoded.state);
     }
   };
   const listener = () => void onHashChange();
@@ -150,6 +187,7 @@ export function startUrlSync(store: StoreApi<SimStore>): () => void {
   schedule();
   return () => {
     unsubscribe();
+    unsubscribeLesson();
     window.removeEventListener('hashchange', listener);
     if (timer !== null) clearTimeout(timer);
   };
