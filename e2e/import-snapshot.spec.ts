@@ -36,6 +36,11 @@ test('imports the snap02 ring snapshot and shows the real ring', async ({ page }
   await expect(page.getByTestId('indirect-not-captured')).toHaveCount(160);
   await expect(page.getByTestId('indirect-not-captured').first()).toContainText('3 entries — not captured');
   await expect(page.getByTestId('driver-not-captured')).toBeVisible();
+  // In the descriptor table, each INDIRECT head's sub-row says the same, with the table's address and size.
+  const unread = page.locator('.vr-desc tr[data-via]').first().getByTestId('indirect-unread');
+  await expect(unread).toContainText('3 entries (len 48) at 0x');
+  await expect(unread).toContainText('not captured');
+  await expect(page.getByTestId('indirect-table')).toHaveCount(0);
 
   // The disagreements of a live snapshot are listed.
   await expect(page.getByRole('heading', { name: 'Disagreements (35)' })).toBeVisible();
@@ -44,9 +49,46 @@ test('imports the snap02 ring snapshot and shows the real ring', async ({ page }
   await expect(usedIdxRow).toContainText('808');
   await expect(page.getByRole('heading', { name: 'Outstanding requests (160)' })).toBeVisible();
 
-  // .vr-desc is the shared DescriptorTable (its section and scroll region share one name): checked elsewhere.
-  const axe = await new AxeBuilder({ page }).include('[data-testid="snapshot-view"]').exclude('.vr-desc').analyze();
+  await expect(
+    page.getByRole('region', { name: 'vq0 descriptor rows · snapshot snap02_live_qmp.json', exact: true }),
+  ).toBeVisible();
+  const axe = await new AxeBuilder({ page }).include('[data-testid="snapshot-view"]').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
+
+test('an indirect table dumped beside the rings is drawn entry by entry under its descriptor', async ({ page }) => {
+  await open(page);
+  // The lowest head among snap02's outstanding requests (avail positions 808..967; its row is drawn first): an
+  // INDIRECT descriptor, its table at the address the descriptor holds.
+  const avail = readFileSync(SNAP02[2]!);
+  const heads = Array.from({ length: 968 - 808 }, (_, k) => avail.readUInt16LE(4 + 2 * ((808 + k) % 256)));
+  const head = Math.min(...heads);
+  const addr = readFileSync(SNAP02[1]!).readBigUInt64LE(16 * head);
+  const table = Buffer.alloc(48);
+  [
+    [0x3f1c200n, 16, 1, 1],
+    [0x4a00000n, 4096, 3, 2],
+    [0x3f1c210n, 1, 2, 0],
+  ].forEach(([a, len, flags, next], k) => {
+    table.writeBigUInt64LE(a as bigint, 16 * k);
+    table.writeUInt32LE(len as number, 16 * k + 8);
+    table.writeUInt16LE(flags as number, 16 * k + 12);
+    table.writeUInt16LE(next as number, 16 * k + 14);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'snap-ind-'));
+  const dump = join(dir, `snap02_ind_0x${addr.toString(16)}.bin`);
+  writeFileSync(dump, table);
+  await importInput(page).setInputFiles([...SNAP02, dump]);
+  const sub = page.locator(`tr[data-via="${head}"]`);
+  await expect(sub).toContainText(
+    `indirect table of desc ${head} at 0x${addr.toString(16).padStart(8, '0')}: 3 entries`,
+  );
+  const rows = sub.getByTestId('indirect-table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1)).toContainText('0x04a00000');
+  await expect(rows.nth(1)).toContainText('4096');
+  await expect(page.getByTestId('indirect-captured')).toHaveCount(1);
+  await expect(page.getByTestId('indirect-not-captured')).toHaveCount(159);
 });
 
 test('exports the simulation as a snapshot, compares it, and imports it back', async ({ page }) => {

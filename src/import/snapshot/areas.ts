@@ -23,19 +23,46 @@ export function areaByName(name: string): SnapshotArea | null {
 }
 
 /**
- * Assigns the binary files to the three areas: by name first, then by size (16·num, 6+2·num, 6+8·num are
- * distinct for every queue size). A named file of the wrong size, a missing area or two files for one area is a
- * problem naming the file and the byte where it goes wrong.
+ * The guest-physical address a further dump's name gives (`pmemsave 0x3f1c000 48 ind_0x3f1c000.bin`, e.g. of an
+ * indirect table), or null: the name holds no `0x` address, or one past 2^53 (no VM's RAM reaches that far).
+ */
+export function dumpAddrByName(name: string): number | null {
+  const m = /0x([0-9a-f]+)/i.exec(name.replace(/^.*[\\/]/, ''));
+  if (!m) return null;
+  const addr = Number.parseInt(m[1]!, 16);
+  return Number.isSafeInteger(addr) ? addr : null;
+}
+
+/** A dump of other guest memory than the three areas, at the address its file name gives. */
+export interface MemoryDump {
+  file: ImportFile;
+  gpa: number;
+}
+
+/**
+ * Assigns the binary files to the three areas: by name first, then by the address in the name (the area's
+ * vring-* address), then by size (16·num, 6+2·num, 6+8·num are distinct for every queue size). A file named by
+ * an address that is none of the three is a further dump of guest memory (an indirect table, say). A named file
+ * of the wrong size, a missing area or two files for one area is a problem naming the file and the byte where it
+ * goes wrong.
  */
 export function assignAreas(
   bins: ImportFile[],
   num: number,
   statusFile: string,
-): { ok: true; areas: Record<SnapshotArea, ImportFile> } | { ok: false; problem: ImportProblem } {
+  gpa: Record<SnapshotArea, number> | null = null,
+): { ok: true; areas: Record<SnapshotArea, ImportFile>; dumps: MemoryDump[] } | { ok: false; problem: ImportProblem } {
   const found: Partial<Record<SnapshotArea, ImportFile>> = {};
   const unnamed: ImportFile[] = [];
+  const dumps: MemoryDump[] = [];
   for (const f of bins) {
-    const a = areaByName(f.name);
+    const at = dumpAddrByName(f.name);
+    const a = areaByName(f.name) ?? (gpa && at !== null ? (AREAS.find((x) => gpa[x] === at) ?? null) : null);
+    if (!a && at !== null) {
+      if (f.bytes.length === 0) return { ok: false, problem: { file: f.name, byte: 0, message: `${f.name} is empty` } };
+      dumps.push({ file: f, gpa: at });
+      continue;
+    }
     if (!a) {
       unnamed.push(f);
       continue;
@@ -84,5 +111,5 @@ export function assignAreas(
       };
     }
   }
-  return { ok: true, areas: found as Record<SnapshotArea, ImportFile> };
+  return { ok: true, areas: found as Record<SnapshotArea, ImportFile>, dumps };
 }

@@ -1,6 +1,7 @@
-import { DESC_SIZE, VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT } from '../../virtio/constants';
+import { VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT } from '../../virtio/constants';
 import { u16Add, u16Sub } from '../../virtio/types';
 import type { CapturedMemory } from './capturedMemory';
+import { readIndirectTable } from './indirect';
 import type { OutstandingChain, QueueElement, QueueStatus, RingSnapshot, SnapshotDesc } from './types';
 
 type Decoded = Pick<RingSnapshot, 'desc' | 'avail' | 'used' | 'outstanding'>;
@@ -48,15 +49,8 @@ export function decodeRing(cap: CapturedMemory, status: QueueStatus, elements: Q
       i = d.next;
     }
     const h = desc[head];
-    const indirect =
-      h && h.flags & VRING_DESC_F_INDIRECT
-        ? {
-            addr: h.addr,
-            len: h.len,
-            entries: Math.floor(h.len / DESC_SIZE),
-            captured: cap.contains(h.addr, h.len),
-          }
-        : null;
+    // QEMU follows INDIRECT on the head only (virtqueue_split_pop()), as Linux only ever sets it there.
+    const indirect = h && h.flags & VRING_DESC_F_INDIRECT ? readIndirectTable(cap, h.addr, h.len) : null;
     outstanding.push({
       availPos,
       slot,

@@ -9,10 +9,20 @@ export type {
   SnapshotIndirect,
   Disagreement,
   CapturedArea,
+  CapturedDump,
   SnapshotArea,
 } from './types';
 export { parseSnapshotFiles } from './parseFiles';
 export { snapshotSummary } from './summary';
 export { looksLikeSnapshot } from './detect';
 export { snapshotQueueView, SNAPSHOT_UNKNOWN_DEVICE_FIELDS } from './queueView';
-export { compareSnapshots, type CompareRow } from './compare';
+export {
+  compareSnapshots,
+  compareOutstanding,
+  type CompareRow,
+  type ChainMatch,
+  type ChainDiffRow,
+  type OutstandingDiff,
+  type DescFieldChange,
+} from './compare';
+export { uncapturedIndirect, type UncapturedIndirect } from './indirect';

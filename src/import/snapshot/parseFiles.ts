@@ -61,20 +61,25 @@ function parse(files: ImportFile[]): ImportResult<RingSnapshot> {
         message: `vring-num ${num} is not a split-ring size (a power of two up to 32768)`,
       },
     };
-  const assigned = assignAreas(files.filter(isBin), num, file.name);
-  if (!assigned.ok) return { ok: false, problem: assigned.problem };
   const gpa = { desc: status.vring.desc, avail: status.vring.avail, used: status.vring.used };
+  const assigned = assignAreas(files.filter(isBin), num, file.name, gpa);
+  if (!assigned.ok) return { ok: false, problem: assigned.problem };
+  const dumps = assigned.dumps.map((d) => ({ file: d.file.name, gpa: d.gpa, bytes: d.file.bytes }));
   const areas: CapturedArea[] = AREAS.map((a) => ({
     area: a,
     file: assigned.areas[a].name,
     gpa: gpa[a],
     bytes: assigned.areas[a].bytes,
   }));
-  const cap = new CapturedMemory(num, {
-    desc: { gpa: gpa.desc, bytes: assigned.areas.desc.bytes },
-    avail: { gpa: gpa.avail, bytes: assigned.areas.avail.bytes },
-    used: { gpa: gpa.used, bytes: assigned.areas.used.bytes },
-  });
+  const cap = new CapturedMemory(
+    num,
+    {
+      desc: { gpa: gpa.desc, bytes: assigned.areas.desc.bytes },
+      avail: { gpa: gpa.avail, bytes: assigned.areas.avail.bytes },
+      used: { gpa: gpa.used, bytes: assigned.areas.used.bytes },
+    },
+    dumps,
+  );
   const decoded = decodeRing(cap, status, elements);
   const base = { status, statusAfter, size: num, elements, ...decoded };
   const snapshot: RingSnapshot = {
@@ -82,6 +87,7 @@ function parse(files: ImportFile[]): ImportResult<RingSnapshot> {
     statusFile: file.name,
     addrs: gpa,
     areas,
+    dumps,
     ...base,
     disagreements: findDisagreements(base),
   };

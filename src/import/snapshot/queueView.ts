@@ -28,7 +28,7 @@ const DRIVER_NOT_CAPTURED: QueueView['driver'] = {
 
 /**
  * A snapshot in the shape the simulation's ring components draw (MachineView's QueueView): the bytes as decoded,
- * QEMU's VirtQueue fields as reported, and the outstanding chains (their indirect tables are not in the snapshot).
+ * QEMU's VirtQueue fields as reported, and the outstanding chains (with their indirect tables where captured).
  * `driver` is a placeholder (see above) and `device.notification`/`broken` are unknown.
  */
 export function snapshotQueueView(s: RingSnapshot): QueueView {
@@ -43,12 +43,17 @@ export function snapshotQueueView(s: RingSnapshot): QueueView {
     head: d.head,
     request: null,
   }));
-  // `indirect` stays null: the tables were not captured, and an unreadable IndirectView would be drawn as a table
-  // of 0 entries "outside guest memory". The snapshot view marks them itself (address, len/16 entries, not captured).
+  // An indirect table is drawn from the captured bytes when they hold it; otherwise it is unreadable, and the
+  // snapshot view says why (uncapturedIndirect) instead of the table's entries.
   const chains: ChainView[] = s.outstanding.map((c) => ({
     head: c.head,
     descs: c.descs,
-    indirect: null,
+    indirect: c.indirect && {
+      via: c.head,
+      addr: Number(c.indirect.addr),
+      entries: c.indirect.table ?? [],
+      readable: c.indirect.table !== null,
+    },
     request: null,
   }));
   const st = s.status;

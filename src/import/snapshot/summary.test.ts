@@ -40,7 +40,7 @@ describe('snapshotSummary', () => {
       head: 50,
       popped: true,
       descs: [{ index: 50, len: 48, flags: ['indirect'] }],
-      indirect: { len: 48, entries: 3, captured: false },
+      indirect: { len: 48, entries: 3, captured: false, table: null },
       element: { index: 50, chain: [{ len: 16, flags: ['next'] }, { len: 4096 }, { len: 1, flags: ['write'] }] },
     });
     expect(json.disagreements).toHaveLength(s.disagreements.length);
@@ -48,7 +48,7 @@ describe('snapshotSummary', () => {
 });
 
 describe('snapshotQueueView', () => {
-  it('gives the ring components the bytes and QEMU fields, no indirect tables and no request ids', () => {
+  it('gives the ring components the bytes and QEMU fields, unread indirect tables and no request ids', () => {
     const s = load('snap02');
     const q = snapshotQueueView(s);
     expect(q.addrs).toEqual({ size: 256, desc: 0x2986000, avail: 0x2987000, used: 0x2987240 });
@@ -56,7 +56,7 @@ describe('snapshotQueueView', () => {
     expect(q.used.idx).toBe(808);
     expect(q.device).toMatchObject({ last_avail_idx: 968, used_idx: 807, inuse: 161, vring: { num: 256 } });
     expect(q.chains).toHaveLength(160);
-    expect(q.chains.every((c) => c.indirect === null)).toBe(true);
+    expect(q.chains.every((c) => c.indirect?.readable === false && c.indirect.entries.length === 0)).toBe(true);
     expect(q.desc.every((d) => d.request === null && !d.free)).toBe(true);
     expect(q.desc[50]!.head).toBe(50);
     expect(q.indirect).toBe(true);
@@ -71,6 +71,7 @@ describe('compareSnapshots', () => {
       left: '456',
       right: '968',
       same: false,
+      moved: '+512',
     });
     expect(rows.find((r) => r.field === 'vring.num')?.same).toBe(true);
     expect(rows.find((r) => r.field === 'outstanding')).toMatchObject({ left: '0', right: '160' });

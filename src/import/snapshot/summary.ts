@@ -15,6 +15,7 @@ export function snapshotSummary(s: RingSnapshot): unknown {
     kind: 'ring-snapshot',
     origin: s.origin,
     files: { status: s.statusFile, ...Object.fromEntries(s.areas.map((a) => [a.area, a.file])) },
+    dumps: s.dumps.map((d) => ({ file: d.file, gpa: hex(d.gpa), bytes: d.bytes.length })),
     device: {
       name: s.status.name,
       queue_index: s.status.queue_index,
@@ -50,6 +51,14 @@ export function snapshotSummary(s: RingSnapshot): unknown {
             len: c.indirect.len,
             entries: c.indirect.entries,
             captured: c.indirect.captured,
+            // Read from the captured memory when it holds the table; null (never guessed) when it does not.
+            table:
+              c.indirect.table?.map((d) => ({
+                addr: hex(d.addr),
+                len: d.len,
+                flags: descFlagNamesOf(d.flags),
+                next: d.next,
+              })) ?? null,
           }
         : null,
       element: c.element ? { index: c.element.index, chain: c.element.chain.map(elementDesc) } : null,

@@ -5,6 +5,8 @@
  * stale slot can hold any 64-bit value.
  */
 
+import type { VringDesc } from '../../virtio/splitRing';
+
 /** QEMU's `VirtQueueStatus` (qapi/virtio.json), with the field names of `struct VirtQueue` (hw/virtio/virtio.c). */
 export interface QueueStatus {
   name: string;
@@ -49,6 +51,13 @@ export interface CapturedArea {
   bytes: Uint8Array;
 }
 
+/** A further dump of guest memory (not one of the three areas), at the guest-physical address its name gives. */
+export interface CapturedDump {
+  file: string;
+  gpa: number;
+  bytes: Uint8Array;
+}
+
 export interface SnapshotDesc {
   index: number;
   addr: bigint;
@@ -61,13 +70,19 @@ export interface SnapshotDesc {
   availPos: number | null;
 }
 
-/** An INDIRECT descriptor's table: its address and entry count are known, its contents were not captured. */
+/**
+ * An INDIRECT descriptor's table: its address and entry count are in the descriptor; its contents are known only
+ * when the captured memory holds the whole table (in a real VM's pmemsave snapshot it usually lies elsewhere).
+ */
 export interface SnapshotIndirect {
   addr: bigint;
   len: number;
+  /** len / 16, rounded down. */
   entries: number;
-  /** Always false for a pmemsave snapshot: the table lies outside the three captured areas. */
+  /** True when the captured memory holds the whole table, so `table` was read from it. */
   captured: boolean;
+  /** The table's entries as the captured bytes hold them, in table order; null when not captured. */
+  table: VringDesc[] | null;
 }
 
 /** A request the device has not completed: a head between the used index and `avail.idx`. */
@@ -121,6 +136,8 @@ export interface RingSnapshot {
   /** Guest-physical addresses of the three parts. */
   addrs: { desc: number; avail: number; used: number };
   areas: CapturedArea[];
+  /** Further pmemsave dumps, each at the address its file name gives (e.g. indirect tables); usually none. */
+  dumps: CapturedDump[];
   desc: SnapshotDesc[];
   avail: { flags: number; idx: number; ring: number[]; used_event: number };
   used: { flags: number; idx: number; ring: { id: number; len: number }[]; avail_event: number };

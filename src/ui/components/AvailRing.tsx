@@ -7,7 +7,7 @@ import { RingPanel, type RingPanelProps, type RingProps } from './RingPanel';
 import type { RingPointer } from './RingSlots';
 
 /** The available ring (driver to device): every slot, the published idx and both sides' private copies. */
-export function AvailRing({ queue, changed, driverKnown = true }: RingProps) {
+export function AvailRing({ queue, changed, driverKnown = true, context }: RingProps) {
   const { t } = useTranslation('rings');
   const { size, avail, driver, device } = queue;
   const base = queue.addrs.avail;
@@ -44,5 +44,5 @@ export function AvailRing({ queue, changed, driverKnown = true }: RingProps) {
     copies.push({ name: 'last_avail_idx', side: 'device', value: device.last_avail_idx, note });
   }
   const row = { slots, pointers, pending, unpublished };
-  return <RingPanel ring="avail" queue={queue} changed={changed} row={row} copies={copies} />;
+  return <RingPanel ring="avail" queue={queue} changed={changed} row={row} copies={copies} context={context} />;
 }

@@ -14,6 +14,16 @@ export interface DescriptorTableProps {
   queue: QueueView;
   /** Guest addresses the current step wrote. */
   changed: Set<number>;
+  /**
+   * Whose table this is, shown after the title and put in the table's landmark names (e.g. an imported snapshot's
+   * file), so two descriptor tables on one page never share a name.
+   */
+  context?: string;
+  /**
+   * What to say of an indirect table the view could not read, by the descriptor that points at it (e.g. "not
+   * captured" for a snapshot). Without one, the table is said to lie outside guest memory.
+   */
+  unreadNotes?: ReadonlyMap<number, string>;
 }
 
 /** Width of the lane left of the table where next-links are drawn. */
@@ -103,9 +113,11 @@ function DescCells({ d, index }: { d: VringDesc; index: number }) {
 const IndirectTable = memo(function IndirectTable({
   chain,
   changed,
+  unreadNote,
 }: {
   chain: ChainView;
   changed: ReadonlySet<number>;
+  unreadNote: string | undefined;
 }) {
   const { t } = useTranslation('rings');
   const ind = chain.indirect!;
@@ -115,7 +127,9 @@ const IndirectTable = memo(function IndirectTable({
     <div className="vr-indirect" style={color ? { ['--vr-req' as string]: color } : undefined}>
       <div className="vr-indirect-caption">
         <span aria-hidden="true">↳ </span>
-        {t('desc.indirectTitle', { addr: hex(ind.addr, 8), count: ind.entries.length, via: ind.via })}
+        {ind.readable
+          ? t('desc.indirectTitle', { addr: hex(ind.addr, 8), count: ind.entries.length, via: ind.via })
+          : t('desc.indirectTitleUnread', { via: ind.via })}
       </div>
       {ind.readable ? (
         <table className="vr-table vr-subtable" data-testid="indirect-table">
@@ -132,8 +146,8 @@ const IndirectTable = memo(function IndirectTable({
           </tbody>
         </table>
       ) : (
-        <p className="vr-warn" role="note">
-          {t('desc.outside')}
+        <p className="vr-warn" role="note" data-testid="indirect-unread">
+          {unreadNote ?? t('desc.outside', { addr: hex(ind.addr, 8) })}
         </p>
       )}
     </div>
@@ -244,7 +258,7 @@ function drawLinks(svg: SVGSVGElement, height: number, drawn: Drawn[], markerBas
  * re-renders only the descriptors it changed; a big table (more than DESC_VIRTUAL_ABOVE descriptors) scrolls in
  * its own box and draws only the rows in view, and the arrows are redrawn only when the chains change.
  */
-export function DescriptorTable({ queue, changed }: DescriptorTableProps) {
+export function DescriptorTable({ queue, changed, context, unreadNotes }: DescriptorTableProps) {
   const { t } = useTranslation('rings');
   const markerBase = useSafeId();
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -361,7 +375,11 @@ export function DescriptorTable({ queue, changed }: DescriptorTableProps) {
         {row}
         <tr className="vr-indirect-row" data-via={d.index} aria-rowindex={plan ? plan.rowIndex[i]! + 1 : undefined}>
           <td colSpan={6}>
-            <IndirectTable chain={chain} changed={touched ? changed : NO_CHANGES} />
+            <IndirectTable
+              chain={chain}
+              changed={touched ? changed : NO_CHANGES}
+              unreadNote={ind.readable ? undefined : unreadNotes?.get(d.index)}
+            />
           </td>
         </tr>
       </Fragment>,
@@ -373,13 +391,19 @@ export function DescriptorTable({ queue, changed }: DescriptorTableProps) {
       <h3 id={`${markerBase}-title`} className="vr-panel-title">
         {t('desc.title', { queue: queue.index })}{' '}
         <span className="vr-sub">{t('desc.at', { addr: hex(queue.addrs.desc, 8), size: queue.size })}</span>
+        {context !== undefined && <span className="vr-sub"> · {context}</span>}
       </h3>
       <div
         className={virtual ? 'vr-desc-wrap vr-desc-virtual' : 'vr-desc-wrap'}
         ref={wrapRef}
         tabIndex={0}
         role="region"
-        aria-labelledby={`${markerBase}-title`}
+        // Not the heading's text: the section is already a landmark by that name, and landmark names must differ.
+        aria-label={
+          context === undefined
+            ? t('desc.rowsRegion', { queue: queue.index })
+            : t('desc.rowsRegionOf', { queue: queue.index, context })
+        }
         onScroll={virtual ? (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop) : undefined}
       >
         <svg

@@ -13,17 +13,23 @@ export interface DeviceStateProps {
    * that explain a difference as "not yet flushed"/"stale" are left out (the difference is still emphasised).
    */
   differenceNotes?: boolean;
+  /** Whose VirtQueue this is (e.g. one of two snapshots side by side), after the title and in its landmark name. */
+  context?: string;
 }
 
 /** QEMU's private `VirtQueue` for this queue: where the device is, which may lag what memory says. */
-export function DeviceState({ queue, unknown, differenceNotes = true }: DeviceStateProps) {
+export function DeviceState({ queue, unknown, differenceNotes = true, context }: DeviceStateProps) {
   const { t } = useTranslation('rings');
   const titleId = useSafeId();
   const v = queue.device;
   return (
     <section className="vr-panel vr-side vr-side-device" aria-labelledby={titleId}>
       <h3 id={titleId} className="vr-panel-title">
-        {t('device.title')} <span className="vr-sub">{t('device.sub', { queue: queue.index })}</span>
+        {t('device.title')}{' '}
+        <span className="vr-sub">
+          {t('device.sub', { queue: queue.index })}
+          {context && ` · ${context}`}
+        </span>
       </h3>
       {!v ? (
         <p className="vr-note">{t('device.none')}</p>

@@ -20,6 +20,11 @@ export interface RingProps {
   changed: Set<number>;
   /** False for a real VM's snapshot: the driver's private indices were not captured, so none are drawn. */
   driverKnown?: boolean;
+  /**
+   * Whose ring this is (e.g. one of two snapshots side by side), shown after the title and put in the ring's
+   * landmark names, so two rings of the same queue on one page never share a name.
+   */
+  context?: string;
 }
 
 function FlagsField({ value, names, flash }: { value: number; names: string[]; flash: boolean }) {
@@ -68,7 +73,7 @@ export interface RingPanelProps extends RingProps {
 }
 
 /** The frame both rings share: title, flags, published index, private copies, event index, slots and legend. */
-export function RingPanel({ ring, queue, changed, row, copies }: RingPanelProps) {
+export function RingPanel({ ring, queue, changed, row, copies, context }: RingPanelProps) {
   const { t } = useTranslation('rings');
   const titleId = useSafeId();
   const stamp = changeStamp(changed);
@@ -77,13 +82,17 @@ export function RingPanel({ ring, queue, changed, row, copies }: RingPanelProps)
   const { flags, idx } = queue[ring];
   const at = RINGS[ring];
   const event = eventField(ring, queue);
+  const whose = context ? ` · ${context}` : '';
   const idxFlash = anyChanged(changed, base + at.idxAt, 2);
   const eventFlash = anyChanged(changed, base + at.eventAt(size), 2);
   return (
     <section className={`vr-panel vr-ring vr-${ring}`} aria-labelledby={titleId}>
       <h3 id={titleId} className="vr-panel-title">
         {t(`${ring}.title`, { queue: queue.index })}{' '}
-        <span className="vr-sub">{t(`${ring}.at`, { addr: hex(base, 8) })}</span>
+        <span className="vr-sub">
+          {t(`${ring}.at`, { addr: hex(base, 8) })}
+          {whose}
+        </span>
       </h3>
       <p className="vr-lede">{t(`${ring}.lede`)}</p>
       <dl className="vr-indices">
@@ -113,7 +122,7 @@ export function RingPanel({ ring, queue, changed, row, copies }: RingPanelProps)
         )}
       </dl>
       <WrapNote windows={[row.pending, row.unpublished]} />
-      <RingSlots size={size} label={t(`${ring}.slots`)} changed={changed} {...row} />
+      <RingSlots size={size} label={t(`${ring}.slots`) + whose} changed={changed} {...row} />
       <RingLegend pendingText={t(`${ring}.legend.pending`)} unpublishedText={t(`${ring}.legend.unpublished`)} />
     </section>
   );

@@ -1,5 +1,5 @@
 import { detectImport } from '../../import/detect';
-import { parseSnapshotFiles } from '../../import/snapshot';
+import { parseSnapshotFiles, type RingSnapshot } from '../../import/snapshot';
 import type { ImportFile, ImportProblem } from '../../import/types';
 import type { Imported } from './importStore';
 import { parseTraceFile, type OnProgress, type ParseHandle } from './parseTraceFile';
@@ -17,10 +17,8 @@ export async function runImport(
   const d = detectImport(heads);
   if (d.kind === 'unknown') return { ok: false, problem: d.problem };
   if (d.kind === 'snapshot') {
-    const named = new Set(d.files.map((f) => f.name));
-    const r = parseSnapshotFiles(await Promise.all(files.filter((f) => named.has(f.name)).map(whole)));
-    if (!r.ok) return { ok: false, problem: r.problem };
-    return { ok: true, imported: { kind: 'snapshot', snapshot: r.value, problem: r.partial ? r.problem : null } };
+    const r = await parseSnapshot(files, d.files);
+    return r.ok ? { ok: true, imported: { kind: 'snapshot', ...r.imported } } : r;
   }
   const file = files.find((f) => f.name === d.file.name)!;
   const handle = parseTraceFile(file, file.name, onProgress);
@@ -30,6 +28,36 @@ export async function runImport(
   // A contradiction on the first event leaves nothing valid to show.
   if (r.partial && r.value.events.length === 0) return { ok: false, problem: r.problem };
   return { ok: true, imported: { kind: 'trace', trace: r.value, problem: r.partial ? r.problem : null } };
+}
+
+export type SnapshotRead =
+  | { ok: true; imported: { snapshot: RingSnapshot; problem: ImportProblem | null } }
+  | { ok: false; problem: ImportProblem };
+
+/**
+ * Only a ring snapshot (the second side of a comparison): the same detection, parsing and located problems as
+ * an import, and a trace log is refused by name instead of being parsed.
+ */
+export async function readSnapshot(files: readonly File[]): Promise<SnapshotRead> {
+  const d = detectImport(await Promise.all(files.map(headOf)));
+  if (d.kind === 'unknown') return { ok: false, problem: d.problem };
+  if (d.kind === 'trace')
+    return {
+      ok: false,
+      problem: {
+        file: d.file.name,
+        message:
+          'a QEMU trace log cannot be compared with a ring snapshot: choose a snapshot (the status JSON or HMP text and its desc/avail/used .bin dumps)',
+      },
+    };
+  return parseSnapshot(files, d.files);
+}
+
+async function parseSnapshot(files: readonly File[], detected: readonly ImportFile[]): Promise<SnapshotRead> {
+  const named = new Set(detected.map((f) => f.name));
+  const r = parseSnapshotFiles(await Promise.all(files.filter((f) => named.has(f.name)).map(whole)));
+  if (!r.ok) return { ok: false, problem: r.problem };
+  return { ok: true, imported: { snapshot: r.value, problem: r.partial ? r.problem : null } };
 }
 
 /** Enough of each file to tell a trace from a snapshot without reading a large log on the page. */

@@ -8,12 +8,18 @@ const SHOWN = 512;
 
 function ChainCell({ c }: { c: OutstandingChain }) {
   const { t } = useTranslation('snapshot');
-  if (c.indirect)
-    return (
+  if (c.indirect) {
+    const at = { addr: hex(c.indirect.addr, 8), entries: c.indirect.entries };
+    return c.indirect.captured ? (
+      <span className="snap-indirect" data-testid="indirect-captured">
+        {t('outstanding.indirectCaptured', at)}
+      </span>
+    ) : (
       <span className="snap-indirect" data-testid="indirect-not-captured">
-        {t('outstanding.indirect', { addr: hex(c.indirect.addr, 8), entries: c.indirect.entries })}
+        {t('outstanding.indirect', at)}
       </span>
     );
+  }
   return <span>{t('outstanding.direct', { descs: c.descs.join(' → ') })}</span>;
 }
 

@@ -1,7 +1,13 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { snapshotQueueView, SNAPSHOT_UNKNOWN_DEVICE_FIELDS, type RingSnapshot } from '../../../import/snapshot';
+import {
+  snapshotQueueView,
+  SNAPSHOT_UNKNOWN_DEVICE_FIELDS,
+  uncapturedIndirect,
+  type RingSnapshot,
+} from '../../../import/snapshot';
 import { AvailRing, DescriptorTable, DeviceState, UsedRing } from '../../components';
+import { hex } from '../../components/format';
 import { useSafeId } from '../../components/useSafeId';
 
 /** Nothing flashes: a snapshot is one instant. */
@@ -15,16 +21,27 @@ export function SnapshotRing({
   snapshot,
   descriptors = true,
   guest = true,
+  context,
 }: {
   snapshot: RingSnapshot;
   /** Draw the descriptor table (left out side by side, where the two rings matter most). */
   descriptors?: boolean;
   /** Draw the guest column's "not captured" panel. */
   guest?: boolean;
+  /** Whose ring this is, in the descriptor table's title and landmark names (default: the status file's name). */
+  context?: string;
 }) {
   const { t } = useTranslation('snapshot');
   const guestId = useSafeId();
   const queue = useMemo(() => snapshotQueueView(snapshot), [snapshot]);
+  const unreadNotes = useMemo(() => {
+    const notes = new Map<number, string>();
+    for (const [via, u] of uncapturedIndirect(snapshot)) {
+      const at = { addr: hex(u.addr, 8), len: u.len, count: u.entries };
+      notes.set(via, `${t('ring.notCaptured', at)}${u.queried ? ` ${t('ring.seeElement')}` : ''}`);
+    }
+    return notes;
+  }, [snapshot, t]);
   const unknown = { fields: SNAPSHOT_UNKNOWN_DEVICE_FIELDS, label: t('notes.unknown') };
   return (
     <div className="columns snap-columns">
@@ -41,14 +58,21 @@ export function SnapshotRing({
         </div>
       )}
       <div className="column column-shared">
-        {descriptors && <DescriptorTable queue={queue} changed={NOTHING_CHANGED} />}
+        {descriptors && (
+          <DescriptorTable
+            queue={queue}
+            changed={NOTHING_CHANGED}
+            context={context ?? t('ring.context', { file: snapshot.statusFile })}
+            unreadNotes={unreadNotes}
+          />
+        )}
         <div className="rings">
-          <AvailRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} />
-          <UsedRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} />
+          <AvailRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} context={context} />
+          <UsedRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} context={context} />
         </div>
       </div>
       <div className="column column-device">
-        <DeviceState queue={queue} unknown={unknown} differenceNotes={false} />
+        <DeviceState queue={queue} unknown={unknown} differenceNotes={false} context={context} />
       </div>
     </div>
   );

@@ -10,6 +10,7 @@ import { ExportSnapshotButton } from './ExportSnapshotButton';
 import { OutstandingTable } from './OutstandingTable';
 import { simulationSnapshot } from './fromSimulation';
 import { SnapshotCompare } from './SnapshotCompare';
+import { SnapshotPair } from './SnapshotPair';
 import { SnapshotRing } from './SnapshotRing';
 import './snapshot.css';
 
@@ -56,6 +57,9 @@ export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
                 {t('area', { area: a.area, addr: hex(a.gpa, 8), bytes: a.bytes.length, file: a.file })}
               </li>
             ))}
+            {snapshot.dumps.map((d) => (
+              <li key={d.file}>{t('dump', { addr: hex(d.gpa, 8), bytes: d.bytes.length, file: d.file })}</li>
+            ))}
           </ul>
         </details>
         <div className="button-group snap-actions">
@@ -72,10 +76,11 @@ export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
       )}
       {indirect > 0 && (
         <p className="vr-warn" role="note" data-testid="indirect-note">
-          {t('notes.indirect', { count: indirect })}
+          {t('notes.indirect', { count: indirect })} {t('notes.indirectHow')}
         </p>
       )}
       <p className="vr-note">{t('notes.features')}</p>
+      <SnapshotPair first={snapshot} />
       {comparing && <CompareWithSimulation snapshot={snapshot} />}
       <DisagreementList list={snapshot.disagreements} />
       <SnapshotRing snapshot={snapshot} />
