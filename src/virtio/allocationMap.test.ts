@@ -202,6 +202,111 @@ describe('regionAt', () => {
   });
 });
 
+/**
+ * The map as first written: a linear search for a clash and a sort after every insert. The map now finds the place
+ * by binary search and inserts there; it must give the same addresses, the same errors and the same order.
+ */
+class LinearModel {
+  regions: { start: number; size: number; label: string }[] = [];
+  constructor(
+    readonly memorySize: number,
+    readonly heapStart: number,
+  ) {}
+  reserve(start: number, size: number, label: string): number {
+    if (start < 0 || size <= 0 || start + size > this.memorySize) throw new Error('outside');
+    const clash = this.regions.find((r) => start < r.start + r.size && r.start < start + size);
+    if (clash) throw new Error(`overlaps ${clash.label}`);
+    this.regions.push({ start, size, label });
+    this.regions.sort((a, b) => a.start - b.start);
+    return start;
+  }
+  allocate(size: number, align: number, label: string): number {
+    let cursor = this.heapStart;
+    for (const r of this.regions) {
+      const candidate = Math.ceil(cursor / align) * align;
+      if (candidate + size <= r.start) return this.reserve(candidate, size, label);
+      cursor = Math.max(cursor, r.start + r.size);
+    }
+    const candidate = Math.ceil(cursor / align) * align;
+    if (candidate + size <= this.memorySize) return this.reserve(candidate, size, label);
+    throw new Error('out of memory');
+  }
+  free(start: number): void {
+    const i = this.regions.findIndex((r) => r.start === start);
+    if (i < 0) throw new Error('no region');
+    this.regions.splice(i, 1);
+  }
+}
+
+describe('the map against a linear model', () => {
+  type Op =
+    | { op: 'allocate'; size: number; align: number }
+    | { op: 'reserve'; start: number; size: number }
+    | { op: 'free'; pick: number };
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({
+      op: fc.constant('allocate' as const),
+      size: fc.integer({ min: 1, max: 300 }),
+      align: fc.constantFrom(1, 2, 16, 64),
+    }),
+    fc.record({
+      op: fc.constant('reserve' as const),
+      start: fc.integer({ min: 0, max: 0x1400 }),
+      size: fc.integer({ min: 1, max: 200 }),
+    }),
+    fc.record({ op: fc.constant('free' as const), pick: fc.nat() }),
+  );
+
+  it('gives the same addresses, refusals and order for any sequence of reserve, allocate and free', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 150 }), (ops) => {
+        const map = new AllocationMap(0x1400, 0x100);
+        const model = new LinearModel(0x1400, 0x100);
+        ops.forEach((o, k) => {
+          const label = `r${k}`;
+          const run = (f: () => number | void): string => {
+            try {
+              return `ok ${String(f())}`;
+            } catch (e) {
+              return (e as Error).message.includes('overlaps') ? 'clash' : 'refused';
+            }
+          };
+          if (o.op === 'allocate') {
+            expect(run(() => map.allocate(o.size, o.align, 'other', label).start)).toBe(
+              run(() => model.allocate(o.size, o.align, label)),
+            );
+          } else if (o.op === 'reserve') {
+            const got = run(() => map.reserve(o.start, o.size, 'other', label).start);
+            expect(got).toBe(run(() => model.reserve(o.start, o.size, label)));
+            if (got === 'clash') {
+              // The same region named in the message.
+              let message = '';
+              try {
+                map.reserve(o.start, o.size, 'other', label);
+              } catch (e) {
+                message = (e as Error).message;
+              }
+              expect(
+                message.endsWith(
+                  model.regions.find((r) => o.start < r.start + r.size && r.start < o.start + o.size)!.label,
+                ),
+              ).toBe(true);
+            }
+          } else if (model.regions.length > 0) {
+            const start = model.regions[o.pick % model.regions.length]!.start;
+            map.free(start);
+            model.free(start);
+          }
+          expect(map.all().map((r) => [r.start, r.size, r.label])).toEqual(
+            model.regions.map((r) => [r.start, r.size, r.label]),
+          );
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('toJSON / fromJSON', () => {
   it('round-trips the map, including queue and owner, through JSON text', () => {
     const m = new AllocationMap(0x20000, 0x2000);

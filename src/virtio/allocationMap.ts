@@ -60,13 +60,41 @@ export class AllocationMap {
         `cannot reserve ${label}: 0x${start.toString(16)}+${size} is outside guest memory (0x${this.memorySize.toString(16)} bytes)`,
       );
     }
-    const clash = this.regions.find((r) => start < r.start + r.size && r.start < start + size);
+    // The regions are sorted and never overlap, so only the two around the insertion point can clash (the one
+    // before first, as a scan from the bottom would find it).
+    const at = this.lowerBound(start);
+    const before = this.regions[at - 1];
+    const after = this.regions[at];
+    const clash =
+      before && start < before.start + before.size ? before : after && after.start < start + size ? after : undefined;
     if (clash) {
       throw new AllocationError(`cannot reserve ${label} at 0x${start.toString(16)}: it overlaps ${clash.label}`);
     }
+    return this.insertAt(at, start, size, kind, label, extra);
+  }
+
+  /** The index of the first region starting at or above `addr` (the regions' length if none does). */
+  private lowerBound(addr: number): number {
+    let lo = 0;
+    let hi = this.regions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.regions[mid]!.start < addr) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private insertAt(
+    at: number,
+    start: number,
+    size: number,
+    kind: RegionKind,
+    label: string,
+    extra: Pick<Region, 'queue' | 'owner'>,
+  ): Region {
     const region: Region = { start: start as GuestAddr, size, kind, label, ...extra };
-    this.regions.push(region);
-    this.regions.sort((a, b) => a.start - b.start);
+    this.regions.splice(at, 0, region);
     return region;
   }
 
@@ -83,21 +111,28 @@ export class AllocationMap {
     if (!Number.isInteger(align) || align <= 0 || (align & (align - 1)) !== 0) {
       throw new AllocationError(`cannot allocate ${label}: alignment ${align} is not a power of two`);
     }
+    // A guest with thousands of buffers in flight allocates through a long map: the gap found here is known to be
+    // free and its place in the list known too, so the region goes straight in (no second search, no sort).
     let cursor = this.heapStart;
-    for (const r of this.regions) {
+    const regions = this.regions;
+    for (let i = 0; i < regions.length; i++) {
+      const r = regions[i]!;
       const candidate = Math.ceil(cursor / align) * align;
-      if (candidate + size <= r.start) return this.reserve(candidate, size, kind, label, extra);
+      // Everything before r ends at or below the cursor, so the gap is free and the region's place is i.
+      if (candidate + size <= r.start) return this.insertAt(i, candidate, size, kind, label, extra);
       cursor = Math.max(cursor, r.start + r.size);
     }
     const candidate = Math.ceil(cursor / align) * align;
-    if (candidate + size <= this.memorySize) return this.reserve(candidate, size, kind, label, extra);
+    if (candidate + size <= this.memorySize) {
+      return this.insertAt(regions.length, candidate, size, kind, label, extra);
+    }
     throw new AllocationError(`out of guest memory: cannot allocate ${size} bytes for ${label}`);
   }
 
   /** Frees the region that starts exactly at `start`. */
   free(start: number): Region {
-    const i = this.regions.findIndex((r) => r.start === start);
-    if (i < 0) throw new AllocationError(`no region starts at 0x${start.toString(16)}`);
+    const i = this.lowerBound(start);
+    if (this.regions[i]?.start !== start) throw new AllocationError(`no region starts at 0x${start.toString(16)}`);
     const [region] = this.regions.splice(i, 1);
     return region!;
   }
