@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RingSnapshot } from '../../../import/snapshot';
 import { useSafeId } from '../../components/useSafeId';
@@ -86,6 +86,35 @@ function PairError() {
  * loaded here (file picker or drop). The fields with how far each index moved, the outstanding chains by head,
  * both rings; A and B can be swapped or cleared.
  */
+/** One side's card: which snapshot it is, where it came from, and its Clear (plus whatever else that side offers). */
+function PairSide({
+  side,
+  snapshot,
+  onClear,
+  children,
+}: {
+  side: 'a' | 'b';
+  snapshot: RingSnapshot;
+  onClear: () => void;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation('snapshot');
+  return (
+    <div className="snap-pair-side" data-testid={`pair-side-${side}`}>
+      <strong>{side.toUpperCase()}</strong> <code>{snapshot.statusFile}</code>{' '}
+      <span className="vr-note">{t(`pair.origin.${snapshot.origin}`)}</span>
+      {children}
+      <button
+        type="button"
+        onClick={onClear}
+        aria-label={t(side === 'a' ? 'pair.clearALabel' : 'pair.clearBLabel', { file: snapshot.statusFile })}
+      >
+        {t('pair.clear')}
+      </button>
+    </div>
+  );
+}
+
 export function SnapshotPair({ first }: { first: RingSnapshot }) {
   const { t } = useTranslation('snapshot');
   const titleId = useSafeId();
@@ -122,32 +151,14 @@ export function SnapshotPair({ first }: { first: RingSnapshot }) {
         {t('pair.title')}
       </h3>
       <div className="snap-pair-sides">
-        <div className="snap-pair-side" data-testid="pair-side-a">
-          <strong>A</strong> <code>{first.statusFile}</code>{' '}
-          <span className="vr-note">{t(`pair.origin.${first.origin}`)}</span>
-          <button
-            type="button"
-            onClick={pairActions.clearFirst}
-            aria-label={t('pair.clearALabel', { file: first.statusFile })}
-          >
-            {t('pair.clear')}
-          </button>
-        </div>
+        <PairSide side="a" snapshot={first} onClear={pairActions.clearFirst} />
         <button type="button" className="snap-pair-swap" onClick={pairActions.swap}>
           <span aria-hidden="true">⇄ </span>
           {t('pair.swap')}
         </button>
-        <div className="snap-pair-side" data-testid="pair-side-b">
-          <strong>B</strong> <code>{b.statusFile}</code> <span className="vr-note">{t(`pair.origin.${b.origin}`)}</span>
+        <PairSide side="b" snapshot={b} onClear={pairActions.clearSecond}>
           <PickFiles text={t('pair.replace')} label={t('pair.replaceLabel')} />
-          <button
-            type="button"
-            onClick={pairActions.clearSecond}
-            aria-label={t('pair.clearBLabel', { file: b.statusFile })}
-          >
-            {t('pair.clear')}
-          </button>
-        </div>
+        </PairSide>
       </div>
       <p className="vr-note">{over ? t('pair.dropNow') : t('pair.dropReplace')}</p>
       {loading && (
