@@ -30,6 +30,11 @@ export class AllocationError extends Error {
  */
 export class AllocationMap {
   private regions: Region[] = [];
+  /**
+   * How many regions, from the bottom, lie packed with no byte free between them above heapStart: the first-fit
+   * scan can never stop among them, so it starts after them. Lowered by a free below it, raised by the scan.
+   */
+  private packed = 0;
 
   constructor(
     readonly memorySize: number,
@@ -94,6 +99,8 @@ export class AllocationMap {
     extra: Pick<Region, 'queue' | 'owner'>,
   ): Region {
     const region: Region = { start: start as GuestAddr, size, kind, label, ...extra };
+    // Below `packed` only a region under heapStart can go in (there is no free byte above it there): the prefix
+    // stays packed, just one region shorter than it could be.
     this.regions.splice(at, 0, region);
     return region;
   }
@@ -113,13 +120,17 @@ export class AllocationMap {
     }
     // A guest with thousands of buffers in flight allocates through a long map: the gap found here is known to be
     // free and its place in the list known too, so the region goes straight in (no second search, no sort).
-    let cursor = this.heapStart;
     const regions = this.regions;
-    for (let i = 0; i < regions.length; i++) {
+    const from = this.packed;
+    // The regions are sorted and never overlap: the highest end below `from` is that of the one just below it.
+    let cursor =
+      from === 0 ? this.heapStart : Math.max(this.heapStart, regions[from - 1]!.start + regions[from - 1]!.size);
+    for (let i = from; i < regions.length; i++) {
       const r = regions[i]!;
       const candidate = Math.ceil(cursor / align) * align;
       // Everything before r ends at or below the cursor, so the gap is free and the region's place is i.
       if (candidate + size <= r.start) return this.insertAt(i, candidate, size, kind, label, extra);
+      if (i === this.packed && r.start <= cursor) this.packed = i + 1;
       cursor = Math.max(cursor, r.start + r.size);
     }
     const candidate = Math.ceil(cursor / align) * align;
@@ -134,6 +145,7 @@ export class AllocationMap {
     const i = this.lowerBound(start);
     if (this.regions[i]?.start !== start) throw new AllocationError(`no region starts at 0x${start.toString(16)}`);
     const [region] = this.regions.splice(i, 1);
+    if (i < this.packed) this.packed = i;
     return region!;
   }
 
@@ -165,6 +177,7 @@ export class AllocationMap {
       throw new AllocationError(`saved map is for ${data.memorySize} bytes of memory, not ${this.memorySize}`);
     }
     this.regions = data.regions.map((r) => ({ ...r }));
+    this.packed = 0;
   }
 
   static fromJSON(data: { memorySize: number; heapStart: number; regions: Region[] }): AllocationMap {
