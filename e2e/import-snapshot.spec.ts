@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -17,6 +17,18 @@ async function open(page: Page): Promise<void> {
 const importInput = (page: Page) => page.getByLabel('Import real VM data');
 const view = (page: Page) => page.getByTestId('snapshot-view');
 const value = (page: Page, label: string) => view(page).getByLabel(label, { exact: true }).first();
+
+/** Saves every download the page starts into a new temporary folder; the list grows as they arrive. */
+function collectDownloads(page: Page, prefix: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const saved: string[] = [];
+  page.on('download', (d) => {
+    const to = join(dir, d.suggestedFilename());
+    saved.push(to);
+    void d.saveAs(to);
+  });
+  return saved;
+}
 
 test('imports the snap02 ring snapshot and shows the real ring', async ({ page }) => {
   test.setTimeout(180_000); // axe over a 256-entry ring and 160 outstanding chains takes a while on 2 cores
@@ -103,13 +115,7 @@ test('exports the simulation as a snapshot, compares it, and imports it back', a
   await expect(compare).toBeVisible();
   await expect(compare.getByRole('row', { name: /vring\.num/ })).toContainText('2568');
 
-  const dir = mkdtempSync(join(tmpdir(), 'snap-export-'));
-  const saved: string[] = [];
-  page.on('download', (d) => {
-    const to = join(dir, d.suggestedFilename());
-    saved.push(to);
-    void d.saveAs(to);
-  });
+  const saved = collectDownloads(page, 'snap-export-');
   await page.getByTestId('export-ring-snapshot').click();
   await expect(page.getByText('Saved 4 files.')).toBeVisible();
   await expect.poll(() => saved.length).toBe(4);
@@ -141,6 +147,49 @@ test('exports the simulation as a snapshot, compares it, and imports it back', a
   await importInput(page).setInputFiles(saved);
   await expect(value(page, 'avail.idx')).toHaveText(String(status.return['shadow-avail-idx']));
   await expect(value(page, 'last_avail_idx')).toHaveText(String(status.return['last-avail-idx']));
+});
+
+test('exports the in-flight indirect tables with the rings, and the import shows their entries', async ({ page }) => {
+  // The indirect scenario stopped with all 8 requests in flight, each an INDIRECT head with a 3-entry table.
+  await page.goto('/?s=indirect&seed=1&step=200');
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled();
+  await importInput(page).setInputFiles(SNAP02);
+  await expect(value(page, 'avail.idx')).toHaveText('968');
+
+  const saved = collectDownloads(page, 'snap-export-ind-');
+  await page.getByTestId('export-ring-snapshot').click();
+  await expect(page.getByText('Saved 12 files.')).toBeVisible();
+  await expect.poll(() => saved.filter((f) => existsSync(f) && statSync(f).size > 0).length).toBe(12);
+  const tables = saved.filter((f) => /^sim_vq0_step200_ind_0x[0-9a-f]+\.bin$/.test(f.replace(/^.*\//, '')));
+  expect(tables).toHaveLength(8);
+  expect(tables.map((f) => readFileSync(f).length)).toEqual(Array(8).fill(48));
+
+  await importInput(page).setInputFiles(saved);
+  await expect(value(page, 'avail.idx')).toHaveText('8');
+  await expect(page.getByTestId('indirect-not-captured')).toHaveCount(0);
+  await expect(page.getByTestId('indirect-captured')).toHaveCount(8);
+  await expect(page.getByTestId('indirect-table')).toHaveCount(8);
+  // One table checked against its file: the head that points at it, and its entries' addresses and lengths.
+  const file = tables[0]!;
+  const addr = BigInt(/_ind_(0x[0-9a-f]+)\.bin$/.exec(file)![1]!);
+  const desc = readFileSync(saved.find((f) => f.endsWith('_desc.bin'))!);
+  const head = Array.from({ length: 8 }, (_, i) => i).find((i) => desc.readBigUInt64LE(16 * i) === addr)!;
+  const sub = page.locator(`tr[data-via="${head}"]`);
+  await expect(sub).toContainText(
+    `indirect table of desc ${head} at 0x${addr.toString(16).padStart(8, '0')}: 3 entries`,
+  );
+  const rows = sub.getByTestId('indirect-table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  const bytes = readFileSync(file);
+  for (let k = 0; k < 3; k++) {
+    await expect(rows.nth(k)).toContainText(
+      `0x${bytes
+        .readBigUInt64LE(16 * k)
+        .toString(16)
+        .padStart(8, '0')}`,
+    );
+    await expect(rows.nth(k)).toContainText(String(bytes.readUInt32LE(16 * k + 8)));
+  }
 });
 
 test('a binary area of the wrong size gives a clear error naming the file and byte', async ({ page }) => {

@@ -60,7 +60,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--dump-memory <file>', 'write guest memory to FILE and its description to FILE.json')
     .option(
       '--export-snapshot <dir>',
-      'write queue 0 as a QMP ring snapshot (status JSON + desc/avail/used .bin) to DIR',
+      'write queue 0 as a QMP ring snapshot (status JSON + desc/avail/used .bin + ind_0xADDR.bin per outstanding indirect table) to DIR',
     )
     .action(
       (

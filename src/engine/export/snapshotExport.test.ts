@@ -24,6 +24,8 @@ group('exporting a simulated ring as a snapshot', () => {
       ['x_desc.bin', 16 * 8],
       ['x_avail.bin', 6 + 2 * 8],
       ['x_used.bin', 6 + 8 * 8],
+      // The one outstanding request's indirect table (3 entries), named by its address.
+      [expect.stringMatching(/^x_ind_0x[0-9a-f]+\.bin$/), 3 * 16],
     ]);
     const json = JSON.parse(new TextDecoder().decode(r.files[0]!.bytes)) as { return: Record<string, unknown> };
     expect(Object.keys(json.return).sort()).toEqual(
@@ -51,6 +53,7 @@ group('exporting a simulated ring as a snapshot', () => {
 
   for (const [name, steps, seed] of [
     ['indirect', 40, 1],
+    ['indirect', 200, 1],
     ['indirect', 400, 1],
     ['random-soak', 3000, 7],
     ['index-wrap', 250, 1],
@@ -89,6 +92,11 @@ group('exporting a simulated ring as a snapshot', () => {
         for (const c of s.outstanding) {
           expect(chains.get(c.head)?.descs).toEqual(c.descs);
           expect(c.indirect !== null).toBe(chains.get(c.head)!.indirect !== null);
+          // The table came along: the importer reads the same entries the simulation's view shows.
+          if (c.indirect) {
+            expect(c.indirect.captured).toBe(true);
+            expect(c.indirect.table).toEqual(chains.get(c.head)!.indirect!.entries);
+          }
         }
       }
     });

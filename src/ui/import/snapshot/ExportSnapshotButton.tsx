@@ -1,19 +1,21 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSim } from '../../store';
-import { download } from '../../share/download';
+import { downloadFiles } from './downloadFiles';
 import { exportSimulation } from './fromSimulation';
 
 /**
  * "Export ring snapshot": the simulation's current queue as a real VM's snapshot would be saved — a status JSON
- * in x-query-virtio-queue-status form and the desc/avail/used areas — downloaded as four files.
+ * in x-query-virtio-queue-status form, the desc/avail/used areas and each outstanding indirect table — downloaded
+ * as separate files.
  */
 export function ExportSnapshotButton() {
   const { t } = useTranslation('snapshot');
   const sim = useSim((s) => s.sim);
   const queueIndex = useSim((s) => s.queueIndex);
   const [status, setStatus] = useState<string | null>(null);
-  const run = () => {
+  const [saving, setSaving] = useState(false);
+  const run = async () => {
     if (!sim) {
       setStatus(t('export.none'));
       return;
@@ -23,9 +25,12 @@ export function ExportSnapshotButton() {
       setStatus(t('export.failed', { message: r.message }));
       return;
     }
-    for (const f of r.files) {
-      const type = f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream';
-      download(new Blob([f.bytes as BlobPart], { type }), f.name);
+    setSaving(true);
+    setStatus(t('export.saving', { count: r.files.length }));
+    try {
+      await downloadFiles(r.files);
+    } finally {
+      setSaving(false);
     }
     setStatus(t('export.done', { count: r.files.length }));
   };
@@ -33,8 +38,8 @@ export function ExportSnapshotButton() {
     <span className="snap-export">
       <button
         type="button"
-        onClick={run}
-        disabled={!sim}
+        onClick={() => void run()}
+        disabled={!sim || saving}
         aria-label={t('export.label', { queue: queueIndex })}
         data-testid="export-ring-snapshot"
       >

@@ -4,7 +4,7 @@ import type { MachineView } from '../../../engine/view';
 import { parseSnapshotFiles, type RingSnapshot } from '../../../import/snapshot';
 import type { ImportResult } from '../../../import/types';
 
-/** The simulation's queue `q` exported as a real VM's snapshot would be saved (four files). */
+/** The simulation's queue `q` exported as a real VM's snapshot would be saved (four files, plus one per outstanding indirect table). */
 export function exportSimulation(view: MachineView, memory: MemoryImage, q: number): ExportResult {
   const queue = view.queues[q];
   if (!queue) return { ok: false, message: `the simulation has no queue ${q}` };

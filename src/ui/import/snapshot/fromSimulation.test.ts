@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySnapshotter } from '../../../engine/client/memoryImage';
+import { Machine } from '../../../engine/machine/machine';
+import { builtinScenario } from '../../../engine/scenario/builtin';
+import { describe as describeMachine } from '../../../engine/view';
+import { exportSimulation, simulationSnapshot } from './fromSimulation';
+
+describe('the UI export of the simulation', () => {
+  it('reads the in-flight indirect tables from the memory image, so the comparison shows their entries', () => {
+    const m = new Machine({ scenario: builtinScenario('indirect')!, seed: 1 });
+    while (m.stepCount < 200 && m.stepOnce()) {
+      /* stepping */
+    }
+    const view = describeMachine(m);
+    const image = new MemorySnapshotter().take(m.mem.buffer);
+    const r = exportSimulation(view, image, 0);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.files.filter((f) => /^sim_vq0_step200_ind_0x[0-9a-f]+\.bin$/.test(f.name))).toHaveLength(8);
+    const s = simulationSnapshot(view, image, 0);
+    if (!s.ok) throw new Error(s.problem.message);
+    for (const c of s.value.outstanding) {
+      const sim = view.queues[0]!.chains.find((x) => x.head === c.head)!.indirect!;
+      expect(c.indirect!.captured).toBe(true);
+      expect(c.indirect!.table).toEqual(sim.entries);
+    }
+  });
+});
