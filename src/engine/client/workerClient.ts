@@ -1,6 +1,6 @@
 import type { Breakpoint } from '../breakpoint';
 import type { MachineCounters } from '../machine/machine';
-import { SIG } from '../machine/signals';
+import { cpuSharePercent, SIG } from '../machine/signals';
 import type { Scenario } from '../scenario/schema';
 import type { RunTarget, StopReason } from '../session';
 import type { Granularity, StepRecord } from '../step';
@@ -139,7 +139,9 @@ export class WorkerClient implements SimulationClient {
     this.stopped = null;
     // The shared words only move once the workers run; the machine's counters are final once freeRun resolves.
     const words = this.c.signals.slice();
-    await this.c.freeRun();
+    // The page draws the run on this thread: on a machine with few cores the workers leave it one.
+    const cores = typeof navigator === 'undefined' ? 0 : (navigator.hardwareConcurrency ?? 0);
+    await this.c.freeRun(cpuSharePercent(cores, this.c.workerCount));
     this.liveBase = { counters: { ...this.c.session.machine.counters }, words };
     this.sampling = true;
     let full: SimulationState | null = null;

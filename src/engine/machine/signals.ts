@@ -15,8 +15,25 @@ export const SIG = {
   COMPLETED: 5,
   KICKS: 6,
   INTERRUPTS: 7,
-  BASE: 8,
+  /**
+   * The share of one core (percent) each free-running worker may keep busy without a pause; 0 is no limit. A page
+   * that draws the run sets it so the workers leave it a core (see cpuSharePercent).
+   */
+  CPU_SHARE: 8,
+  BASE: 9,
 } as const;
+
+/**
+ * The CPU share (SIG.CPU_SHARE) that leaves one of `cores` to the page drawing a free-run of `workers` busy
+ * workers: no limit when the other cores are enough (or the count is unknown), else an equal part of them, at
+ * least 10 %. On two cores a guest and two IOThreads get a third of a core each, and the page keeps its frames.
+ */
+export function cpuSharePercent(cores: number, workers: number): number {
+  if (!Number.isInteger(cores) || cores <= 0 || workers <= 0) return 0;
+  const spare = Math.max(1, cores - 1);
+  if (spare >= workers) return 0;
+  return Math.max(10, Math.floor((100 * spare) / workers));
+}
 
 export const signalWords = (queues: number): number => SIG.BASE + 2 * queues;
 export const doorbellWord = (q: number): number => SIG.BASE + q;

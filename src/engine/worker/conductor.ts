@@ -124,8 +124,16 @@ export class WorkerConductor {
     return reply.record;
   }
 
-  /** Lets every worker run free; resolves once they are all running. */
-  async freeRun(): Promise<void> {
+  /** How many workers a free-run keeps busy: the guest's and one per IOThread. */
+  get workerCount(): number {
+    return this.members.length;
+  }
+
+  /**
+   * Lets every worker run free; resolves once they are all running. `cpuShare` (percent of a core, 0 for no limit)
+   * caps how busy each worker keeps its core, for a page that must keep drawing (see cpuSharePercent).
+   */
+  async freeRun(cpuShare = 0): Promise<void> {
     const machine = this.session.machine;
     if (machine.midOperation) {
       // Finish the operation being played out first: free-run starts at an operation boundary.
@@ -137,6 +145,7 @@ export class WorkerConductor {
     const state = structuredClone(this.freeRunBase);
     Atomics.store(this.signals, SIG.STOP, 0);
     Atomics.store(this.signals, SIG.GUEST_DONE, 0);
+    Atomics.store(this.signals, SIG.CPU_SHARE, cpuShare);
     machine.beginFreeRun(this.signals, true);
     this.pausing = Promise.all(this.members.map((m) => this.call(m, { type: 'free-run', state })));
   }
@@ -158,6 +167,8 @@ export class WorkerConductor {
     Atomics.store(this.signals, SIG.STOP, 1);
     Atomics.notify(this.signals, SIG.KICK_SEQ);
     Atomics.notify(this.signals, SIG.IRQ_SEQ);
+    // A worker pausing for its CPU share sleeps on STOP.
+    Atomics.notify(this.signals, SIG.STOP);
     const replies = await this.pausing;
     this.pausing = null;
     const parts = replies.map((r, i) => {

@@ -7,6 +7,8 @@ import { deviceOnly, fromWire, playbackOnly, toWire } from './wireState';
 
 /** How long a free-running worker with nothing to do sleeps on a signal word before looking again (ms). */
 const IDLE_WAIT_MS = 5;
+/** With a CPU share set, how long a worker works before it pauses for its share (ms). */
+const SHARE_SLICE_MS = 4;
 
 /**
  * The inside of a simulation worker (browser Web Worker or Node worker_thread): it owns some actors (the
@@ -91,15 +93,29 @@ function freeRun(m: Machine, signals: Int32Array, actors: ActorId[]): void {
   m.beginFreeRun(signals);
   const isGuest = actors.some((a) => a === 'irq' || a.startsWith('vcpu'));
   const waitWord = isGuest ? SIG.IRQ_SEQ : SIG.KICK_SEQ;
+  const share = Atomics.load(signals, SIG.CPU_SHARE);
+  const limited = share > 0 && share < 100;
+  let busySince = performance.now();
   while (Atomics.load(signals, SIG.STOP) === 0) {
     const seen = Atomics.load(signals, waitWord);
-    if (m.freeRunOnce(actors)) continue;
+    if (m.freeRunOnce(actors)) {
+      if (limited) {
+        const busy = performance.now() - busySince;
+        if (busy >= SHARE_SLICE_MS) {
+          // Pause for the rest of this slice's share (woken at once by STOP's notify), so the page keeps a core.
+          Atomics.wait(signals, SIG.STOP, 0, (busy * (100 - share)) / share);
+          busySince = performance.now();
+        }
+      }
+      continue;
+    }
     if (isGuest && m.guestDone) {
       Atomics.store(signals, SIG.GUEST_DONE, 1);
       Atomics.notify(signals, SIG.GUEST_DONE);
     }
     // Nothing to do: sleep until the other side signals (or a short timeout, to notice STOP).
     Atomics.wait(signals, waitWord, seen, IDLE_WAIT_MS);
+    busySince = performance.now();
   }
   m.endFreeRun();
 }

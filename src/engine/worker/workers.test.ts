@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinScenario } from '../scenario/builtin';
 import { validateScenario } from '../scenario/validate';
 import { Session } from '../session';
+import { SIG, cpuSharePercent } from '../machine/signals';
 import { summarize } from '../machine/summary';
 import { WorkerConductor } from './conductor';
 import { spawnNodeWorker } from './nodeSpawn';
@@ -79,4 +80,60 @@ describe('guest and device in worker_threads', () => {
     }
     expect(summarize(c.session.machine).end).toBe('completed');
   }, 300_000);
+
+  it('with a CPU share, the workers pause between slices yet finish the run and stop promptly when asked', async () => {
+    // Long enough that neither measurement sees the guest finish.
+    const r = validateScenario({
+      version: 1,
+      name: 'long-soak',
+      title: 'long soak',
+      features: ['VERSION_1', 'RING_EVENT_IDX', 'BLK_F_MQ'],
+      queue: { size: 256, count: 2 },
+      device: { iothreads: 2, latency: [0, 8], completionOrder: 'random', capacity: 65536 },
+      guest: { memory: 8 * 1024 * 1024 },
+      workload: { random: { requests: 1_000_000, readPercent: 50, maxSectors: 8 } },
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const c = await WorkerConductor.start(r.scenario, 3, spawnNodeWorker);
+    conductors.push(c);
+    const cpu = () => process.cpuUsage();
+    // Unlimited first, then a 20 % share: over the same wall time, the workers burn clearly less CPU.
+    const measure = async (share: number) => {
+      const before = cpu();
+      const ops0 = Atomics.load(c.signals, SIG.OPS);
+      await c.freeRun(share);
+      expect(Atomics.load(c.signals, SIG.CPU_SHARE)).toBe(share);
+      await new Promise((res) => setTimeout(res, 600));
+      const t = performance.now();
+      await c.pause();
+      const stopMs = performance.now() - t;
+      const used = cpu();
+      return {
+        cpuMs: (used.user - before.user + used.system - before.system) / 1000,
+        ops: Atomics.load(c.signals, SIG.OPS) - ops0,
+        stopMs,
+      };
+    };
+    const free = await measure(0);
+    const shared = await measure(20);
+    expect(shared.ops).toBeGreaterThan(0);
+    expect(shared.cpuMs).toBeLessThan(free.cpuMs * 0.8);
+    // A worker sleeping for its share wakes on STOP's notify rather than at the end of its pause.
+    expect(shared.stopMs).toBeLessThan(500);
+    expect(c.guestDone).toBe(false);
+    expect(summarize(c.session.machine).errors).toEqual([]);
+  }, 120_000);
+});
+
+describe('cpuSharePercent', () => {
+  it('leaves one core to the page, and sets no limit when the others suffice or the count is unknown', () => {
+    expect(cpuSharePercent(2, 3)).toBe(33);
+    expect(cpuSharePercent(2, 1)).toBe(0);
+    expect(cpuSharePercent(4, 3)).toBe(0);
+    expect(cpuSharePercent(4, 5)).toBe(60);
+    expect(cpuSharePercent(1, 2)).toBe(50);
+    expect(cpuSharePercent(2, 20)).toBe(10);
+    expect(cpuSharePercent(0, 3)).toBe(0);
+    expect(cpuSharePercent(Number.NaN, 3)).toBe(0);
+  });
 });
