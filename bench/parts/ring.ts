@@ -13,6 +13,26 @@ export const RING_QUEUE_SIZE = 256;
 const ROUNDS = Number(process.env.BENCH_RING_ROUNDS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_RING_MS ?? 2000);
 const RATIO_TARGET = 0.5;
+/**
+ * BENCH_RING_MIXED=1 also runs, in Node, the engine's driver against the hand-written device and the hand-written
+ * driver against the engine's device: whether one side alone sets the pace. Off by default (it adds a minute).
+ */
+const MIXED = process.env.BENCH_RING_MIXED === '1';
+type Run = 'native' | 'node' | 'browser' | 'js_reference' | 'engine_driver' | 'engine_device';
+const MIXED_RUNS = [
+  {
+    run: 'engine_driver',
+    impl: 'engine',
+    deviceImpl: 'hand-written',
+    about: "the engine's driver, the hand-written device",
+  },
+  {
+    run: 'engine_device',
+    impl: 'hand-written',
+    deviceImpl: 'engine',
+    about: "the hand-written driver, the engine's device",
+  },
+] as const;
 
 interface Sample {
   /** The round it ran in, so each ratio pairs runs that saw the same machine. */
@@ -76,9 +96,11 @@ export const ringPart: Part = {
     const failures: string[] = [];
     try {
       page = await openPage();
-      const runs: Record<string, Record<'native' | 'node' | 'browser' | 'js_reference', Sample[]>> = {};
-      for (const eventIdx of [true, false])
-        runs[eventIdx ? 'event_idx' : 'no_event_idx'] = { native: [], node: [], browser: [], js_reference: [] };
+      const runs: Record<string, Record<Run, Sample[]>> = {};
+      for (const eventIdx of [true, false]) {
+        const none = { native: [], node: [], browser: [], js_reference: [], engine_driver: [], engine_device: [] };
+        runs[eventIdx ? 'event_idx' : 'no_event_idx'] = none;
+      }
       for (let round = 0; round < ROUNDS; round++) {
         for (const eventIdx of [false, true]) {
           const opts = { eventIdx, queueSize: RING_QUEUE_SIZE, durationMs: DURATION_MS };
@@ -92,6 +114,15 @@ export const ringPart: Part = {
           } catch (e) {
             failures.push(`round ${round + 1}: ${(e as Error).message}`);
             log(`ring: ${(e as Error).message}`);
+          }
+          for (const m of MIXED ? MIXED_RUNS : []) {
+            try {
+              const mixed = ringThroughputNode({ ...opts, impl: m.impl, deviceImpl: m.deviceImpl });
+              r[m.run].push(keep(await withTimeout(mixed, limit, `${m.run} ring run (${mode})`), round));
+            } catch (e) {
+              failures.push(`round ${round + 1}: ${(e as Error).message}`);
+              log(`ring: ${(e as Error).message}`);
+            }
           }
           try {
             r.node.push(keep(await withTimeout(ringThroughputNode(opts), limit, `node ring run (${mode})`), round));
@@ -120,7 +151,11 @@ export const ringPart: Part = {
           log(
             `ring: round ${round + 1}/${ROUNDS} ${eventIdx ? 'EVENT_IDX' : 'flags'}: native ${r.native.at(-1)!.opsPerSec}, ` +
               `node ${r.node.at(-1)?.opsPerSec}, browser ${r.browser.at(-1)?.opsPerSec}, ` +
-              `hand-written JS ${r.js_reference.at(-1)?.opsPerSec} ops/s`,
+              `hand-written JS ${r.js_reference.at(-1)?.opsPerSec} ops/s` +
+              (MIXED
+                ? `; engine driver + hand-written device ${r.engine_driver.at(-1)?.opsPerSec}, ` +
+                  `hand-written driver + engine device ${r.engine_device.at(-1)?.opsPerSec}`
+                : ''),
           );
         }
       }
@@ -164,6 +199,18 @@ export const ringPart: Part = {
               note: 'the same protocol hand-written on typed arrays in Node, no engine: a reference, not a target',
             },
             { key: `${prefix}.ratio_js_reference`, value: ratioOf(r.js_reference), unit: '' },
+          );
+        }
+        for (const m of MIXED_RUNS) {
+          if (r[m.run].length === 0) continue;
+          metrics.push(
+            {
+              key: `${prefix}.mixed_${m.run}_ops_per_s`,
+              value: Math.round(median(r[m.run].map((s) => s.opsPerSec))),
+              unit: 'ops/s',
+              note: `${m.about}, in Node (BENCH_RING_MIXED=1): a diagnosis, not a target`,
+            },
+            { key: `${prefix}.mixed_${m.run}_ratio`, value: ratioOf(r[m.run]), unit: '' },
           );
         }
       }

@@ -102,7 +102,7 @@ export async function runRingBench(opts: RingBenchOptions, spawn: SpawnBenchWork
         });
         w.post({
           role,
-          impl: opts.impl ?? 'engine',
+          impl: role === 'device' ? (opts.deviceImpl ?? opts.impl ?? 'engine') : (opts.impl ?? 'engine'),
           guest,
           control,
           eventIdx: opts.eventIdx,

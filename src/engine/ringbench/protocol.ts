@@ -14,6 +14,11 @@ export type RingBenchImpl = 'engine' | 'hand-written';
 export interface RingBenchOptions {
   /** Default 'engine'. */
   impl?: RingBenchImpl;
+  /**
+   * The device side's implementation, when it differs from the driver's (`impl`): a mixed pair shows whether one
+   * side alone limits the pair.
+   */
+  deviceImpl?: RingBenchImpl;
   /** Negotiate VIRTIO_RING_F_EVENT_IDX (used_event / avail_event) instead of the flags. */
   eventIdx: boolean;
   /** Queue size: a power of two, at most 32768. */
@@ -132,8 +137,11 @@ export function validateBenchOptions(opts: RingBenchOptions): void {
   if (!Number.isFinite(durationMs) || durationMs <= 0) {
     throw new RangeError(`durationMs must be a positive number, got ${durationMs}`);
   }
-  if (opts.impl !== undefined && opts.impl !== 'engine' && opts.impl !== 'hand-written') {
-    throw new RangeError(`impl must be 'engine' or 'hand-written', got ${String(opts.impl)}`);
+  for (const key of ['impl', 'deviceImpl'] as const) {
+    const v = opts[key];
+    if (v !== undefined && v !== 'engine' && v !== 'hand-written') {
+      throw new RangeError(`${key} must be 'engine' or 'hand-written', got ${String(v)}`);
+    }
   }
   const warmupMs = opts.warmupMs ?? DEFAULT_WARMUP_MS;
   if (!Number.isFinite(warmupMs) || warmupMs < 0) {

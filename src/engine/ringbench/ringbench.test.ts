@@ -31,6 +31,25 @@ describe('ring throughput between two worker_threads', () => {
     }, 20_000);
   }
 
+  // The two implementations share the layout and the protocol, so either side can face either other side.
+  for (const [impl, deviceImpl] of [
+    ['engine', 'hand-written'],
+    ['hand-written', 'engine'],
+  ] as const) {
+    it(`pairs a ${impl} driver with a ${deviceImpl} device`, async () => {
+      const r = await ringThroughputNode({
+        impl,
+        deviceImpl,
+        eventIdx: true,
+        queueSize: 64,
+        durationMs: 200,
+        warmupMs: 20,
+      });
+      expect(r.requests).toBeGreaterThan(0);
+      expect(r.kicks).toBeGreaterThan(0);
+    }, 20_000);
+  }
+
   it('runs a queue of one (every request waits for the previous one), and counts from the start without a warm-up', async () => {
     const r = await ringThroughputNode({ eventIdx: true, queueSize: 1, durationMs: 100, warmupMs: 0 });
     expect(r.requests).toBeGreaterThan(0);
@@ -42,6 +61,9 @@ describe('ring throughput between two worker_threads', () => {
     expect(() => validateBenchOptions({ eventIdx: false, queueSize: 8, durationMs: 5, warmupMs: -1 })).toThrow(/warm/);
     const impl = 'rust' as unknown as 'engine';
     expect(() => validateBenchOptions({ impl, eventIdx: false, queueSize: 8, durationMs: 5 })).toThrow(/impl/);
+    expect(() => validateBenchOptions({ deviceImpl: impl, eventIdx: false, queueSize: 8, durationMs: 5 })).toThrow(
+      /deviceImpl/,
+    );
   });
 });
 
