@@ -39,8 +39,6 @@ export interface ChainWalkContext {
   desc: WalkDescFields;
 }
 
-export type WalkedChain = Omit<VirtQueueElement, 'index' | 'ndescs'>;
-
 const TWO_POW_32 = 2 ** 32;
 
 /** The table the walk is in: the ring's descriptor table or one indirect table. */
