@@ -41,6 +41,18 @@ export const runSettingsSchema = z.strictObject({
 });
 
 export type RunSettings = z.output<typeof runSettingsSchema>;
+
+/**
+ * The lesson open at export and where it was (as a shared link carries it): `stop` counted from 1, `ask` when the
+ * stop's question was waiting. Whether the lesson and stop exist is checked by the page that opens the file.
+ */
+export const runLessonSchema = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  stop: z.int().check(z.gte(1), z.lte(999)),
+  ask: z.boolean(),
+});
+
+export type RunLesson = z.output<typeof runLessonSchema>;
 export type LoggedStep = z.output<typeof loggedStep>;
 
 export const runFileSchema = z
@@ -55,6 +67,8 @@ export const runFileSchema = z
     settings: runSettingsSchema,
     /** The step shown at export. */
     step: z.int().check(z.gte(0)),
+    /** Absent when no lesson was open (and in every file written before lessons were saved). */
+    lesson: z.optional(runLessonSchema),
     /** One entry per step from the start up to `step`. */
     log: z.array(loggedStep),
   })
@@ -85,7 +99,7 @@ const logEntry = (r: StepRecord): LoggedStep => ({
  * start). Fails if the run ends before `step`.
  */
 export function buildRunFile(
-  input: { scenario: Scenario; seed: number; step: number; settings: RunSettings },
+  input: { scenario: Scenario; seed: number; step: number; settings: RunSettings; lesson?: RunLesson | null },
   exportedAt = new Date().toISOString(),
 ): RunResult<RunFile> {
   const log: LoggedStep[] = [];
@@ -102,6 +116,7 @@ export function buildRunFile(
       seed: input.seed,
       settings: input.settings,
       step: input.step,
+      ...(input.lesson ? { lesson: input.lesson } : {}),
       log,
     },
   };

@@ -1,9 +1,11 @@
 import type { StoreApi } from 'zustand';
 import { buildRunFile, parseRunFile, verifyRunFile, type RunFile, type RunProblem } from '../../engine/share/runFile';
 import { isLanguage } from '../i18n';
+import { lessonPlaceStore } from '../lessons/lessonGate';
 import type { SimStore } from '../store/store';
 import { SPEEDS_MS } from '../store/speed';
 import { applyShareState } from './applyShare';
+import { followLesson, lessonProblems } from './lessonLink';
 import { sourceOf } from './scenarioSource';
 import { resolveShareState, type ShareState } from './urlCodec';
 
@@ -37,6 +39,8 @@ export function exportRun(store: StoreApi<SimStore>): TransferResult<RunFile> {
       queue: s.followQueue ? null : s.queueIndex,
       breakpoints: s.breakpoints.map((b) => b.text),
     },
+    // A teacher's prepared run reopens inside its lesson, at the same stop.
+    lesson: lessonPlaceStore.getState().place,
   });
   if (!built.ok) return built;
   const last = built.value.log.at(-1);
@@ -73,6 +77,10 @@ function stateOfFile(file: RunFile): TransferResult<ShareState> {
   return { ok: true, value: state };
 }
 
+/** A lesson problem's link parameter as the run file's field. */
+const lessonPathOf = (param: string): string =>
+  param === 'stop' ? 'lesson.stop' : param === 'lesson' ? 'lesson.id' : 'lesson';
+
 /**
  * Imports a run file: validates it, replays it and checks every step against its log, and only then shows it
  * (the page is untouched when anything is wrong). Resolves with the file on success.
@@ -85,9 +93,15 @@ export async function importRun(store: StoreApi<SimStore>, text: string): Promis
   if (mismatch) return { ok: false, problems: [mismatch] };
   const state = stateOfFile(file);
   if (!state.ok) return state;
+  if (file.lesson) {
+    const problems = await lessonProblems(file.lesson);
+    if (problems.length > 0)
+      return { ok: false, problems: problems.map((p) => ({ path: lessonPathOf(p.param), message: p.message })) };
+  }
   await applyShareState(store, state.value);
   const sim = store.getState().sim;
   if (sim?.view.step !== file.step)
     return { ok: false, problems: [{ path: 'step', message: `the page reached step ${sim?.view.step ?? 0}` }] };
+  await followLesson(file.lesson, false);
   return { ok: true, value: file };
 }

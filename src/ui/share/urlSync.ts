@@ -1,8 +1,9 @@
 import type { StoreApi } from 'zustand';
 import type { SimStore } from '../store/store';
 import { afterPaint } from '../lazy/afterPaint';
-import { closeLesson, lessonPlaceStore, loadLessons } from '../lessons/lessonGate';
+import { lessonPlaceStore } from '../lessons/lessonGate';
 import { applyShareState, checkShareState, shareStateOf } from './applyShare';
+import { followLesson, lessonProblems } from './lessonLink';
 import { showNotice, type NoticeProblem } from './shareStore';
 import {
   decodeShareHash,
@@ -60,19 +61,7 @@ function linkStateOf(s: SimStore, withLesson = true): ShareState {
 async function problemsOf(state: ShareState): Promise<ShareProblem[]> {
   const checked = checkShareState(state);
   const problems = checked.ok ? [] : [...checked.problems];
-  if (state.lesson) {
-    try {
-      problems.push(...(await loadLessons()).lessonLinkProblems(state.lesson));
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      problems.push({
-        param: 'lesson',
-        code: 'lessons-unavailable',
-        values: { reason },
-        message: `lesson: the lessons could not be loaded (${reason})`,
-      });
-    }
-  }
+  if (state.lesson) problems.push(...(await lessonProblems(state.lesson)));
   return problems;
 }
 
@@ -80,8 +69,7 @@ async function problemsOf(state: ShareState): Promise<ShareProblem[]> {
 async function openState(store: StoreApi<SimStore>, state: ShareState): Promise<void> {
   await applyShareState(store, state);
   // A link with only a lesson's place (no step, e.g. typed on a slide) takes the simulation to the stop.
-  if (state.lesson) await (await loadLessons()).openLessonLink(state.lesson, state.step === null);
-  else await closeLesson();
+  await followLesson(state.lesson, state.step === null);
 }
 
 /**
