@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
 
 import { QEMU_SAMPLES } from '../src/testing/samples';
 
@@ -17,6 +18,29 @@ async function open(page: Page): Promise<void> {
 const importInput = (page: Page) => page.getByLabel('Import real VM data');
 const view = (page: Page) => page.getByTestId('snapshot-view');
 const value = (page: Page, label: string) => view(page).getByLabel(label, { exact: true }).first();
+
+/** The one download an export starts, once saved; a second one arriving within a second fails the test. */
+async function oneDownload(saved: string[]): Promise<string> {
+  await expect.poll(() => saved.filter((f) => existsSync(f) && statSync(f).size > 0).length).toBe(1);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(saved).toHaveLength(1);
+  return saved[0]!;
+}
+
+/** Drops the files on an element the way a browser does: dragenter, dragover, drop, with a DataTransfer. */
+async function dropFiles(page: Page, selector: string, paths: string[]): Promise<void> {
+  const payload = paths.map((p) => ({ name: p.replace(/^.*\//, ''), b64: readFileSync(p).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) {
+      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name));
+    }
+    return dt;
+  }, payload);
+  for (const type of ['dragenter', 'dragover', 'drop'])
+    await page.locator(selector).first().dispatchEvent(type, { dataTransfer });
+}
 
 /** Saves every download the page starts into a new temporary folder; the list grows as they arrive. */
 function collectDownloads(page: Page, prefix: string): string[] {
@@ -103,7 +127,7 @@ test('an indirect table dumped beside the rings is drawn entry by entry under it
   await expect(page.getByTestId('indirect-not-captured')).toHaveCount(159);
 });
 
-test('exports the simulation as a snapshot, compares it, and imports it back', async ({ page }) => {
+test('exports the simulation as one archive, compares it, and imports it back', async ({ page }) => {
   await open(page);
   const step = page.getByRole('button', { name: 'Step', exact: true });
   for (let i = 0; i < 6; i++) await step.click();
@@ -117,39 +141,26 @@ test('exports the simulation as a snapshot, compares it, and imports it back', a
 
   const saved = collectDownloads(page, 'snap-export-');
   await page.getByTestId('export-ring-snapshot').click();
-  await expect(page.getByText('Saved 4 files.')).toBeVisible();
-  await expect.poll(() => saved.length).toBe(4);
-  await expect
-    .poll(
-      () =>
-        saved.filter((f) => {
-          try {
-            return readFileSync(f).length > 0;
-          } catch {
-            return false;
-          }
-        }).length,
-    )
-    .toBe(4);
-  expect(saved.map((f) => f.replace(/^.*\//, '')).sort()).toEqual(
-    ['avail.bin', 'desc.bin', 'qmp.json', 'used.bin'].map((n) =>
-      expect.stringMatching(new RegExp(`^sim_vq0_step\\d+_${n.replace('.', '\\.')}$`)),
-    ),
+  await expect(page.getByText(/^Saved sim_vq0_step\d+\.zip \(4 files\)\.$/)).toBeVisible();
+  const zip = await oneDownload(saved);
+  expect(zip.replace(/^.*\//, '')).toMatch(/^sim_vq0_step\d+\.zip$/);
+  const inside = unzipSync(new Uint8Array(readFileSync(zip)));
+  const prefix = zip.replace(/^.*\//, '').replace(/\.zip$/, '');
+  expect(Object.keys(inside).sort()).toEqual(
+    ['avail.bin', 'desc.bin', 'qmp.json', 'used.bin'].map((n) => `${prefix}_${n}`),
   );
-  const status = JSON.parse(
-    readFileSync(
-      saved.find((f) => f.endsWith('.json'))!,
-      'utf8',
-    ),
-  ) as { return: Record<string, unknown> };
+  const status = JSON.parse(strFromU8(inside[`${prefix}_qmp.json`]!)) as { return: Record<string, unknown> };
   expect(status.return['vring-num']).toBe(8);
 
-  await importInput(page).setInputFiles(saved);
+  await importInput(page).setInputFiles(zip);
+  await expect(page.locator('#imp-view-title')).toContainText(`${prefix}_qmp.json`);
   await expect(value(page, 'avail.idx')).toHaveText(String(status.return['shadow-avail-idx']));
   await expect(value(page, 'last_avail_idx')).toHaveText(String(status.return['last-avail-idx']));
 });
 
-test('exports the in-flight indirect tables with the rings, and the import shows their entries', async ({ page }) => {
+test('exports the in-flight indirect tables with the rings in the archive, and the import shows their entries', async ({
+  page,
+}) => {
   // The indirect scenario stopped with all 8 requests in flight, each an INDIRECT head with a 3-entry table.
   await page.goto('/?s=indirect&seed=1&step=200');
   await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled();
@@ -158,21 +169,24 @@ test('exports the in-flight indirect tables with the rings, and the import shows
 
   const saved = collectDownloads(page, 'snap-export-ind-');
   await page.getByTestId('export-ring-snapshot').click();
-  await expect(page.getByText('Saved 12 files.')).toBeVisible();
-  await expect.poll(() => saved.filter((f) => existsSync(f) && statSync(f).size > 0).length).toBe(12);
-  const tables = saved.filter((f) => /^sim_vq0_step200_ind_0x[0-9a-f]+\.bin$/.test(f.replace(/^.*\//, '')));
+  await expect(page.getByText('Saved sim_vq0_step200.zip (12 files).')).toBeVisible();
+  const zip = await oneDownload(saved);
+  expect(zip.replace(/^.*\//, '')).toBe('sim_vq0_step200.zip');
+  const inside = unzipSync(new Uint8Array(readFileSync(zip)));
+  expect(Object.keys(inside)).toHaveLength(12);
+  const tables = Object.keys(inside).filter((n) => /^sim_vq0_step200_ind_0x[0-9a-f]+\.bin$/.test(n));
   expect(tables).toHaveLength(8);
-  expect(tables.map((f) => readFileSync(f).length)).toEqual(Array(8).fill(48));
+  expect(tables.map((n) => inside[n]!.length)).toEqual(Array(8).fill(48));
 
-  await importInput(page).setInputFiles(saved);
+  await importInput(page).setInputFiles(zip);
   await expect(value(page, 'avail.idx')).toHaveText('8');
   await expect(page.getByTestId('indirect-not-captured')).toHaveCount(0);
   await expect(page.getByTestId('indirect-captured')).toHaveCount(8);
   await expect(page.getByTestId('indirect-table')).toHaveCount(8);
   // One table checked against its file: the head that points at it, and its entries' addresses and lengths.
-  const file = tables[0]!;
-  const addr = BigInt(/_ind_(0x[0-9a-f]+)\.bin$/.exec(file)![1]!);
-  const desc = readFileSync(saved.find((f) => f.endsWith('_desc.bin'))!);
+  const name = tables[0]!;
+  const addr = BigInt(/_ind_(0x[0-9a-f]+)\.bin$/.exec(name)![1]!);
+  const desc = Buffer.from(inside['sim_vq0_step200_desc.bin']!);
   const head = Array.from({ length: 8 }, (_, i) => i).find((i) => desc.readBigUInt64LE(16 * i) === addr)!;
   const sub = page.locator(`tr[data-via="${head}"]`);
   await expect(sub).toContainText(
@@ -180,7 +194,7 @@ test('exports the in-flight indirect tables with the rings, and the import shows
   );
   const rows = sub.getByTestId('indirect-table').locator('tbody tr');
   await expect(rows).toHaveCount(3);
-  const bytes = readFileSync(file);
+  const bytes = Buffer.from(inside[name]!);
   for (let k = 0; k < 3; k++) {
     await expect(rows.nth(k)).toContainText(
       `0x${bytes
@@ -190,6 +204,52 @@ test('exports the in-flight indirect tables with the rings, and the import shows
     );
     await expect(rows.nth(k)).toContainText(String(bytes.readUInt32LE(16 * k + 8)));
   }
+});
+
+test('an archive dropped on the page imports, dropped on the comparison box loads B, and a bad one is located', async ({
+  page,
+}) => {
+  await page.goto('/?s=indirect&seed=1&step=200');
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled();
+  await importInput(page).setInputFiles(SNAP02);
+  await expect(value(page, 'avail.idx')).toHaveText('968');
+  const saved = collectDownloads(page, 'snap-export-drop-');
+  await page.getByTestId('export-ring-snapshot').click();
+  const zip = await oneDownload(saved);
+
+  // B: the archive dropped on the comparison box, beside snap02 (A).
+  await dropFiles(page, '[data-testid="snapshot-pair-drop"]', [zip]);
+  await expect(page.getByTestId('pair-side-b')).toContainText('sim_vq0_step200_qmp.json');
+  await expect(page.getByTestId('pair-side-a')).toContainText('snap02_live_qmp.json');
+
+  // A: the archive dropped on the page.
+  await dropFiles(page, 'body', [zip]);
+  await expect(page.locator('#imp-view-title')).toContainText('sim_vq0_step200_qmp.json');
+  await expect(value(page, 'avail.idx')).toHaveText('8');
+  await expect(page.getByTestId('indirect-captured')).toHaveCount(8);
+
+  // An archive whose status file is wrong: the file inside it, its line, and the archive are named.
+  const inside = unzipSync(new Uint8Array(readFileSync(zip)));
+  const qmp = 'sim_vq0_step200_qmp.json';
+  inside[qmp] = new TextEncoder().encode(strFromU8(inside[qmp]!).replace('"vring-num": 8', '"vring-num": 12'));
+  const bad = join(mkdtempSync(join(tmpdir(), 'snap-bad-zip-')), 'broken.zip');
+  writeFileSync(bad, zipSync(inside));
+  await importInput(page).setInputFiles(bad);
+  const error = page.getByTestId('import-error');
+  await expect(error).toBeVisible();
+  await expect(error.getByTestId('import-problem-place')).toHaveText(
+    new RegExp(`^${qmp.replace(/\./g, '\\.')}:\\d+ inside archive broken\\.zip$`),
+  );
+  await expect(error).toContainText('vring-num 12 is not a split-ring size');
+  await expect(value(page, 'avail.idx')).toHaveText('8'); // what was on screen stays
+
+  // Not a zip at all, as B: named, and B stays.
+  const notZip = join(mkdtempSync(join(tmpdir(), 'snap-not-zip-')), 'notes.zip');
+  writeFileSync(notZip, 'hello\n');
+  await dropFiles(page, '[data-testid="snapshot-pair"]', [notZip]);
+  await expect(page.getByTestId('pair-error')).toContainText('notes.zip, byte 0');
+  await expect(page.getByTestId('pair-error')).toContainText('not a zip archive');
+  await expect(page.getByTestId('pair-side-b')).toContainText('sim_vq0_step200_qmp.json');
 });
 
 test('a binary area of the wrong size gives a clear error naming the file and byte', async ({ page }) => {

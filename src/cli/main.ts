@@ -59,8 +59,8 @@ export function buildProgram(out: (s: string) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['summary', 'jsonl']).default('summary'))
     .option('--dump-memory <file>', 'write guest memory to FILE and its description to FILE.json')
     .option(
-      '--export-snapshot <dir>',
-      'write queue 0 as a QMP ring snapshot (status JSON + desc/avail/used .bin + ind_0xADDR.bin per outstanding indirect table) to DIR',
+      '--export-snapshot <dir|file.zip>',
+      'write queue 0 as a QMP ring snapshot (status JSON + desc/avail/used .bin + ind_0xADDR.bin per outstanding indirect table) to DIR, or into one archive when the path ends in .zip',
     )
     .action(
       (

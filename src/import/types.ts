@@ -13,6 +13,8 @@ export interface ImportProblem {
   line?: number;
   /** 0-based byte offset in a binary file. */
   byte?: number;
+  /** The archive `file` was unpacked from (then `file` is the entry's path inside it). */
+  archive?: string;
   message: string;
 }
 

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ImportProblem } from '../../import/types';
 
-/** Where the problem is (file and line, or byte) and what it is. */
+/** Where the problem is (file and line, or byte; the archive it came out of) and what it is. */
 export function ProblemText({ problem }: { problem: ImportProblem }) {
   const { t } = useTranslation('import');
   const place =
@@ -10,9 +10,10 @@ export function ProblemText({ problem }: { problem: ImportProblem }) {
       : problem.byte !== undefined
         ? t('problem.byte', { file: problem.file, byte: problem.byte })
         : problem.file;
+  const located = problem.archive !== undefined ? t('problem.inArchive', { place, archive: problem.archive }) : place;
   return (
     <span className="imp-problem">
-      <code data-testid="import-problem-place">{place}</code>: {problem.message}
+      <code data-testid="import-problem-place">{located}</code>: {problem.message}
     </span>
   );
 }

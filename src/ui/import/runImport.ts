@@ -1,14 +1,30 @@
+import { locateInArchive } from '../../import/archive/sniff';
 import { detectImport } from '../../import/detect';
 import { parseSnapshotFiles, type RingSnapshot } from '../../import/snapshot';
 import type { ImportFile, ImportProblem } from '../../import/types';
 import type { Imported } from './importStore';
+import { headOf, openArchives, wholeOf } from './openArchives';
 import { parseTraceFile, type OnProgress, type ParseHandle } from './parseTraceFile';
 
 /**
- * Detects and parses the files (loaded on first use, so the importers stay out of the page's first download).
+ * Detects and parses the files (loaded on first use, so the importers stay out of the page's first download), a
+ * zip archive's as if they had been picked one by one; a problem in one names the archive too.
  * A trace goes to the worker: `onTrace` receives its handle so the store can cancel it.
  */
 export async function runImport(
+  input: readonly File[],
+  onTrace: (handle: ParseHandle, file: File) => void,
+  onProgress: OnProgress,
+): Promise<{ ok: true; imported: Imported } | { ok: false; problem: ImportProblem | null }> {
+  const opened = await openArchives(input);
+  if (!opened.ok) return opened;
+  const at = (p: ImportProblem) => locateInArchive(p, opened.origins);
+  const r = await importOpened(opened.files, onTrace, onProgress);
+  if (!r.ok) return { ok: false, problem: r.problem && at(r.problem) };
+  return { ok: true, imported: { ...r.imported, problem: r.imported.problem && at(r.imported.problem) } };
+}
+
+async function importOpened(
   files: readonly File[],
   onTrace: (handle: ParseHandle, file: File) => void,
   onProgress: OnProgress,
@@ -38,7 +54,16 @@ export type SnapshotRead =
  * Only a ring snapshot (the second side of a comparison): the same detection, parsing and located problems as
  * an import, and a trace log is refused by name instead of being parsed.
  */
-export async function readSnapshot(files: readonly File[]): Promise<SnapshotRead> {
+export async function readSnapshot(input: readonly File[]): Promise<SnapshotRead> {
+  const opened = await openArchives(input);
+  if (!opened.ok) return opened;
+  const r = await readOpenedSnapshot(opened.files);
+  const at = (p: ImportProblem) => locateInArchive(p, opened.origins);
+  if (!r.ok) return { ok: false, problem: at(r.problem) };
+  return { ok: true, imported: { ...r.imported, problem: r.imported.problem && at(r.imported.problem) } };
+}
+
+async function readOpenedSnapshot(files: readonly File[]): Promise<SnapshotRead> {
   const d = detectImport(await Promise.all(files.map(headOf)));
   if (d.kind === 'unknown') return { ok: false, problem: d.problem };
   if (d.kind === 'trace')
@@ -55,15 +80,7 @@ export async function readSnapshot(files: readonly File[]): Promise<SnapshotRead
 
 async function parseSnapshot(files: readonly File[], detected: readonly ImportFile[]): Promise<SnapshotRead> {
   const named = new Set(detected.map((f) => f.name));
-  const r = parseSnapshotFiles(await Promise.all(files.filter((f) => named.has(f.name)).map(whole)));
+  const r = parseSnapshotFiles(await Promise.all(files.filter((f) => named.has(f.name)).map(wholeOf)));
   if (!r.ok) return { ok: false, problem: r.problem };
   return { ok: true, imported: { snapshot: r.value, problem: r.partial ? r.problem : null } };
 }
-
-/** Enough of each file to tell a trace from a snapshot without reading a large log on the page. */
-const HEAD = 64 * 1024;
-const headOf = async (f: File): Promise<ImportFile> => ({
-  name: f.name,
-  bytes: new Uint8Array(await f.slice(0, HEAD).arrayBuffer()),
-});
-const whole = async (f: File): Promise<ImportFile> => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });

@@ -17,3 +17,26 @@ export function simulationSnapshot(view: MachineView, memory: MemoryImage, q: nu
   if (!r.ok) return { ok: false, problem: { file: `vq${q}`, message: r.message } };
   return parseSnapshotFiles(r.files);
 }
+
+export type ExportedArchive =
+  { ok: true; name: string; bytes: Uint8Array; count: number } | { ok: false; message: string };
+
+/**
+ * The same export packed in one .zip named like its files (`sim_vq0_step123.zip`), so the browser saves one file
+ * however many indirect tables are in flight. The zip code is fetched here, on the first export.
+ */
+export async function exportSimulationArchive(
+  view: MachineView,
+  memory: MemoryImage,
+  q: number,
+): Promise<ExportedArchive> {
+  const r = exportSimulation(view, memory, q);
+  if (!r.ok) return r;
+  const { packSnapshotArchive, snapshotArchiveName } = await import('../../../engine/export/snapshotArchive');
+  return {
+    ok: true,
+    name: snapshotArchiveName(exportPrefix(view.queues[q]!, view.step)),
+    bytes: packSnapshotArchive(r.files),
+    count: r.files.length,
+  };
+}
