@@ -2,7 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { AVAIL_ELEM_SIZE } from '../../virtio/constants';
 import { availRingEntryOffset } from '../../virtio/layout';
 import { anyChanged } from './changed';
-import { ringWindow } from './derive/rings';
+import { copyNote } from './copyNote';
+import { copyRelation, ringWindow } from './derive/rings';
 import { RingPanel, type RingPanelProps, type RingProps } from './RingPanel';
 import type { RingPointer } from './RingSlots';
 
@@ -30,14 +31,13 @@ export function AvailRing({ queue, changed, driverKnown = true, context }: RingP
     changed: anyChanged(changed, base + availRingEntryOffset(slot), AVAIL_ELEM_SIZE),
     request: queue.desc[head]?.request ?? null,
   }));
-  const ahead = unpublished?.entries.length ?? 0;
   const copies: RingPanelProps['copies'] = [];
   if (driverKnown)
     copies.push({
       name: 'avail_idx_shadow',
       side: 'guest',
       value: driver.avail_idx_shadow,
-      note: ahead ? t('avail.aheadNote', { count: ahead }) : t('avail.inSync'),
+      note: copyNote(t, 'avail', copyRelation(driver.avail_idx_shadow, avail.idx, size), avail.idx),
     });
   if (device) {
     const note = t('avail.pendingNote', { count: pending?.entries.length ?? 0 });

@@ -2,7 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { USED_ELEM_SIZE } from '../../virtio/constants';
 import { usedElemOffset } from '../../virtio/layout';
 import { anyChanged } from './changed';
-import { ringWindow } from './derive/rings';
+import { copyNote } from './copyNote';
+import { copyRelation, ringWindow } from './derive/rings';
 import { RingPanel, type RingPanelProps, type RingProps } from './RingPanel';
 import type { RingPointer } from './RingSlots';
 import { useUsedSlotContent } from './usedSlotContent';
@@ -27,10 +28,9 @@ export function UsedRing({ queue, changed, driverKnown = true, context }: RingPr
     changed: anyChanged(changed, base + usedElemOffset(slot), USED_ELEM_SIZE),
     request: queue.desc[e.id]?.request ?? null,
   }));
-  const ahead = unpublished?.entries.length ?? 0;
   const copies: RingPanelProps['copies'] = [];
   if (device) {
-    const note = ahead ? t('used.aheadNote', { count: ahead }) : t('used.inSync');
+    const note = copyNote(t, 'used', copyRelation(device.used_idx, used.idx, size), used.idx);
     copies.push({ name: 'used_idx', side: 'device', value: device.used_idx, note });
   }
   if (driverKnown) {

@@ -161,6 +161,33 @@ describe('AvailRing and UsedRing', () => {
   });
 });
 
+describe('the notes beside the private copies of the indices', () => {
+  it('say how far a copy is behind the published index, not that the two are equal', () => {
+    const st = stepUntil(session('write-batch-event-idx'), (x) => x.view.counters.completed >= 2);
+    const q0 = st.view.queues[0]!;
+    // As an imported snapshot can hold them: QEMU's used_idx one behind used.idx, the driver's shadow two behind.
+    const q = {
+      ...q0,
+      avail: { ...q0.avail, idx: (q0.driver.avail_idx_shadow + 2) & 0xffff },
+      device: { ...q0.device!, used_idx: (q0.used.idx - 1) & 0xffff },
+    };
+    show(
+      <>
+        <AvailRing queue={q} changed={new Set()} />
+        <UsedRing queue={q} changed={new Set()} />
+      </>,
+    );
+    expect(
+      screen.getByText(`1 behind used.idx (${q.used.idx}): memory holds an element this copy does not count`),
+    ).toBeTruthy();
+    expect(
+      screen.getByText(`2 behind avail.idx (${q.avail.idx}): memory holds entries this copy does not count`),
+    ).toBeTruthy();
+    expect(screen.queryByText('equal to used.idx: all flushed')).toBeNull();
+    expect(screen.queryByText('equal to avail.idx: all published')).toBeNull();
+  });
+});
+
 describe('DriverState and DeviceState', () => {
   it('show the private fields with their live values', () => {
     const st = stepUntil(session('out-of-order'), (x) => (x.view.queues[0]!.device?.inuse ?? 0) >= 2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { newestSlotHolding, ringWindow, slotOf } from './rings';
+import { copyRelation, newestSlotHolding, ringWindow, slotOf } from './rings';
 
 describe('ringWindow', () => {
   it('lists the entries between two indices with their slots', () => {
@@ -69,5 +69,17 @@ describe('newestSlotHolding', () => {
   it('looks only inside the window', () => {
     expect(newestSlotHolding(window, at, 3)).toBe(-1);
     expect(newestSlotHolding(ringWindow(5, 5, 4), at, 7)).toBe(-1);
+  });
+});
+
+describe('copyRelation', () => {
+  it('tells equal, ahead and behind by at most a ring, and apart, across the 16-bit wrap', () => {
+    expect(copyRelation(7, 7, 8)).toEqual({ kind: 'equal' });
+    expect(copyRelation(9, 7, 8)).toEqual({ kind: 'ahead', count: 2 });
+    expect(copyRelation(1, 65534, 8)).toEqual({ kind: 'ahead', count: 3 });
+    expect(copyRelation(807, 808, 256)).toEqual({ kind: 'behind', count: 1 });
+    expect(copyRelation(65535, 2, 8)).toEqual({ kind: 'behind', count: 3 });
+    expect(copyRelation(100, 7, 8)).toEqual({ kind: 'apart' });
+    expect(copyRelation(15, 7, 8)).toEqual({ kind: 'ahead', count: 8 });
   });
 });

@@ -37,3 +37,18 @@ export function ringWindow(from: number, to: number, size: number): RingWindow {
   }
   return { entries, overflow: distance > size, wraps: entries.some((e, k) => k > 0 && e.idx < entries[k - 1]!.idx) };
 }
+
+/**
+ * How a side's private copy of an index stands to the published one, in u16 arithmetic: equal, ahead or behind by
+ * at most a ring's worth of entries, or further apart than a ring holds either way (a broken side, or two values
+ * captured at different moments).
+ */
+export type CopyRelation = { kind: 'equal' } | { kind: 'ahead' | 'behind'; count: number } | { kind: 'apart' };
+
+export function copyRelation(copy: number, published: number, size: number): CopyRelation {
+  const ahead = u16Sub(copy, published);
+  if (ahead === 0) return { kind: 'equal' };
+  if (ahead <= size) return { kind: 'ahead', count: ahead };
+  const behind = u16Sub(published, copy);
+  return behind <= size ? { kind: 'behind', count: behind } : { kind: 'apart' };
+}
