@@ -33,6 +33,15 @@ export function dumpAddrByName(name: string): number | null {
   return Number.isSafeInteger(addr) ? addr : null;
 }
 
+/**
+ * The monitor command that saves an INDIRECT descriptor's table under a name dumpAddrByName reads back:
+ * `pmemsave 0x2972f00 48 ind_0x2972f00.bin`.
+ */
+export function pmemsaveIndirectCommand(addr: bigint, len: number): string {
+  const at = `0x${addr.toString(16)}`;
+  return `pmemsave ${at} ${len} ind_${at}.bin`;
+}
+
 /** A dump of other guest memory than the three areas, at the address its file name gives. */
 export interface MemoryDump {
   file: ImportFile;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT, VRING_DESC_F_WRITE } from '../../virtio/constants';
 import type { VringDesc } from '../../virtio/splitRing';
 import type { ImportFile } from '../types';
-import { assignAreas, dumpAddrByName } from './areas';
+import { assignAreas, dumpAddrByName, pmemsaveIndirectCommand } from './areas';
 import { CapturedMemory } from './capturedMemory';
 import { readIndirectTable, uncapturedIndirect } from './indirect';
 import { parseSnapshotFiles } from './parseFiles';
@@ -200,6 +200,10 @@ describe('further dumps are told apart by the address in their names', () => {
     expect(dumpAddrByName('/tmp/x/0x10.bin')).toBe(0x10);
     expect(dumpAddrByName('snap02_live_desc.bin')).toBeNull();
     expect(dumpAddrByName('big_0xffffffffffffffff.bin')).toBeNull();
+    // The command the snapshot view suggests saves a table under a name read back as its address.
+    const command = pmemsaveIndirectCommand(0x2972f00n, 48);
+    expect(command).toBe('pmemsave 0x2972f00 48 ind_0x2972f00.bin');
+    expect(dumpAddrByName(command.split(' ')[3]!)).toBe(0x2972f00);
   });
 
   it('a file named by an area’s vring address is that area; another address is a dump; an empty dump is refused', () => {

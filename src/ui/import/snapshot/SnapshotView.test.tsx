@@ -30,7 +30,13 @@ describe('SnapshotView', () => {
     expect(valueOf('used.idx')).toBe('808');
     expect(valueOf('inuse')).toBe('161');
     expect(valueOf('last_avail_idx')).toBe('968');
-    expect(screen.getByTestId('indirect-note').textContent).toMatch(/160 outstanding requests use INDIRECT/);
+    const note = screen.getByTestId('indirect-note').textContent;
+    expect(note).toMatch(/160 outstanding requests use INDIRECT/);
+    // A command for one of this snapshot's own tables, not a made-up address.
+    const s = load('snap02');
+    const first = s.outstanding.find((c) => c.indirect && !c.indirect.captured)!;
+    const at = `0x${first.indirect!.addr.toString(16)}`;
+    expect(note).toContain(`for head ${first.head} here, pmemsave ${at} ${first.indirect!.len} ind_${at}.bin)`);
     expect(screen.getAllByTestId('indirect-not-captured')).toHaveLength(160);
     expect(screen.getByTestId('driver-not-captured')).toBeTruthy();
     const rows = within(screen.getByTestId('disagreements')).getAllByRole('row');

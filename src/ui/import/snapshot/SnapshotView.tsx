@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RingSnapshot } from '../../../import/snapshot';
+import { pmemsaveIndirectCommand as pmemsaveCommand } from '../../../import/snapshot/areas';
 import type { ImportProblem } from '../../../import/types';
 import { hex } from '../../components/format';
 import { useSim } from '../../store';
@@ -44,7 +45,11 @@ function CompareWithSimulation({ snapshot }: { snapshot: RingSnapshot }) {
 export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
   const { t } = useTranslation('snapshot');
   const [comparing, setComparing] = useState(false);
-  const indirect = snapshot.outstanding.filter((c) => c.indirect && !c.indirect.captured).length;
+  const uncaptured = snapshot.outstanding.filter((c) => c.indirect && !c.indirect.captured);
+  const indirect = uncaptured.length;
+  // The first uncaptured table's own pmemsave line, so the hint is a command that can be pasted into the monitor.
+  const first = uncaptured[0];
+  const command = first?.indirect ? pmemsaveCommand(first.indirect.addr, first.indirect.len) : '';
   return (
     <section className="snap-view" aria-label={t('title')} data-testid="snapshot-view">
       <div className="snap-head">
@@ -76,7 +81,7 @@ export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
       )}
       {indirect > 0 && (
         <p className="vr-warn" role="note" data-testid="indirect-note">
-          {t('notes.indirect', { count: indirect })} {t('notes.indirectHow')}
+          {t('notes.indirect', { count: indirect })} {t('notes.indirectHow', { head: first?.head, command })}
         </p>
       )}
       <p className="vr-note">{t('notes.features')}</p>
