@@ -23,8 +23,9 @@ export type Breakpoint = FieldBreakpoint | FunctionBreakpoint | WatchBreakpoint;
 
 type Getter = (m: Machine, q: number) => number | undefined;
 
-const driver = (m: Machine, q: number) => m.driver.vqs[q]?.state;
-const device = (m: Machine, q: number) => m.device.vdev.vq[q]?.queue?.state;
+// Each side's state as the view shows it: mid-operation, as of the steps played (see machine/privateState.ts).
+const driver = (m: Machine, q: number) => m.shownDriverQueue(q)?.state ?? m.driver.vqs[q]?.state;
+const device = (m: Machine, q: number) => m.shownDeviceQueue(q) ?? undefined;
 const ring = (m: Machine, q: number) => m.driver.vqs[q]?.ring;
 
 /** The fields a breakpoint may name: ring fields in memory, Linux's vring_virtqueue, QEMU's VirtQueue. */

@@ -75,6 +75,8 @@ export const STEP_TEMPLATES = {
   completed: 'request {{request}} ({{op}}) completes: {{result}}',
   ringFull: 'vq{{q}} is full (-ENOSPC): blk_mq_stop_hw_queue until completions free descriptors',
   'device.error': 'device error: {{message}} (virtio spec §{{spec}})',
+  'device.dropped':
+    'request {{request}}\'s I/O is done, but the device has been broken since "{{error}}" (DEVICE_NEEDS_RESET): virtqueue_push returns nothing to the used ring and no interrupt follows, until the driver resets the device',
   'driver.error': 'driver error: {{message}} (virtio spec §{{spec}})',
 
   // ---- injected faults
@@ -85,7 +87,8 @@ export const STEP_TEMPLATES = {
     "fault: virtio_wmb missing: avail.idx became visible before the ring entry it publishes (avail.ring[{{slot}}] still holds {{stale}}, not request {{request}}'s head {{head}})",
   'fault.missingBarrier.entry':
     "fault: no virtio_wmb, so request {{request}}'s ring entry becomes visible only now, after avail.idx: a device that read slot {{slot}} in between took head {{stale}}",
-  'fault.loopedChain': "fault: the chain's last descriptor gets NEXT and next = {{desc}}, itself: the chain never ends",
+  'fault.loopedChain':
+    "fault: instead of clearing NEXT on the chain's last descriptor, the driver points its next at {{desc}}, itself: the chain never ends",
   'fault.zeroLength': "fault: the chain's first descriptor gets len = 0, a buffer of no bytes",
   'fault.writableHeader':
     'fault: the request header descriptor is marked device-writable (WRITE), so a writable buffer comes before the readable ones',

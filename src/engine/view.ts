@@ -125,18 +125,29 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** One queue of the view: the ring decoded from memory (through SplitRing) and both sides' private state. */
-export function describeQueue(m: Machine, q: number, reuse: QueueReuse | null = null): QueueView {
+export function describeQueue(
+  m: Machine,
+  q: number,
+  reuse: QueueReuse | null = null,
+  doorbells: readonly boolean[] = m.shownDoorbells,
+  interrupts: readonly boolean[] = m.shownInterrupts,
+): QueueView {
   const vq = m.driver.vqs[q]!;
-  const vdev = m.device.vdev;
   const ring = vq.ring;
   const size = ring.size;
   const prev = reuse && reuse.prev.size === size ? reuse.prev : null;
-  const freeList = freeListOf(vq);
+  // Mid-operation, Linux's state as of the steps played (the live one has run ahead to the operation's end).
+  const shown = m.shownDriverQueue(q);
+  const freeList = shown ? shown.free : freeListOf(vq);
   const free = new Set(freeList);
   const inFlight: { head: number; request: number }[] = [];
-  vq.desc_state.forEach((st, head) => {
-    if (st.data !== null) inFlight.push({ head, request: st.data.id });
-  });
+  if (shown) {
+    for (const head in shown.heads) inFlight.push({ head: Number(head), request: shown.heads[head]! });
+  } else {
+    vq.desc_state.forEach((st, head) => {
+      if (st.data !== null) inFlight.push({ head, request: st.data.id });
+    });
+  }
   // Nothing a descriptor row shows can differ from the last view when the table's bytes, the free list and the
   // chains' heads and requests are all as they were (the chain walk reads only those): keep the whole table.
   const tableAsBefore =
@@ -213,7 +224,7 @@ export function describeQueue(m: Machine, q: number, reuse: QueueReuse | null = 
       usedAllPrev = false;
     }
   }
-  const devq = vdev.vq[q]?.queue ?? null;
+  const devState = m.shownDeviceQueue(q);
   return {
     index: q,
     size,
@@ -233,24 +244,27 @@ export function describeQueue(m: Machine, q: number, reuse: QueueReuse | null = 
       ring: usedAllPrev ? prev!.used.ring : usedRing,
       avail_event: ring.availEvent(),
     },
-    driver: { ...vq.state, free_list: [...free] },
-    device: devq ? { ...devq.state, vring: { ...devq.state.vring } } : null,
+    driver: { ...(shown ? shown.state : vq.state), free_list: [...free] },
+    device: devState ? { ...devState, vring: { ...devState.vring } } : null,
     chains,
-    doorbell: m.doorbells[q] ?? false,
-    interrupt: m.pendingInterrupts[q] ?? false,
+    doorbell: doorbells[q] ?? false,
+    interrupt: interrupts[q] ?? false,
   };
 }
 
 /**
  * Decodes what the UI draws from guest memory (through the same SplitRing code the driver and device use) and
- * from the two sides' private state. Pure: it reads, never writes. Memory is the truth: the rings shown are the
+ * from the two sides' private state (while an operation is played out, as of its steps played: see
+ * machine/privateState.ts). Pure: it reads, never writes. Memory is the truth: the rings shown are the
  * bytes in memory, even where they disagree with either side's private state. `reuse` may name, per queue, what
  * is known unchanged since an earlier view (viewBuilder.ts); the result is the same.
  */
 export function describe(m: Machine, reuse: (q: number) => QueueReuse | null = () => null): MachineView {
   const runnable = new Set(m.runnable());
   const vdev = m.device.vdev;
-  const queues = m.driver.vqs.map((_, q) => describeQueue(m, q, reuse(q)));
+  const doorbells = m.shownDoorbells;
+  const interrupts = m.shownInterrupts;
+  const queues = m.driver.vqs.map((_, q) => describeQueue(m, q, reuse(q), doorbells, interrupts));
   return {
     step: m.stepCount,
     ended: m.ended,
@@ -258,8 +272,8 @@ export function describe(m: Machine, reuse: (q: number) => QueueReuse | null = (
     actors: m.actors.map((id) => ({ id, runnable: runnable.has(id) })),
     deviceStatus: vdev.status,
     deviceStatusNames: statusNames(vdev.status),
-    errors: [...vdev.errors, ...(m.driver.lastError ? [m.driver.lastError] : [])],
-    counters: { ...m.counters },
+    errors: m.shownErrors,
+    counters: m.shownCounters,
     queues,
     requests: m.requestViews(),
     // A copy: the map's own array changes in place as the driver allocates, and a view must stay as it was.

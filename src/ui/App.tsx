@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MemoryView, RequestsTable, StructuresView, Timeline } from './components';
 import { StepPanel } from './code/StepPanel';
@@ -17,6 +17,7 @@ import { IsolationNotice } from './panels/IsolationNotice';
 import { QueueBoard } from './panels/QueueBoard';
 import { openFromUrl, startUrlSync } from './share/urlSync';
 import { actions, simStore, useSim } from './store';
+import { useRunLength } from './store/runLength';
 
 /** Imported real-VM data: its view (and the importers) load when first needed. */
 const ImportView = lazy(() => import('./import/ImportView').then((m) => ({ default: m.ImportView })));
@@ -29,6 +30,7 @@ function Lower() {
   const sim = useSim((s) => s.sim);
   const changed = useSim((s) => s.changed);
   const queueIndex = useSim((s) => s.queueIndex);
+  const complete = useRunLength() !== null;
   if (!sim) return null;
   const queue = sim.view.queues[queueIndex];
   return (
@@ -37,7 +39,7 @@ function Lower() {
         <StepPanel />
         <Counters />
       </div>
-      <Timeline timeline={sim.timeline} step={sim.view.step} onJump={(k) => void actions.jump(k)} />
+      <Timeline timeline={sim.timeline} step={sim.view.step} onJump={(k) => void actions.jump(k)} complete={complete} />
       {!presenter && (
         <div className="lower-detail">
           <RequestsTable requests={sim.view.requests} />
@@ -74,8 +76,9 @@ export function App() {
   );
   useKeyboard(commands);
 
-  // The components size their type in rem, so presenter mode scales the root font.
-  useEffect(() => {
+  // The components size their type in rem, so presenter mode scales the root font (before the next paint, so the
+  // Presenter button can keep the scroll position in its next frame).
+  useLayoutEffect(() => {
     document.documentElement.classList.toggle('presenter', presenter);
   }, [presenter]);
 

@@ -337,6 +337,26 @@ describe('notifications', () => {
     expect(rig.rings[0]!.usedIdx()).toBe(1);
   });
 
+  it('notifies through virtio_notify_irqfd in an IOThread and virtio_notify in the main loop (QEMU 9.0–10.1)', () => {
+    const calls = (iothread: boolean | undefined) => {
+      const fns: string[] = [];
+      const tracer = { enter: (fn: string) => fns.push(fn), leave: () => {}, barrier: () => {} };
+      const rig = new DeviceRig({
+        latency: { kind: 'fixed', ticks: 0 },
+        tracer,
+        ...(iothread === undefined ? {} : { iothread }),
+      });
+      rig.request(VIRTIO_BLK_T_FLUSH, 0, null, 0, 0);
+      rig.kick();
+      rig.blk.completeReady();
+      expect(rig.interrupts).toEqual([0]);
+      return { fn: rig.blk.notifyFn, traced: fns.filter((f) => f.startsWith('virtio_notify')) };
+    };
+    expect(calls(true)).toEqual({ fn: 'virtio_notify_irqfd', traced: ['virtio_notify_irqfd'] });
+    expect(calls(false)).toEqual({ fn: 'virtio_notify', traced: ['virtio_notify'] });
+    expect(calls(undefined).fn).toBe('virtio_notify');
+  });
+
   it('multiqueue: each queue is handled and interrupted on its own', () => {
     const rig = new DeviceRig({ numQueues: 2, latency: { kind: 'fixed', ticks: 0 } });
     rig.request(VIRTIO_BLK_T_FLUSH, 0, null, 1);

@@ -58,6 +58,11 @@ export interface VirtIOBlockOptions {
   specChecks?: boolean;
   /** Most request records kept for the UI (oldest finished ones are dropped first). Default 1000. */
   maxRecords?: number;
+  /**
+   * The device runs in an IOThread (QEMU's `iothread` property): completions then notify through
+   * virtio_notify_irqfd, as QEMU does when qemu_in_iothread(). Default false: the main loop, virtio_notify.
+   */
+  iothread?: boolean;
 }
 
 interface InFlight {
@@ -97,6 +102,10 @@ export class VirtIOBlock {
   onNotifyDecision: ((queue: number, sent: boolean) => void) | null = null;
   /** Called when a request was pushed to the used ring, in push order (before the interrupt decision). */
   onRequestComplete: ((record: BlkReqRecord) => void) | null = null;
+  /** Called when a request's I/O finished on a broken device: the status byte is written, nothing is pushed. */
+  onRequestDropped: ((record: BlkReqRecord) => void) | null = null;
+  /** The QEMU function that sends a completion's interrupt in this device's thread (see `iothread`). */
+  readonly notifyFn: 'virtio_notify' | 'virtio_notify_irqfd';
   private readonly tracer: Tracer;
   private readonly specChecks: boolean | undefined;
   private readonly maxRecords: number;
@@ -113,6 +122,7 @@ export class VirtIOBlock {
     this.tracer = opts.tracer ?? NO_TRACE;
     this.specChecks = opts.specChecks;
     this.maxRecords = opts.maxRecords ?? 1000;
+    this.notifyFn = opts.iothread ? 'virtio_notify_irqfd' : 'virtio_notify';
     this.conf = qemuVirtioBlkConfig({
       capacitySectors: opts.disk.capacity,
       queueSize,
@@ -365,8 +375,8 @@ export class VirtIOBlock {
 
   /**
    * QEMU: virtio_blk_req_complete(). Writes the status byte, pushes the element with every writable byte as its
-   * length, and lets virtio_notify decide on the interrupt. A broken device pushes nothing (QEMU's
-   * virtio_device_disabled()).
+   * length, and lets virtio_notify decide on the interrupt (virtio_notify_irqfd in an IOThread). A broken device
+   * pushes nothing (QEMU's virtio_device_disabled()).
    */
   private virtio_blk_req_complete(req: VirtIOBlockReq, status: number): void {
     traced(this.tracer, 'virtio_blk_req_complete', () => {
@@ -378,6 +388,7 @@ export class VirtIOBlock {
       if (!vq) {
         record.state = 'dropped';
         this.counters.dropped++;
+        this.onRequestDropped?.(record);
         return;
       }
       const pushed = vq.virtqueue_push(req.elem, req.in_len);
@@ -393,7 +404,10 @@ export class VirtIOBlock {
       if (status === VIRTIO_BLK_S_OK) this.counters.ok++;
       else if (status === VIRTIO_BLK_S_UNSUPP) this.counters.unsupp++;
       else this.counters.ioerr++;
-      const sent = this.vdev.virtio_notify(req.queue);
+      const sent =
+        this.notifyFn === 'virtio_notify_irqfd'
+          ? this.vdev.virtio_notify_irqfd(req.queue)
+          : this.vdev.virtio_notify(req.queue);
       record.notified = sent;
       if (sent) this.counters.interruptsSent++;
       else this.counters.interruptsSuppressed++;

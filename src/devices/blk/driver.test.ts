@@ -170,6 +170,26 @@ describe('ring full', () => {
     expect(sys.driver.vqs[0]!.state.num_free).toBe(4);
   });
 
+  it('virtblk_done never submits: a restarted queue runs later, in blk_mq_run_work_fn (Linux: kblockd)', () => {
+    const fns: string[] = [];
+    const tracer = { enter: (fn: string) => fns.push(fn), leave: () => {}, barrier: () => {} };
+    const sys = make({ driverQueueSize: 4, hostFeatures: qemuVirtioBlkHostFeatures({ indirectDesc: false }), tracer });
+    sys.submitBatch([0, 1, 2].map((s) => ({ op: 'read' as const, sector: s, nsectors: 1 })));
+    expect(sys.driver.hasDeferredRun(0)).toBe(false);
+    let event = sys.step();
+    while (event !== null && event.kind !== 'interrupt') event = sys.step();
+    expect(event).toMatchObject({ kind: 'interrupt', result: 'IRQ_HANDLED' });
+    // The handler completed request 0 and restarted the queue, but left requests 1 and 2 waiting.
+    expect(sys.driver.isStopped(0)).toBe(false);
+    expect(sys.driver.pending(0).map((r) => r.id)).toEqual([1, 2]);
+    expect(sys.driver.hasDeferredRun(0)).toBe(true);
+    fns.length = 0;
+    expect(sys.step()).toEqual({ kind: 'run', queue: 0 });
+    expect(fns.slice(0, 3)).toEqual(['blk_mq_run_work_fn', 'blk_mq_run_hw_queue', 'virtio_queue_rq']);
+    expect(sys.driver.hasDeferredRun(0)).toBe(false);
+    expect(sys.driver.pending(0).map((r) => r.id)).toEqual([2]);
+  });
+
   it('an interrupt during the locked ENOSPC kick is taken after the lock is released', () => {
     const { driver, irqResults } = makeSync({ queueSize: 4, indirect: false });
     const reqs = driver.submitBatch([{ op: 'get-id' }, { op: 'get-id' }]);
@@ -247,6 +267,22 @@ describe('saveState / loadState', () => {
     sys.runUntilIdle();
     expect(sys.driver.outstanding).toBe(0);
     expect([...sys.driver.requests.values()].map((r) => r.result)).toEqual(['BLK_STS_OK', 'BLK_STS_OK', 'BLK_STS_OK']);
+  });
+
+  it('keeps a deferred run across save and load, and loads a state saved before there were any', () => {
+    const sys = make({ driverQueueSize: 4, hostFeatures: qemuVirtioBlkHostFeatures({ indirectDesc: false }) });
+    sys.submitBatch([0, 1, 2].map((s) => ({ op: 'read' as const, sector: s, nsectors: 1 })));
+    let event = sys.step();
+    while (event !== null && event.kind !== 'interrupt') event = sys.step();
+    const saved = sys.driver.saveState();
+    expect(saved.runQueued).toEqual([true]);
+    sys.driver.blk_mq_run_work_fn(0);
+    sys.driver.loadState(saved);
+    expect(sys.driver.hasDeferredRun(0)).toBe(true);
+    const older: Partial<typeof saved> = { ...saved };
+    delete older.runQueued;
+    sys.driver.loadState(older as typeof saved);
+    expect(sys.driver.hasDeferredRun(0)).toBe(false);
   });
 
   it('refuses a saved state that refers to a request it does not hold', () => {

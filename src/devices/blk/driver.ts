@@ -40,6 +40,8 @@ export interface VirtioBlkSaved {
   inflight: number[];
   stopped: boolean[];
   irqPending: boolean[];
+  /** Queues whose deferred run (kblockd's work, a woken submitter) is due; absent in older states. */
+  runQueued?: boolean[];
   vqs: {
     state: VringVirtqueueState;
     desc_extra: VringDescExtra;
@@ -112,6 +114,7 @@ export class VirtioBlk {
   private readonly irqPending: boolean[];
   private readonly running: boolean[];
   private readonly rerun: boolean[];
+  private readonly runQueued: boolean[];
   /** Set while our own virtqueue_notify runs, to tell its notifies from the ones virtqueue_add sends itself. */
   private inKick = false;
   private nextId = 0;
@@ -169,6 +172,7 @@ export class VirtioBlk {
     this.irqPending = this.vqs.map(() => false);
     this.running = this.vqs.map(() => false);
     this.rerun = this.vqs.map(() => false);
+    this.runQueued = this.vqs.map(() => false);
   }
 
   /** The id the next submitted request will get. */
@@ -217,6 +221,7 @@ export class VirtioBlk {
       inflight: this.inflight,
       stopped: this.stopped,
       irqPending: this.irqPending,
+      runQueued: this.runQueued,
       vqs: this.vqs.map((vq) => ({
         state: vq.state,
         desc_extra: vq.desc_extra,
@@ -259,6 +264,7 @@ export class VirtioBlk {
       this.inflight[q] = s.inflight[q]!;
       this.stopped[q] = s.stopped[q]!;
       this.irqPending[q] = s.irqPending[q]!;
+      this.runQueued[q] = s.runQueued?.[q] ?? false;
       this.locked[q] = false;
       this.running[q] = false;
       this.rerun[q] = false;
@@ -437,7 +443,9 @@ export class VirtioBlk {
 
   /**
    * Linux: virtblk_done(), the queue's callback. Takes every used buffer with callbacks off, then turns them back
-   * on and goes round again if more arrived meanwhile; restarts queues stopped for lack of ring space.
+   * on and goes round again if more arrived meanwhile; restarts queues stopped for lack of ring space
+   * (blk_mq_start_stopped_hw_queues(q, true): asynchronously). It never submits: the requests still waiting run
+   * later, in blk_mq_run_work_fn on the queue's CPU.
    */
   virtblk_done(q: number): void {
     traced(this.tracer, 'virtblk_done', () => {
@@ -459,10 +467,24 @@ export class VirtioBlk {
         } while (!vq.virtqueue_enable_cb());
       });
       if (reqDone) this.blk_mq_start_stopped_hw_queues();
-      // Freed tags let waiting requests in.
+      // Freed tags wake the submitters waiting for one, and a restarted queue's run goes to kblockd: both run
+      // later on the queue's CPU (blk_mq_run_work_fn), never inside the interrupt handler.
       for (let n = 0; n < this.num_vqs; n++) {
-        if (this.dispatch[n]!.length > 0 && !this.stopped[n]) this.blk_mq_run_hw_queue(n);
+        if (this.dispatch[n]!.length > 0 && !this.stopped[n]) this.runQueued[n] = true;
       }
+    });
+  }
+
+  /** A deferred run of queue q is due: a completion restarted it or freed tags its waiting requests need. */
+  hasDeferredRun(q: number): boolean {
+    return (this.runQueued[q] ?? false) && this.dispatch[q]!.length > 0 && !this.stopped[q];
+  }
+
+  /** Linux: blk_mq_run_work_fn(), the deferred run of queue q, on the CPU the queue belongs to. */
+  blk_mq_run_work_fn(q: number): void {
+    traced(this.tracer, 'blk_mq_run_work_fn', () => {
+      this.runQueued[q] = false;
+      this.blk_mq_run_hw_queue(q);
     });
   }
 

@@ -6,6 +6,7 @@ import type { OperationCapture } from './capture';
 import type { DataModel } from './dataModel';
 import type { FaultInjector } from './faults';
 import type { MachineCounters } from './machineState';
+import { noteDeviceError } from './operationNotes';
 import { SIG } from './signals';
 
 /** What the driver's and device's callbacks need of the machine (they run inside an operation). */
@@ -60,6 +61,9 @@ export function wireCallbacks(driver: VirtioBlk, device: VirtIOBlock, host: Call
   };
   device.onInterrupt = (source) => {
     if (source === 'config') {
+      // Sent from inside virtio_error(): the error it reports is the step before.
+      const error = device.errors.at(-1);
+      if (error && device.vdev.needsReset) noteDeviceError(host.capture, error);
       host.capture.note({ type: 'interrupt', queue: -1 }, message('interrupt.config'));
       return;
     }
@@ -70,12 +74,25 @@ export function wireCallbacks(driver: VirtioBlk, device: VirtIOBlock, host: Call
     }
     host.counters().interrupts++;
     host.setIrq(source, true);
-    host.capture.note({ type: 'interrupt', queue: source }, message('interrupt.sent', { q: source }), 'virtio_notify');
+    host.capture.note({ type: 'interrupt', queue: source }, message('interrupt.sent', { q: source }), device.notifyFn);
+  };
+  device.onRequestDropped = (record) => {
+    // The I/O ran and wrote the status byte, but a broken device returns nothing: the run ends on why.
+    const error = device.errors.at(-1);
+    let request = -1;
+    for (const r of driver.requests.values()) {
+      if (r.state === 'in-flight' && r.queue === record.queue && r.head === record.head) request = r.id;
+    }
+    host.capture.note(
+      { type: 'io-done', request, status: record.status ?? -1 },
+      message('device.dropped', { request, error: error?.message ?? '' }),
+      'virtqueue_push',
+    );
   };
   device.onNotifyDecision = (q, sent) => {
     if (sent) return;
     host.counters().interrupts_suppressed++;
     const why = message(host.eventIdx() ? 'interrupt.suppressed.eventIdx' : 'interrupt.suppressed.noInterrupt');
-    host.capture.note({ type: 'interrupt-suppressed', queue: q }, why, 'virtio_notify');
+    host.capture.note({ type: 'interrupt-suppressed', queue: q }, why, device.notifyFn);
   };
 }

@@ -5,18 +5,20 @@ import { fromHex, toHex, type StepEvent } from '../step';
 
 /**
  * One thing a real function did, in order: a store or a barrier, attributed to the innermost function running.
- * `fault` on a store says how an injected fault changed it (its step's explanation ends with it).
+ * `fault` on a store says how an injected fault changed it (its step's explanation ends with it). `st`: how many
+ * changes of the acting side's private state had been noted when it was recorded (see privateState.ts).
  */
-export type CapturedItem =
+export type CapturedItem = (
   | { kind: 'write'; fn: string; addr: number; old: string; new: string; fault?: StepMessage }
   | { kind: 'barrier'; fn: string; barrier: BarrierKind }
-  | { kind: 'event'; fn: string; event: StepEvent; message: StepMessage };
+  | { kind: 'event'; fn: string; event: StepEvent; message: StepMessage }
+) & { st?: number };
 
 /**
  * Records what an operation does to guest memory, then takes the stores back out of memory so they can be
- * put back one step at a time. The operation itself runs whole (its private state moves at once, as a real
- * CPU's registers would), but memory shows each store only when its step is taken: at any step, what is drawn
- * is exactly what is in memory.
+ * put back one step at a time. The operation itself runs whole, but memory shows each store only when its step
+ * is taken: at any step, what is drawn is exactly what is in memory. The private state it moves is noted at each
+ * item (`mark`, see privateState.ts), so each step can show it as of that point of the code.
  */
 export class OperationCapture implements Tracer {
   private items: CapturedItem[] = [];
@@ -24,24 +26,30 @@ export class OperationCapture implements Tracer {
   private active = false;
   /** An injected fault naming the stores made now: the next one only (`once`), or every one until cleared. */
   private tag: { fault: StepMessage; once: boolean } | null = null;
+  private mark: (() => number) | null = null;
+  /** A function was entered or left since the last item was recorded. */
+  private crossed = true;
 
   constructor(private readonly mem: GuestMemory) {}
 
   enter(fn: string): void {
-    if (this.active) this.stack.push(fn);
+    if (!this.active) return;
+    this.boundary();
+    this.stack.push(fn);
   }
   leave(fn: string): void {
     if (!this.active) return;
+    this.boundary();
     const i = this.stack.lastIndexOf(fn);
     if (i >= 0) this.stack.length = i;
   }
   barrier(kind: BarrierKind): void {
-    if (this.active) this.items.push({ kind: 'barrier', fn: this.current(), barrier: kind });
+    if (this.active) this.push({ kind: 'barrier', fn: this.current(), barrier: kind });
   }
 
   /** Records an event (a kick, an interrupt, a completion) at this point of the running operation. */
   note(event: StepEvent, message: StepMessage, fn?: string): void {
-    if (this.active) this.items.push({ kind: 'event', fn: fn ?? this.current(), event, message });
+    if (this.active) this.push({ kind: 'event', fn: fn ?? this.current(), event, message });
   }
 
   /** Names an injected fault on the next store of the running operation (a no-op outside one). */
@@ -71,9 +79,14 @@ export class OperationCapture implements Tracer {
     return this.active ? this.current() : '';
   }
 
-  /** Runs `op` with `fn` as the outermost function name; returns its result and what it did, undone. */
-  run<T>(fn: string, op: () => T): { result: T; items: CapturedItem[] } {
+  /**
+   * Runs `op` with `fn` as the outermost function name; returns its result and what it did, undone. `mark`, when
+   * given, is called as each item is recorded; a positive result is kept as the item's `st`.
+   */
+  run<T>(fn: string, op: () => T, mark: (() => number) | null = null): { result: T; items: CapturedItem[] } {
     this.items = [];
+    this.mark = mark;
+    this.crossed = true;
     this.stack = [fn];
     this.active = true;
     this.tag = null;
@@ -88,7 +101,7 @@ export class OperationCapture implements Tracer {
       const tag = this.tag;
       if (tag && item.old !== item.new) item.fault = tag.fault;
       if (tag?.once) this.tag = null;
-      this.items.push(item);
+      this.push(item);
     };
     let result: T;
     try {
@@ -97,6 +110,7 @@ export class OperationCapture implements Tracer {
       this.mem.observer = null;
       this.active = false;
       this.tag = null;
+      this.mark = null;
     }
     const items = this.items;
     this.items = [];
@@ -106,6 +120,27 @@ export class OperationCapture implements Tracer {
       if (item.kind === 'write') this.mem.writeBytes(item.addr, fromHex(item.old));
     }
     return { result, items };
+  }
+
+  private push(item: CapturedItem): void {
+    // Always set, so every item of a kind keeps one shape (the engine reads items on every step).
+    item.st = this.mark?.() ?? 0;
+    this.items.push(item);
+    this.crossed = false;
+  }
+
+  /**
+   * A call or a return. What the function that made the last store or event changed since (with no call in
+   * between) is that item's: e.g. QEMU's flush moves used_idx and inuse right after its used.idx store. A
+   * barrier keeps the state it was reached with (what follows a fence comes after it). Other changes wait for the
+   * next item, so a step never shows state the code reaches only after its next store, barrier or event.
+   */
+  private boundary(): void {
+    if (this.crossed || !this.mark) return;
+    this.crossed = true;
+    const last = this.items[this.items.length - 1];
+    if (!last || last.kind === 'barrier') return;
+    last.st = this.mark();
   }
 
   private current(): string {

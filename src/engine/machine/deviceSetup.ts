@@ -30,5 +30,7 @@ export function blkDeviceOptions(
     maxRecords: 64,
     startIdx: scenario.queue.startIndex,
     tracer: parts.tracer,
+    // Every queue is served by an IOThread (device.iothreads >= 1), so completions notify through irqfd.
+    iothread: true,
   };
 }

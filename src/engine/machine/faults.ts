@@ -25,6 +25,42 @@ export class FaultInjector {
   ) {
     this.fired = faults.map(() => false);
     this.installDriverBugs();
+    this.installLoopedChain();
+  }
+
+  /**
+   * looped-chain: the driver builds the chosen request's chain wrong. Where virtqueue_add_split ends the chain
+   * (the store that clears NEXT on the last descriptor), this driver leaves NEXT set and points `next` at that
+   * descriptor itself, before the ring entry and avail.idx publish the chain. Every descriptor on the loop stays
+   * device-writable, so the device meets the loop itself (QEMU: "Looped descriptor"), not an ordering error
+   * first. Linux's private copy (desc_extra) still says the chain ends: only what the device reads is wrong.
+   */
+  private installLoopedChain(): void {
+    if (!this.faults.some((f) => f.kind === 'looped-chain')) return;
+    for (const vq of this.m.driver.vqs) {
+      const ring = vq.ring;
+      const end = ring.writeDescFlags.bind(ring);
+      // Only this ring object, only in a run that asked for the fault: Linux's code itself is untouched.
+      ring.writeDescFlags = (i: number, flags: number, table: number = ring.addrs.desc): void => {
+        const k = flags & VRING_DESC_F_NEXT ? -1 : this.loopedChainAt(ring.readDesc(i, table).addr);
+        if (k < 0) {
+          end(i, flags, table);
+          return;
+        }
+        this.fired[k] = true;
+        this.named(message('fault.loopedChain', { desc: i }), () => ring.writeDescNext(i, i, table));
+      };
+    }
+  }
+
+  /** The looped-chain fault (its index) whose request ends its chain at the buffer `addr`; -1 when none. */
+  private loopedChainAt(addr: bigint | number): number {
+    return this.faults.findIndex((f, k) => {
+      if (this.fired[k] || f.kind !== 'looped-chain') return false;
+      const req = this.m.driver.requests.get(f.atRequest);
+      const last = req?.in_.at(-1) ?? req?.out.at(-1);
+      return last !== undefined && last.addr === Number(addr);
+    });
   }
 
   /**
@@ -128,16 +164,6 @@ export class FaultInjector {
       const ring = this.m.driver.vqs[req.queue]!.ring;
       const head = req.head;
       switch (f.kind) {
-        case 'looped-chain': {
-          // The last descriptor points at itself: every descriptor on the loop stays device-writable, so the
-          // device meets the loop itself (QEMU: "Looped descriptor"), not an ordering error first.
-          const { table, last } = this.chainOf(req.queue, head);
-          this.named(message('fault.loopedChain', { desc: last }), () => {
-            ring.writeDescFlags(last, ring.readDesc(last, table).flags | VRING_DESC_F_NEXT, table);
-            ring.writeDescNext(last, last, table);
-          });
-          break;
-        }
         case 'zero-length-desc': {
           const { table, first } = this.chainOf(req.queue, head);
           this.named(message('fault.zeroLength'), () => ring.writeDescLen(first, 0, table));
@@ -165,7 +191,9 @@ export class FaultInjector {
           break;
         }
         default:
-          return; // faults that act on the wire, on the device side, or on the order of the steps
+          // Faults that act inside the driver's code (looped-chain, avail-idx-no-wrap, leaked-descriptor), on the
+          // wire, on the device side, or on the order of the steps.
+          return;
       }
       this.fired[i] = true;
     });

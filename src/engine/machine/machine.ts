@@ -39,6 +39,17 @@ import { blkDeviceOptions } from './deviceSetup';
 import { noteNewErrors, noteSegmentReads } from './operationNotes';
 import { actorIds, contenders, resumedStages, servesQueue } from './scheduling';
 import { heldKick, inBarrierWindow, playItem, topFunction } from './playback';
+import {
+  PrivateTracker,
+  advanceShown,
+  shownCounters,
+  unshownErrors,
+  type DriverQueueShown,
+  type PrivateShown,
+  type PrivateSources,
+} from './privateState';
+import type { VirtQueueState } from '../../virtio/device/virtQueueState';
+import type { VirtioError } from '../../virtio/errors';
 
 export type { MachineCounters, RunEnd, SavedMachine } from './machineState';
 
@@ -75,6 +86,7 @@ export class Machine implements Replayable {
   private readonly data: DataModel;
   private s: MachineState;
   private readonly hooks: CallbackHost;
+  private readonly privateSources: PrivateSources;
   /** Called with every step record as it is made (the CLI's jsonl output, the UI's trace). */
   onStep: ((record: StepRecord) => void) | null = null;
 
@@ -136,6 +148,15 @@ export class Machine implements Replayable {
       setDoorbell: (q, on) => this.setDoorbell(q, on),
       setIrq: (q, on) => this.setIrq(q, on),
       retire: (id) => this.retire(id),
+    };
+    this.privateSources = {
+      driverQueues: () => this.driver.vqs,
+      deviceCount: () => this.device.vdev.vq.length,
+      deviceQueue: (q) => this.device.vdev.vq[q]?.queue?.state ?? null,
+      counters: () => this.s.counters,
+      lines: (side) => (side === 'driver' ? this.s.doorbell : this.s.irq),
+      deviceErrors: () => this.device.vdev.errors.length,
+      driverError: () => this.driver.lastError !== null,
     };
     wireCallbacks(this.driver, this.device, this.hooks);
     noteSegmentReads(this.mem, this.capture, this.alloc);
@@ -387,10 +408,79 @@ export class Machine implements Replayable {
   /** Every request not yet finished, then the last ones that finished, with where each is in its life. */
   requestViews(): RequestView[] {
     const shown = this.s.pending ? (this.s.shown ?? null) : null;
-    const live = [...this.driver.requests.values()].map((req) =>
-      liveRequestView(req, this.deviceRecord(req.id), shown),
-    );
+    const live = [...this.driver.requests.values()].map((req) => {
+      const view = liveRequestView(req, this.deviceRecord(req.id), shown);
+      view.head = this.shownHead(req.queue, req.head, req.id);
+      return view;
+    });
     return [...live.sort((a, b) => a.id - b.id), ...this.s.recentDone];
+  }
+
+  /** The private state of the operations in flight (played part-way, or suspended), as of their steps played. */
+  private inFlightPrivate(): PrivateShown[] {
+    const out: PrivateShown[] = [];
+    if (this.s.pending?.priv) out.push(this.s.pending.priv);
+    for (const x of this.s.suspended) if (x.op.priv) out.push(x.op.priv);
+    return out;
+  }
+
+  /**
+   * Linux's state of queue `q` as shown: as of the steps played of an operation in flight, else the live state.
+   * Null when it is the live one (read it from the virtqueue).
+   */
+  shownDriverQueue(q: number): DriverQueueShown | null {
+    for (const p of this.inFlightPrivate()) {
+      const s = p.driver[q];
+      if (s) return s;
+    }
+    return null;
+  }
+
+  /** QEMU's state of queue `q` as shown (see shownDriverQueue): the live one, or as of the steps played. */
+  shownDeviceQueue(q: number): VirtQueueState | null {
+    for (const p of this.inFlightPrivate()) {
+      const s = p.device[q];
+      if (s) return s;
+    }
+    return this.device.vdev.vq[q]?.queue?.state ?? null;
+  }
+
+  /** The counters as of the steps played (an operation in flight has moved the live ones to its end). */
+  get shownCounters(): MachineCounters {
+    const ops = this.inFlightPrivate();
+    return ops.length === 0 ? { ...this.s.counters } : shownCounters(this.s.counters, ops);
+  }
+
+  /** The errors either side has reported, as of the steps played: the device's, then the driver's. */
+  get shownErrors(): VirtioError[] {
+    const { device, driver } = unshownErrors(this.inFlightPrivate());
+    const errors = this.device.vdev.errors;
+    const lastError = driver ? null : this.driver.lastError;
+    return [...errors.slice(0, errors.length - device), ...(lastError ? [lastError] : [])];
+  }
+
+  /** Doorbells as of the steps played: one rung by an operation in flight shows from its kick's step. */
+  get shownDoorbells(): boolean[] {
+    return this.shownLines('driver', this.s.doorbell);
+  }
+
+  /** Interrupt lines as of the steps played (see shownDoorbells). */
+  get shownInterrupts(): boolean[] {
+    return this.shownLines('device', this.s.irq);
+  }
+
+  private shownLines(side: PrivateShown['side'], live: readonly boolean[]): boolean[] {
+    const held = this.inFlightPrivate().flatMap((p) => (p.side === side ? p.held : []));
+    return live.map((on, q) => on && !held.includes(q));
+  }
+
+  /** A request's head as shown: none yet while the steps played have not reached the add that took it. */
+  private shownHead(q: number, head: number | null, id: number): number | null {
+    if (head === null) return null;
+    const shown = this.shownDriverQueue(q);
+    if (!shown || shown.heads[head] === id) return head;
+    // Carried now but not as of the steps played: the add that took it is still ahead.
+    return this.driver.vqs[q]?.desc_state[head]?.data?.id === id ? null : head;
   }
 
   /** Step numbering starts again from 0 (a new timeline after a free-run). */
@@ -435,6 +525,8 @@ export class Machine implements Replayable {
     if (actor.startsWith('vcpu')) {
       const q = Number(actor.slice(4));
       const v = this.s.vcpus[q]!;
+      // A queue's deferred run (kblockd, or a submitter woken by a freed tag) runs on its vCPU, not in the handler.
+      if (this.driver.hasDeferredRun(q) && !this.device.vdev.broken && this.driver.lastError === null) return true;
       return (
         v.next < this.workloads[q]!.length &&
         this.now >= v.readyAt &&
@@ -493,12 +585,22 @@ export class Machine implements Replayable {
     const call = ++this.s.calls;
     const shown = this.privateStages();
     const bells = [...this.s.doorbell];
-    const { items } = this.capture.run(topFunction(actor), () => this.operate(actor));
+    const tracker = new PrivateTracker(
+      this.privateSources,
+      isGuestActor(actor) ? 'driver' : 'device',
+      this.movable(actor),
+    );
+    const { items } = this.capture.run(
+      topFunction(actor),
+      () => this.operate(actor),
+      () => tracker.mark(),
+    );
     if (items.length === 0) {
       // Even a move that changes nothing is shown, so every scheduler decision is a step.
       items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, message: message('noop') });
     }
-    this.s.pending = { actor, call, items, total: items.length };
+    const marks = items.reduce((n, it) => Math.max(n, it.st ?? 0), 0);
+    this.s.pending = { actor, call, items, total: items.length, priv: tracker.finish(marks) };
     if (isGuestActor(actor)) this.injectMissingBarrier(this.s.pending, bells);
     this.s.shown = shown;
     this.device.passTime(1);
@@ -524,6 +626,17 @@ export class Machine implements Replayable {
     op.missingBarrier = { ...due, availIdx: un.availIdx, slot: un.slot, from: un.from, to: un.to, bells };
   }
 
+  /**
+   * The queues an operation of `actor` can move: a vCPU its own, an IOThread those it serves, the interrupt handler
+   * the queue it takes and any with requests waiting to be dispatched (freed tags may let them in).
+   */
+  private movable(actor: ActorId): number[] {
+    if (actor.startsWith('vcpu')) return [Number(actor.slice(4))];
+    if (actor.startsWith('iothread')) return this.servedQueues(Number(actor.slice(8)));
+    const taken = this.s.irq.findIndex((_, n) => this.irqLine(n));
+    return this.s.irq.flatMap((_, n) => (n === taken || this.driver.pending(n).length > 0 ? [n] : []));
+  }
+
   /** Picks a suspended operation of `actor` back up; false when it has none. */
   private resume(actor: ActorId): boolean {
     const i = this.s.suspended.findIndex((x) => x.op.actor === actor);
@@ -537,8 +650,11 @@ export class Machine implements Replayable {
   private operate(actor: ActorId): void {
     const devErrors = this.device.vdev.errors.length;
     const driverError = this.driver.lastError;
-    if (actor.startsWith('vcpu')) this.submitNext(Number(actor.slice(4)));
-    else if (actor === 'irq') this.takeInterrupt();
+    if (actor.startsWith('vcpu')) {
+      const q = Number(actor.slice(4));
+      if (this.driver.hasDeferredRun(q)) this.driver.blk_mq_run_work_fn(q);
+      else this.submitNext(q);
+    } else if (actor === 'irq') this.takeInterrupt();
     else this.runIothread(Number(actor.slice(8)));
     // A write's payload is in guest memory once its buffers exist; the copy would only weigh on checkpoints.
     for (const req of this.driver.requests.values()) if (req.data !== null) req.writeData = null;
@@ -615,6 +731,7 @@ export class Machine implements Replayable {
     const mb = p.missingBarrier;
     const at = { index: this.s.stepCount++, actor: p.actor, call: p.call, last };
     const record = playItem(item, at, this.mem, this.alloc, this.queueSizes);
+    if (p.priv && item.st) advanceShown(p.priv, item.st);
     const bell = heldKick(item, mb);
     if (bell !== null) this.setDoorbell(bell, true);
     this.showStage(item, last);

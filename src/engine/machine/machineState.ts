@@ -5,6 +5,7 @@ import type { ActorId } from '../step';
 import type { RequestView } from '../view';
 import type { CapturedItem } from './capture';
 import type { PolicyState } from './policy';
+import type { PrivateShown } from './privateState';
 import type { ShownStages } from './requestStages';
 
 export type RunEnd = 'completed' | 'device-error' | 'driver-error' | 'stalled';
@@ -43,6 +44,8 @@ export interface PlayingOperation {
   items: CapturedItem[];
   total: number;
   missingBarrier?: MissingBarrierWindow;
+  /** The acting side's private state as of the items played so far (see privateState.ts). */
+  priv?: PrivateShown;
 }
 
 /** Everything that changes as the machine runs, apart from memory, disk and the driver's and device's own state. */
@@ -71,7 +74,7 @@ export interface MachineState {
   popped: Record<number, number>;
   lastRecordId: number;
   /**
-   * While an operation is played out: each live request's stage as of the steps played so far (the private
+   * While an operation is played out: each live request's stage as of the steps played so far (the live private
    * state is already at the operation's end). Null between operations, where the private state is right.
    */
   shown: ShownStages | null;

@@ -22,9 +22,27 @@ export function noteSegmentReads(mem: GuestMemory, capture: OperationCapture, al
   };
 }
 
+/** Device errors already shown as a step, where virtio_error ran (see noteDeviceError). */
+const notedDeviceErrors = new WeakSet<VirtioError>();
+
 /**
- * Notes the errors an operation raised: `deviceErrors` the device's new ones, `driverBefore` / `driverNow` the
- * driver's last error before and after.
+ * Notes a device error as a step now, once: where QEMU's virtio_error() runs, before the configuration interrupt
+ * it sends, so the cause comes before its effects. noteNewErrors then leaves it out.
+ */
+export function noteDeviceError(capture: OperationCapture, error: VirtioError): void {
+  if (notedDeviceErrors.has(error)) return;
+  notedDeviceErrors.add(error);
+  capture.note(
+    { type: 'error', error },
+    // QEMU's own wording, quoted as it is in every language.
+    message('device.error', { message: error.message, spec: error.spec }),
+    error.where,
+  );
+}
+
+/**
+ * Notes the errors an operation raised and did not show yet: `deviceErrors` the device's new ones,
+ * `driverBefore` / `driverNow` the driver's last error before and after.
  */
 export function noteNewErrors(
   capture: OperationCapture,
@@ -32,14 +50,7 @@ export function noteNewErrors(
   driverBefore: VirtioError | null,
   driverNow: VirtioError | null,
 ): void {
-  for (const error of deviceErrors) {
-    capture.note(
-      { type: 'error', error },
-      // QEMU's own wording, quoted as it is in every language.
-      message('device.error', { message: error.message, spec: error.spec }),
-      error.where,
-    );
-  }
+  for (const error of deviceErrors) noteDeviceError(capture, error);
   // Linux's BAD_RING: the driver stops trusting the ring (a device that wrote a bad used element, say).
   if (driverNow !== null && driverNow !== driverBefore) {
     capture.note(

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinScenario } from '../scenario/builtin';
 import { validateScenario } from '../scenario/validate';
 import { Session } from '../session';
+import { describe as describeView } from '../view';
 import { SIG, cpuSharePercent } from '../machine/signals';
 import { summarize } from '../machine/summary';
 import { WorkerConductor } from './conductor';
@@ -32,6 +33,17 @@ describe('guest and device in worker_threads', () => {
     expect(Buffer.compare(new Uint8Array(c.buffers.memory), new Uint8Array(local.machine.mem.buffer))).toBe(0);
     expect(c.session.machine.saveStateJSON()).toBe(local.machine.saveStateJSON());
     expect(summarize(c.session.machine).end).toBe('completed');
+  }, 60_000);
+
+  it('mid-operation, the state the workers send back shows each side as of the steps played', async () => {
+    const c = await start('out-of-order', 4);
+    const local = new Session(builtinScenario('out-of-order')!, 4);
+    for (let i = 0; i < 120; i++) {
+      const live = await c.stepLive();
+      local.stepOnce();
+      if (!live) break;
+      expect(describeView(c.session.machine), `step ${i + 1}`).toEqual(describeView(local.machine));
+    }
   }, 60_000);
 
   it('time travel replays on the conductor and live stepping continues from there', async () => {

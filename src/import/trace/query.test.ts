@@ -34,6 +34,13 @@ describe('trace queries', () => {
     expect(countersAt(h, 0, 3)).toMatchObject({ requests: 0, kicksPerRequest: null });
   });
 
+  it('an interrupt counts whether QEMU traced it as virtio_notify_irqfd (IOThread) or virtio_notify', () => {
+    const h = history([L.kick(0), L.pop('0xa'), L.irq(), L.kick(1, VQ1), L.pop('0xb', 1, 1, VQ1), L.notify(VQ1)]);
+    expect(countersAt(h, 0, 5)).toMatchObject({ requests: 1, interrupts: 1 });
+    expect(countersAt(h, 1, 5)).toMatchObject({ requests: 1, interrupts: 1 });
+    expect(countersAt(h, -1, 5)).toMatchObject({ interrupts: 2 });
+  });
+
   it('a request seen before its later events knows only what had happened', () => {
     const h = history([L.kick(), L.pop('0xa'), L.read('0xa', 64, 8), L.done('0xa', 1), L.fill('0xa'), L.flush()]);
     expect(requestAt(h, 0, 1)).toMatchObject({ op: 'unknown', sector: null, status: null, stage: 'popped' });

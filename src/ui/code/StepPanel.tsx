@@ -3,6 +3,7 @@ import type { StepEvent, StepRecord } from '../../engine/step';
 import { useSim } from '../store';
 import { fileUrl, functionUrl } from './links';
 import { activeLines, pseudocodeFor } from './pseudocode';
+import { useFreeRunCaption } from './freeRunCaption';
 import { useStepSentence } from './stepSentence';
 import { useActorName } from './useActorName';
 
@@ -72,6 +73,7 @@ export function StepPanel() {
   const sentence = useStepSentence();
   const record = useSim((s) => s.sim?.current ?? null);
   const description = useSim((s) => s.scenario?.description ?? '');
+  const freeRun = useFreeRunCaption();
   return (
     <section className="panel step-panel" aria-labelledby="step-title">
       <h2 id="step-title" className="panel-title">
@@ -79,7 +81,7 @@ export function StepPanel() {
       </h2>
       {record === null ? (
         <div className="step-intro">
-          <p>{t('step.start')}</p>
+          <p>{freeRun ?? t('step.start')}</p>
           {description && <p className="dim">{description}</p>}
         </div>
       ) : (

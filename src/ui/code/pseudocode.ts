@@ -348,6 +348,12 @@ const FUNCTIONS: PseudoFunction[] = [
       event('interrupt'),
     ),
   ]),
+  qemu('virtio_notify_irqfd', QVIRTIO, [
+    L('virtio_notify_irqfd(vdev, vq):            # from an IOThread: no BQL, so no MSI-X path'),
+    L('    if not virtio_should_notify(vdev, vq): return', event('interrupt-suppressed')),
+    L('    virtio_set_isr(vdev, 0x1)'),
+    L('    event_notifier_set(&vq.guest_notifier)  # the irqfd: KVM injects the interrupt', event('interrupt')),
+  ]),
   qemu('virtio_notify_config', QVIRTIO, [
     L('virtio_notify_config(vdev):'),
     L('    if not (vdev.status & DRIVER_OK): return'),
@@ -394,7 +400,8 @@ const FUNCTIONS: PseudoFunction[] = [
     L('virtio_blk_req_complete(req, status):'),
     L('    req.in.status = status                 # the status byte in guest memory', wrote(/status/)),
     L('    virtqueue_push(vq, &req.elem, req.in_len)'),
-    L('    virtio_notify(vdev, vq)                # or a batched notify in dataplane'),
+    L('    if qemu_in_iothread(): virtio_notify_irqfd(vdev, vq)'),
+    L('    else: virtio_notify(vdev, vq)'),
   ]),
 ];
 

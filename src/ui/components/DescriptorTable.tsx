@@ -9,6 +9,7 @@ import { anyChanged, changeStamp } from './changed';
 import { descFlagNames, hex } from './format';
 import { OKABE_ITO, requestSwatch } from './palette';
 import { RequestTag } from './RequestTag';
+import { useMediaQuery } from '../layout/useMediaQuery';
 
 export interface DescriptorTableProps {
   queue: QueueView;
@@ -28,6 +29,9 @@ export interface DescriptorTableProps {
 
 /** Width of the lane left of the table where next-links are drawn. */
 const LANE = 64;
+/** On a phone: the table's columns need the width more than the arrows need room to bulge. */
+const NARROW_LANE = 22;
+const NARROW_SCREEN = '(max-width: 700px)';
 
 /**
  * Tables with more descriptors than this scroll in a box of their own and draw only the rows in view (plus some
@@ -231,10 +235,10 @@ function rowAt(top: Float64Array, y: number): number {
 type Drawn = Link & { y1: number; y2: number };
 
 /** Draws the next-links into the lane with D3, keyed by link so unchanged arrows stay as they are. */
-function drawLinks(svg: SVGSVGElement, height: number, drawn: Drawn[], markerBase: string): void {
+function drawLinks(svg: SVGSVGElement, height: number, drawn: Drawn[], markerBase: string, lane: number): void {
   const root = select(svg)
     .attr('height', height)
-    .attr('viewBox', `0 0 ${LANE} ${Math.max(height, 1)}`);
+    .attr('viewBox', `0 0 ${lane} ${Math.max(height, 1)}`);
   root
     .select('g.vr-links')
     .selectAll<SVGPathElement, Drawn>('path')
@@ -242,8 +246,8 @@ function drawLinks(svg: SVGSVGElement, height: number, drawn: Drawn[], markerBas
     .join('path')
     .attr('d', (l) => {
       // A loop that bulges left in proportion to the distance, so nested links do not overlap.
-      const reach = Math.min(LANE - 8, 14 + 6 * Math.abs(l.to - l.from));
-      const x = LANE - 2;
+      const reach = Math.min(lane - 8, Math.min(14, lane / 2) + 6 * Math.abs(l.to - l.from));
+      const x = lane - 2;
       const sameRow = l.from === l.to;
       const y2 = sameRow ? l.y2 + 8 : l.y2;
       return `M${x},${l.y1 - 3} C${x - reach},${l.y1 - 3} ${x - reach},${y2 + 3} ${x - 3},${y2 + 3}`;
@@ -268,6 +272,7 @@ export function DescriptorTable({ queue, changed, context, unreadNotes }: Descri
   const { chains, desc } = queue;
   const byHead = useMemo(() => new Map(chains.map((c) => [c.head, c])), [chains]);
   const links = useMemo(() => linksOf(desc, queue.size), [desc, queue.size]);
+  const lane = useMediaQuery(NARROW_SCREEN) ? NARROW_LANE : LANE;
 
   // Virtual tables: the scroll position, the box's height and the measured row heights.
   const [scrollTop, setScrollTop] = useState(0);
@@ -341,7 +346,7 @@ export function DescriptorTable({ queue, changed, context, unreadNotes }: Descri
     if (plan) {
       const half = headH + plan.rowH / 2;
       const drawn = links.map((l) => ({ ...l, y1: plan.top[l.from]! + half, y2: plan.top[l.to]! + half }));
-      drawLinks(svg, headH + plan.top[queue.size]!, drawn, markerBase);
+      drawLinks(svg, headH + plan.top[queue.size]!, drawn, markerBase, lane);
       return;
     }
     const top = wrap.getBoundingClientRect().top;
@@ -353,8 +358,8 @@ export function DescriptorTable({ queue, changed, context, unreadNotes }: Descri
     const drawn = links
       .map((l) => ({ ...l, y1: centre.get(l.from), y2: centre.get(l.to) }))
       .filter((l): l is Drawn => l.y1 !== undefined && l.y2 !== undefined);
-    drawLinks(svg, wrap.getBoundingClientRect().height, drawn, markerBase);
-  }, [links, plan, headH, byHead, layoutTick, markerBase, queue.size]);
+    drawLinks(svg, wrap.getBoundingClientRect().height, drawn, markerBase, lane);
+  }, [links, plan, headH, byHead, layoutTick, markerBase, queue.size, lane]);
 
   const rows = [];
   for (let i = first; i < last; i++) {
@@ -409,7 +414,7 @@ export function DescriptorTable({ queue, changed, context, unreadNotes }: Descri
         <svg
           ref={svgRef}
           className="vr-desc-lane"
-          width={LANE}
+          width={lane}
           role="img"
           aria-label={t('desc.arrows', { count: links.length })}
         >

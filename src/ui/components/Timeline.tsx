@@ -8,6 +8,8 @@ export interface TimelineProps {
   timeline: TimelineData;
   step: number;
   onJump: (step: number) => void;
+  /** The run has been taken to its end, so the timeline's length is the run's; otherwise it is the steps so far. */
+  complete?: boolean;
 }
 
 type Lane = 'kicks' | 'interrupts' | 'completions' | 'suppressed' | 'errors';
@@ -90,7 +92,7 @@ const TimelineLegend = memo(function TimelineLegend(counts: Record<Lane, number>
 });
 
 /** The run so far on one axis: kicks, interrupts, completions, suppressed notifications and errors, and a scrubber. */
-export function Timeline({ timeline, step, onJump }: TimelineProps) {
+export function Timeline({ timeline, step, onJump, complete = false }: TimelineProps) {
   const { t } = useTranslation('rings');
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -138,7 +140,10 @@ export function Timeline({ timeline, step, onJump }: TimelineProps) {
     <section className="vr-panel vr-timeline" aria-label={t('timeline.title')}>
       <div className="vr-timeline-head">
         <h3 className="vr-panel-title">
-          {t('timeline.title')} <span className="vr-sub">{t('timeline.position', { step, length })}</span>
+          {t('timeline.title')}{' '}
+          <span className="vr-sub">
+            {t(complete ? 'timeline.position' : 'timeline.positionSoFar', { step, length })}
+          </span>
         </h3>
         <div className="vr-toggle" role="group" aria-label={t('timeline.zoom')}>
           <button type="button" aria-pressed={!zoomed} onClick={() => setZoomed(false)}>
@@ -194,7 +199,7 @@ export function Timeline({ timeline, step, onJump }: TimelineProps) {
         step={1}
         value={Math.min(step, length)}
         aria-label="Timeline"
-        aria-valuetext={t('timeline.valueText', { step, length })}
+        aria-valuetext={t(complete ? 'timeline.valueText' : 'timeline.positionSoFar', { step, length })}
         onChange={(e) => onJump(Number(e.target.value))}
       />
       <TimelineLegend

@@ -41,6 +41,6 @@ export const MemoryView = memo(MemoryViewView);
 /** `onJump` is a command (the page passes a new arrow each render that does the same thing): not compared. */
 export const Timeline = memo(
   TimelineView,
-  (a: TimelineProps, b: TimelineProps) => a.timeline === b.timeline && a.step === b.step,
+  (a: TimelineProps, b: TimelineProps) => a.timeline === b.timeline && a.step === b.step && a.complete === b.complete,
 );
 export const KickInterruptLayer = memo(KickInterruptLayerView);

@@ -6,6 +6,9 @@ import { actions, useSim } from '../store';
 import { SPEEDS_MS } from '../store/speed';
 import { useActorName } from '../code/useActorName';
 import { useStepSentence } from '../code/stepSentence';
+import { useFreeRunCaption } from '../code/freeRunCaption';
+import { stepTotal } from '../derive/runLength';
+import { useRunLength } from '../store/runLength';
 import { Breakpoints } from './Breakpoints';
 import { useMediaQuery } from './useMediaQuery';
 
@@ -31,6 +34,7 @@ function StatusLine() {
   const seeking = useSim((s) => s.seeking);
   const hit = useSim((s) => s.breakpoints.find((b) => b.id === s.hitBreakpoint)?.text ?? null);
   const afterFreeRun = useSim((s) => s.sim?.origin === 'free-run');
+  const total = stepTotal(step, length, useRunLength(), afterFreeRun);
   let message = '';
   if (freeRunning) message = t('status.freeRunning');
   else if (seeking) message = t(`status.seeking.${seeking}`);
@@ -45,7 +49,9 @@ function StatusLine() {
         <output aria-label={t('status.stepLabel')} aria-live="off">
           {step}
         </output>
-        <span className="dim"> / {length}</span>
+        {afterFreeRun && <span className="dim"> {t('status.sinceFreeRun')}</span>}
+        {total.kind === 'of' && <span className="dim"> {t('status.ofTotal', { total: total.total })}</span>}
+        {total.kind === 'reached' && <span className="dim"> {t('status.reached', { reached: total.reached })}</span>}
       </span>
       <span role="status" className="status-message">
         {message}
@@ -60,10 +66,11 @@ function NowLine() {
   const actorName = useActorName();
   const sentence = useStepSentence();
   const record = useSim((s) => s.sim?.current ?? null);
+  const freeRun = useFreeRunCaption();
   return (
     <p className="now" data-testid="now-line">
       {record === null ? (
-        <span className="dim">{t('step.startShort')}</span>
+        <span className="dim">{freeRun ?? t('step.startShort')}</span>
       ) : (
         <>
           <span className={`actor actor-${record.source}`}>{actorName(record.actor)}</span>
@@ -87,6 +94,8 @@ export function Controls() {
   const presenter = useSim((s) => s.presenter);
   const loaded = useSim((s) => s.sim !== null);
   const atStart = useSim((s) => (s.sim?.view.step ?? 0) === 0);
+  // At the run's last step nothing is left to take: Step and Play would do nothing (a free-run can stop there too).
+  const atEnd = useSim((s) => !s.freeRunning && (s.sim?.view.ended ?? null) !== null);
   const hasBreakpoints = useSim((s) => s.breakpoints.length > 0);
   const narrow = useMediaQuery('(max-width: 700px)');
 
@@ -129,13 +138,18 @@ export function Controls() {
             type="button"
             className="primary"
             onClick={() => void actions.step()}
-            disabled={!loaded}
+            disabled={!loaded || atEnd}
             aria-keyshortcuts="ArrowRight"
           >
             {t('controls.step')}
             <span aria-hidden="true"> →</span>
           </button>
-          <button type="button" onClick={() => void actions.togglePlay()} disabled={!loaded} aria-keyshortcuts="Space">
+          <button
+            type="button"
+            onClick={() => void actions.togglePlay()}
+            disabled={!loaded || (atEnd && !playing)}
+            aria-keyshortcuts="Space"
+          >
             {playing ? t('controls.pause') : t('controls.play')}
           </button>
           <button

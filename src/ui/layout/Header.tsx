@@ -8,6 +8,7 @@ import { LessonsButton } from '../lessons/LessonPicker';
 import type { FeatureName } from '../../engine/scenario/schema';
 import { actions, useSim } from '../store';
 import { ShareMenu } from '../share/ShareMenu';
+import { keepScrollAnchor } from './keepScroll';
 
 const NO_FEATURES: readonly FeatureName[] = [];
 /** The scenario picker's entry for a scenario that is not built in; no built-in name can contain a space. */
@@ -172,7 +173,16 @@ export function Header({ onHelp }: { onHelp: () => void }) {
             ))}
           </select>
         </label>
-        <button type="button" aria-pressed={presenter} onClick={() => setPresenter(!presenter)}>
+        <button
+          type="button"
+          aria-pressed={presenter}
+          onClick={() => {
+            // The type size changes everything's height: keep what is on screen where it is.
+            const restore = keepScrollAnchor();
+            setPresenter(!presenter);
+            requestAnimationFrame(restore);
+          }}
+        >
           {t('header.presenter')}
         </button>
         <button type="button" className="help-button" aria-label={t('help.open')} onClick={onHelp}>

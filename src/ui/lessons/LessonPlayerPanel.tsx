@@ -7,7 +7,7 @@ import { lessonTitleKey, stopQuestionKey, stopTextKey } from '../../lessons/type
 import { useMediaQuery } from '../layout/useMediaQuery';
 import { useSim } from '../store';
 import { CompareTable } from './CompareTable';
-import { highlightCss, resolveHighlights, scrollToHighlight } from './highlight';
+import { highlightCss, resolveHighlights, scrollToHighlight, scrollToHighlights } from './highlight';
 import { atStop } from './lessonStore';
 import { choiceLabel, QuestionBox } from './QuestionBox';
 import { lessonActions, useLesson } from '.';
@@ -80,12 +80,17 @@ export function LessonPlayerPanel() {
     };
   }, [lessonId]);
 
-  const first = highlights[0]?.selector;
+  // Everything the stop points at, seen together with the panel when it fits (a question about the ring's slots
+  // shows them); again after Presenter changes the type size, which moves everything.
+  const marked = highlights.map((h) => h.selector).join('\n');
+  const presenter = useSim((s) => s.presenter);
   useEffect(() => {
-    if (!first || moving) return;
-    const id = requestAnimationFrame(() => scrollToHighlight(first, panel.current?.offsetHeight ?? 0, !reduced));
+    if (!marked || moving) return;
+    const id = requestAnimationFrame(() =>
+      scrollToHighlights(marked.split('\n'), panel.current?.offsetHeight ?? 0, !reduced),
+    );
     return () => cancelAnimationFrame(id);
-  }, [first, moving, index, phase, reduced]);
+  }, [marked, moving, index, phase, reduced, presenter]);
 
   // A new stop is announced by moving focus to its heading (screen readers read it; keyboard users stay in the panel).
   useEffect(() => {

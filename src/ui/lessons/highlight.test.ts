@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HIGHLIGHT_NAMES } from '../../lessons/highlights';
-import { highlightCss, resolveHighlights } from './highlight';
+import { bestScroll, highlightCss, resolveHighlights } from './highlight';
 import { HIGHLIGHT_SELECTORS, selectorOf } from './targets';
 
 describe('highlights', () => {
@@ -18,5 +18,29 @@ describe('highlights', () => {
     expect(css).toContain('outline: 4px solid');
     expect(css).toContain('prefers-reduced-motion');
     expect(highlightCss([])).toBe('');
+  });
+});
+
+describe('bestScroll', () => {
+  const e = (top: number, bottom: number, width = 100) => ({ top, bottom, area: (bottom - top) * width });
+
+  it('centres all the marked elements when they fit together, and stays when they are all in view', () => {
+    expect(bestScroll([e(1000, 1100), e(1200, 1300)], 0, 500)).toBe(1000 - 100);
+    expect(bestScroll([e(1000, 1100), e(1200, 1300)], 950, 500)).toBeNull();
+  });
+
+  it('shows the most elements whole when they do not fit, the larger area first', () => {
+    // A field high in one column, an index and a ring's slots lower in another: the three span 730 px, 580 free.
+    const shadow = e(490, 540, 265);
+    const idx = e(680, 780, 140);
+    const slots = e(1020, 1220, 292);
+    const at = bestScroll([idx, slots, shadow], 0, 580)!;
+    expect(at).toBe(680 - (580 - (1220 - 680)) / 2);
+    expect(idx.top >= at && slots.bottom <= at + 580).toBe(true);
+  });
+
+  it('puts the top of an element taller than the window first, and does nothing without elements', () => {
+    expect(bestScroll([e(2000, 3000)], 0, 500)).toBe(2000);
+    expect(bestScroll([], 0, 500)).toBeNull();
   });
 });

@@ -46,13 +46,80 @@ function coveredTop(): number {
  * panel leave free, centred when it fits, its top first when not. Does nothing when it is already in view.
  */
 export function scrollToHighlight(selector: string, coveredBottom: number, smooth: boolean): void {
-  const el = document.querySelector(selector);
-  if (!el) return;
-  const r = el.getBoundingClientRect();
+  scrollToHighlights([selector], coveredBottom, smooth);
+}
+
+/** A highlighted element's vertical extent, in page coordinates. */
+export interface Extent {
+  top: number;
+  bottom: number;
+  /** Its area on screen: the tie-breaker between two scroll positions that show as many elements. */
+  area: number;
+}
+
+/**
+ * Where to scroll (the page's y at the top of the free part of the window, `room` high) so that the highlighted
+ * elements are seen together: all of them centred when they fit; otherwise the position that shows the most of
+ * them whole, and of two such the one that shows the larger area (a ring's slots before a single index field). Null
+ * when the current position (`now`) already shows as many as any would.
+ */
+export function bestScroll(extents: readonly Extent[], now: number, room: number): number | null {
+  if (extents.length === 0 || room <= 0) return null;
+  const top = Math.min(...extents.map((e) => e.top));
+  const bottom = Math.max(...extents.map((e) => e.bottom));
+  const shown = (at: number) => {
+    let count = 0;
+    let area = 0;
+    for (const e of extents)
+      if (e.top >= at - 0.5 && e.bottom <= at + room + 0.5) {
+        count++;
+        area += e.area;
+      }
+    return { count, area };
+  };
+  const better = (a: { count: number; area: number }, b: { count: number; area: number }) =>
+    a.count > b.count || (a.count === b.count && a.area > b.area);
+  if (bottom - top <= room) {
+    if (top >= now && bottom <= now + room) return null;
+    return top - (room - (bottom - top)) / 2;
+  }
+  // Each candidate puts one element's top at the top of the free part, or one's bottom at its bottom.
+  let best = shown(now);
+  let at: number | null = null;
+  for (const e of extents)
+    for (const c of [e.top, e.bottom - room]) {
+      const s = shown(c);
+      if (better(s, best)) {
+        best = s;
+        at = c;
+      }
+    }
+  // An element taller than the free part: its top first.
+  if (best.count === 0 && at === null) return extents[0]!.top;
+  if (at === null) return null;
+  // Centre the elements that position shows whole.
+  const whole = extents.filter((e) => e.top >= at - 0.5 && e.bottom <= at + room + 0.5);
+  const from = Math.min(...whole.map((e) => e.top));
+  const to = Math.max(...whole.map((e) => e.bottom));
+  return from - (room - (to - from)) / 2;
+}
+
+/**
+ * Scrolls the highlighted elements into the part of the window that the sticky controls and the lesson panel leave
+ * free, together when they fit (a question about a ring shows the ring with it), else as many as fit.
+ */
+export function scrollToHighlights(selectors: readonly string[], coveredBottom: number, smooth: boolean): void {
+  const extents: Extent[] = [];
+  for (const selector of selectors) {
+    const el = document.querySelector(selector);
+    if (!el) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    extents.push({ top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, area: r.width * r.height });
+  }
   const top = coveredTop();
-  const bottom = window.innerHeight - coveredBottom;
-  if (r.top >= top && r.bottom <= bottom) return;
-  const room = Math.max(0, bottom - top - r.height);
-  const to = window.scrollY + r.top - top - room / 2;
-  window.scrollTo({ top: Math.max(0, to), behavior: smooth ? 'smooth' : 'auto' });
+  const room = window.innerHeight - coveredBottom - top;
+  const at = bestScroll(extents, window.scrollY + top, room);
+  if (at === null) return;
+  window.scrollTo({ top: Math.max(0, at - top), behavior: smooth ? 'smooth' : 'auto' });
 }

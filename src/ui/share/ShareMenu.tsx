@@ -80,11 +80,14 @@ export function ShareMenu() {
   }, [open]);
 
   const copyLink = async (embed: boolean) => {
+    // A free-run cannot be replayed: the link leaves the step out and opens the scenario from the start. Say so.
+    const fromStart = simStore.getState().sim?.origin === 'free-run';
     const text = embed ? await embedCode() : await currentLink(simStore);
     const ok = await copy(text);
+    const title = `notice.${embed ? 'embedCopied' : 'linkCopied'}${fromStart ? 'FromStart' : ''}`;
     showNotice(
       ok
-        ? { kind: 'done', title: embed ? 'notice.embedCopied' : 'notice.linkCopied', problems: [] }
+        ? { kind: fromStart ? 'warning' : 'done', title, problems: [] }
         : { kind: 'error', title: 'notice.copyFailed', problems: [{ where: 'link', text }] },
     );
   };

@@ -12,7 +12,8 @@ export interface NoticeProblem {
 }
 
 export interface ShareNotice {
-  kind: 'error' | 'done';
+  /** 'warning': it worked, but not as one might expect (it stays until dismissed, like an error). */
+  kind: 'error' | 'done' | 'warning';
   /** Key in the 'share' namespace for the heading. */
   title: string;
   /** Parameters of the heading. */

@@ -10,6 +10,7 @@ import { virtioError, type VirtioError } from '../errors';
 import { withFeatures, type FeatureSet } from '../features';
 import { GuestMemory } from '../guestMemory';
 import { SplitRing } from '../splitRing';
+import type { Tracer } from '../trace';
 import { err } from '../types';
 import { VirtIODevice, VIRTIO_ISR_CONFIG, VIRTIO_ISR_QUEUE, type VirtIODeviceOptions } from './virtioDevice';
 import { VirtQueue } from './virtQueue';
@@ -531,5 +532,32 @@ describe('virtio_notify', () => {
   it('works without an onInterrupt callback', () => {
     const { dev } = live({ onInterrupt: undefined }, V1);
     expect(dev.virtio_notify(0)).toBe(true);
+  });
+});
+
+describe('virtio_notify_irqfd', () => {
+  /** The functions entered, outermost first, as a Tracer sees them. */
+  const entered = (): { tracer: Tracer; fns: string[] } => {
+    const fns: string[] = [];
+    return { fns, tracer: { enter: (fn) => fns.push(fn), leave: () => {}, barrier: () => {} } };
+  };
+
+  it('decides as virtio_notify does, under its own name (the IOThread path)', () => {
+    const { tracer, fns } = entered();
+    const { dev, interrupts } = live({ tracer }, V1);
+    fns.length = 0;
+    expect(dev.virtio_notify_irqfd(0)).toBe(true);
+    expect(dev.isr).toBe(VIRTIO_ISR_QUEUE);
+    expect(interrupts).toEqual([0]);
+    expect(fns[0]).toBe('virtio_notify_irqfd');
+    expect(fns).not.toContain('virtio_notify');
+  });
+
+  it('is suppressed by NO_INTERRUPT like virtio_notify, and stays silent for a queue not running', () => {
+    const { dev, mem, interrupts } = live({}, V1);
+    new SplitRing(mem, { size: 8, ...RINGS(0) }).setAvailFlags(VRING_AVAIL_F_NO_INTERRUPT);
+    expect(dev.virtio_notify_irqfd(0)).toBe(false);
+    expect(dev.virtio_notify_irqfd(3)).toBe(false);
+    expect(interrupts).toEqual([]);
   });
 });

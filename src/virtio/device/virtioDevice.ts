@@ -312,18 +312,30 @@ export class VirtIODevice {
    * (QEMU's virtio_notify_vector() returns early). An error from the queue goes to virtio_error().
    */
   virtio_notify(n: number): boolean {
-    return traced(this.tracer, 'virtio_notify', () => {
-      const vq = this.vq[n]?.queue;
-      if (!vq) return false;
-      const should = vq.virtio_should_notify();
-      if (!should.ok) {
-        this.virtio_error(should.error);
-        return false;
-      }
-      if (!should.value) return false;
-      this.isr |= VIRTIO_ISR_QUEUE;
-      return this.notifyVector(n);
-    });
+    return traced(this.tracer, 'virtio_notify', () => this.notifyQueue(n));
+  }
+
+  /**
+   * QEMU's virtio_notify_irqfd(): what a device model calls instead of virtio_notify() from an IOThread, where
+   * the BQL the interrupt path needs is not held (QEMU 9.0 to 10.1: virtio-blk's virtio_blk_req_complete() picks
+   * it when qemu_in_iothread(); QEMU 10.2 folds both into virtio_notify()). Same decision and ISR bit; the
+   * interrupt goes out through the queue's guest notifier (irqfd).
+   */
+  virtio_notify_irqfd(n: number): boolean {
+    return traced(this.tracer, 'virtio_notify_irqfd', () => this.notifyQueue(n));
+  }
+
+  private notifyQueue(n: number): boolean {
+    const vq = this.vq[n]?.queue;
+    if (!vq) return false;
+    const should = vq.virtio_should_notify();
+    if (!should.ok) {
+      this.virtio_error(should.error);
+      return false;
+    }
+    if (!should.value) return false;
+    this.isr |= VIRTIO_ISR_QUEUE;
+    return this.notifyVector(n);
   }
 
   /** Reading the ISR register clears it (spec §4.1.4.5; QEMU's virtio_pci_isr_read). */

@@ -63,6 +63,8 @@ interface Wires {
 export type BlkSystemEvent =
   | { kind: 'kick'; queue: number }
   | { kind: 'interrupt'; queue: number; result: string }
+  /** A deferred run of a queue (kblockd's, or a submitter woken by a freed tag): blk_mq_run_work_fn. */
+  | { kind: 'run'; queue: number }
   | { kind: 'complete'; count: number }
   | { kind: 'tick'; now: number; completed: number };
 
@@ -198,8 +200,8 @@ export class BlkSystem {
   }
 
   /**
-   * One step: deliver the oldest kick, else the oldest interrupt, else complete the I/O due now, else move the
-   * backend's clock one tick. Null when there is nothing left to do.
+   * One step: deliver the oldest kick, else the oldest interrupt, else a queue's deferred run, else complete the
+   * I/O due now, else move the backend's clock one tick. Null when there is nothing left to do.
    */
   step(): BlkSystemEvent | null {
     const kick = this.wires.kicks.shift();
@@ -209,6 +211,11 @@ export class BlkSystem {
     }
     const irq = this.wires.irqs.shift();
     if (irq !== undefined) return { kind: 'interrupt', queue: irq, result: this.driver.vring_interrupt(irq) };
+    for (let q = 0; q < this.driver.num_vqs; q++) {
+      if (!this.driver.hasDeferredRun(q)) continue;
+      this.driver.blk_mq_run_work_fn(q);
+      return { kind: 'run', queue: q };
+    }
     const ready = this.device.completeReady();
     if (ready > 0) return { kind: 'complete', count: ready };
     if (this.device.inFlight > 0) {

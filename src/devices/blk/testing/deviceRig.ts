@@ -2,6 +2,7 @@ import { AllocationMap } from '../../../virtio/allocationMap';
 import type { FeatureSet } from '../../../virtio/features';
 import { GuestMemory } from '../../../virtio/guestMemory';
 import { SplitRing } from '../../../virtio/splitRing';
+import type { Tracer } from '../../../virtio/trace';
 import { virtio_dev_probe } from '../../../virtio/transport/virtioDevProbe';
 import { u16Add } from '../../../virtio/types';
 import type { CompletionOrder, Latency } from '../completion';
@@ -24,6 +25,8 @@ export interface DeviceRigOptions {
   blkSize?: number;
   startIdx?: number;
   maxRecords?: number;
+  iothread?: boolean;
+  tracer?: Tracer;
 }
 
 /**
@@ -55,6 +58,8 @@ export class DeviceRig {
       ...(o.blkSize !== undefined ? { blkSize: o.blkSize } : {}),
       ...(o.startIdx !== undefined ? { startIdx: o.startIdx } : {}),
       ...(o.maxRecords !== undefined ? { maxRecords: o.maxRecords } : {}),
+      ...(o.iothread !== undefined ? { iothread: o.iothread } : {}),
+      ...(o.tracer ? { tracer: o.tracer } : {}),
     });
     this.blk.onInterrupt = (s) => this.interrupts.push(s);
     const init = virtio_dev_probe({

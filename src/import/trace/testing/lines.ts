@@ -30,6 +30,8 @@ export const L = {
   fill: (elem: string, len = 4097, idx = 0, vq = VQ) => `virtqueue_fill vq ${vq} elem ${elem} len ${len} idx ${idx}`,
   flush: (count = 1, vq = VQ) => `virtqueue_flush vq ${vq} count ${count}`,
   irq: (vq = VQ, vdev = VDEV) => `virtio_notify_irqfd vdev ${vdev} vq ${vq}`,
+  /** The main loop's interrupt path (QEMU 10.2 uses it from IOThreads too). */
+  notify: (vq = VQ, vdev = VDEV) => `virtio_notify vdev ${vdev} vq ${vq}`,
 };
 
 /** A whole read: pop, handle, I/O done, complete, fill, flush (QEMU's virtqueue_push). */

@@ -1,0 +1,89 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+// A projector (1280x720) and a phone (390x844): what a teacher or a phone user must see without hunting for it.
+
+const stepButton = (page: Page) => page.getByRole('button', { name: 'Step', exact: true });
+
+/** Whether the element lies wholly between the window's top (or the sticky controls) and the lesson panel. */
+async function wholeInView(page: Page, el: Locator): Promise<boolean> {
+  return page.evaluate(
+    (node) => {
+      const r = node.getBoundingClientRect();
+      const panel = document.querySelector('.lesson-player')?.getBoundingClientRect().top ?? innerHeight;
+      const bar = document.querySelector('.controls')!;
+      const top = getComputedStyle(bar).position === 'sticky' ? bar.getBoundingClientRect().bottom : 0;
+      return r.top >= top - 1 && r.bottom <= panel + 1;
+    },
+    await el.elementHandle(),
+  );
+}
+
+test.describe('at 1280x720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  for (const lang of ['en', 'zh-CN']) {
+    test(`the header is one row (${lang})`, async ({ page }) => {
+      await page.goto(`/#s=single-read&seed=1&lang=${lang}`);
+      await expect(page.locator('.controls button.primary')).toBeEnabled();
+      // The first and the last control on one line.
+      const tops = await page
+        .locator('.app-header .header-controls > :is(label, button, details, div)')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+      expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(10);
+      const height = (await page.locator('.app-header').boundingBox())!.height;
+      expect(height).toBeLessThan(60);
+    });
+  }
+
+  test('a question about the ring is asked with the ring’s slots in view', async ({ page }) => {
+    await page.goto('/#s=single-read&seed=1&lesson=journey&stop=4&ask=1');
+    await expect(page.getByText('Which slot?')).toBeVisible();
+    const slots = page.locator('.vr-ring.vr-avail .vr-slots');
+    await expect.poll(() => wholeInView(page, slots)).toBe(true);
+    expect(await wholeInView(page, page.locator('.vr-ring.vr-avail .vr-index:has(> dd[aria-label="avail.idx"])'))).toBe(
+      true,
+    );
+  });
+
+  test('Presenter keeps what the lesson points at in view', async ({ page }) => {
+    await page.goto('/#s=single-read&seed=1&lesson=journey&stop=8');
+    await expect(page.getByTestId('lesson-text')).toContainText('virtqueue_flush');
+    await page.getByRole('button', { name: 'used ring slots' }).click();
+    const slots = page.locator('.vr-ring.vr-used .vr-slots');
+    await expect.poll(() => wholeInView(page, slots)).toBe(true);
+    await page.getByRole('button', { name: 'Presenter' }).click();
+    await expect(page.getByRole('button', { name: 'Presenter' })).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(() => wholeInView(page, slots)).toBe(true);
+  });
+
+  test('Presenter without a lesson leaves the part of the page in view where it was', async ({ page }) => {
+    await page.goto('/#s=single-read&seed=1');
+    await expect(stepButton(page)).toBeEnabled();
+    // The rings, well above the end of the page (which gets shorter: presenter mode leaves out the memory view).
+    const ring = page.locator('.vr-ring.vr-used');
+    await page.evaluate(() => scrollTo(0, 400));
+    const before = (await ring.boundingBox())!.y;
+    // The button as a keyboard user reaches it, without scrolling to the header first.
+    await page.getByRole('button', { name: 'Presenter' }).evaluate((b: HTMLButtonElement) => b.click());
+    await expect(page.getByRole('button', { name: 'Presenter' })).toHaveAttribute('aria-pressed', 'true');
+    await page.waitForTimeout(300);
+    const scrolled = await page.evaluate(() => scrollY);
+    expect(scrolled).toBeGreaterThan(0);
+    const after = (await ring.boundingBox())!.y;
+    expect(Math.abs(after - before)).toBeLessThan(40);
+  });
+});
+
+test.describe('at 390x844', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the descriptor table’s columns fit the width', async ({ page }) => {
+    await page.goto('/#s=single-read&seed=1&step=12');
+    await expect(page.getByLabel('current step', { exact: true })).toHaveText('12');
+    const wrap = page.locator('.vr-desc-wrap').first();
+    const [client, scroll] = await wrap.evaluate((el) => [el.clientWidth, el.scrollWidth]);
+    expect(scroll).toBeLessThanOrEqual(client);
+    const chain = (await page.locator('.vr-desc-table th').last().boundingBox())!;
+    expect(chain.x + chain.width).toBeLessThanOrEqual(390);
+  });
+});
