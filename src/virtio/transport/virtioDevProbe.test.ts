@@ -79,7 +79,7 @@ describe('virtio_dev_probe: the happy path', () => {
       'write driver features 0x0000000120000200',
       'set FEATURES_OK',
       'vq0: write queue_size 128 (wanted 128, device max 256)',
-      'vq0: allocate descriptor table at 0x1000 (2048 bytes, align 16)',
+      'vq0: allocate the ring at 0x1000 (3398 bytes: descriptor table, available ring at 0x1800, used ring at 0x1940)',
       'vq1: write queue_size 256 (wanted 1024, device max 256)',
       'vq0: write 1 to queue_enable',
       'vq1: write 1 to queue_enable',
@@ -95,23 +95,35 @@ describe('virtio_dev_probe: the happy path', () => {
     }
   });
 
-  it('allocates each ring part in the map, labelled, aligned, zeroed', () => {
+  it('allocates each ring as Linux does: one zeroed page-aligned block, parts labelled, padding kept', () => {
     const { mem, allocator, opts } = setup();
     const r = expectOk(virtio_dev_probe(opts));
-    expect(allocator.all()).toHaveLength(6);
+    // Per queue: the three parts and the padding before the cache-line-aligned used ring.
+    expect(allocator.all()).toHaveLength(8);
     for (const [n, q] of r.queues.entries()) {
+      const availEnd = q.avail + availRingBytes(q.size);
       const parts = [
-        [q.desc, descTableBytes(q.size), 16, 'desc-table', `vq${n} descriptor table`],
-        [q.avail, availRingBytes(q.size), 2, 'avail-ring', `vq${n} available ring`],
-        [q.used, usedRingBytes(q.size), 4, 'used-ring', `vq${n} used ring`],
+        [q.desc, descTableBytes(q.size), 'desc-table', `vq${n} descriptor table`],
+        [q.avail, availRingBytes(q.size), 'avail-ring', `vq${n} available ring`],
+        [availEnd, q.used - availEnd, 'other', `vq${n} ring padding (used ring cache-line aligned)`],
+        [q.used, usedRingBytes(q.size), 'used-ring', `vq${n} used ring`],
       ] as const;
-      for (const [addr, size, align, kind, label] of parts) {
-        expect(addr % align).toBe(0);
+      expect(q.desc % 4096).toBe(0);
+      expect(q.avail).toBe(q.desc + descTableBytes(q.size));
+      expect((q.used - q.desc) % 64).toBe(0);
+      expect(q.used - availEnd).toBeLessThan(64);
+      for (const [addr, size, kind, label] of parts) {
         expect(allocator.regionAt(addr)).toEqual({ start: addr, size, kind, label, queue: n });
         expect(mem.readBytes(addr, size).every((b) => b === 0)).toBe(true);
       }
     }
-    expect(r.queues[0]).toEqual({ size: 128, desc: 0x1000, avail: 0x1800, used: 0x1908 });
+    expect(r.queues[0]).toEqual({ size: 128, desc: 0x1000, avail: 0x1800, used: 0x1940 });
+    // Nothing allocated later lands inside a ring's block (its padding included).
+    const status = allocator.allocate(1, 1, 'status-byte', 'status').start;
+    for (const q of r.queues) {
+      const inBlock = status >= q.desc && status < q.used + usedRingBytes(q.size);
+      expect(inBlock).toBe(false);
+    }
   });
 
   it('respects regions already in the map', () => {

@@ -12,16 +12,18 @@ import { hex, type VirtioError } from '../errors';
 import { featuresToHex, hasFeature, type FeatureSet } from '../features';
 import type { GuestMemory } from '../guestMemory';
 import {
-  AVAIL_RING_ALIGN,
-  DESC_TABLE_ALIGN,
-  USED_RING_ALIGN,
   availRingBytes,
   descTableBytes,
   isPowerOfTwo,
+  legacyUsedOffset,
   usedRingBytes,
   type SplitRingAddrs,
 } from '../layout';
 import { NO_TRACE, traced, type Tracer } from '../trace';
+
+/** Linux's vring_align for a modern virtio-pci device (SMP_CACHE_BYTES on x86), and the DMA allocation's page. */
+const SMP_CACHE_BYTES = 64;
+const PAGE_SIZE = 4096;
 import type { VirtIODevice } from '../device/virtioDevice';
 import {
   badQueueCount,
@@ -181,12 +183,7 @@ class Probe {
 
     let addrs: SplitRingAddrs;
     try {
-      addrs = traced(this.tracer, 'vring_create_virtqueue_split', () => ({
-        size,
-        desc: this.allocRing(n, descTableBytes(size), DESC_TABLE_ALIGN, 'desc-table', 'descriptor table'),
-        avail: this.allocRing(n, availRingBytes(size), AVAIL_RING_ALIGN, 'avail-ring', 'available ring'),
-        used: this.allocRing(n, usedRingBytes(size), USED_RING_ALIGN, 'used-ring', 'used ring'),
-      }));
+      addrs = traced(this.tracer, 'vring_create_virtqueue_split', () => this.allocRing(n, size));
     } catch (e) {
       if (!(e instanceof AllocationError)) throw e;
       return { ok: false, error: ringAllocationFailed(n, e.message) };
@@ -201,16 +198,34 @@ class Probe {
     return { ok: true, value: addrs };
   }
 
-  /** One ring part: allocated in the guest's map and zeroed, as dma_alloc_coherent() memory is. */
-  private allocRing(n: number, bytes: number, align: number, kind: Region['kind'], what: string): number {
-    const region = this.opts.allocator.allocate(bytes, align, kind, `vq${n} ${what}`, { queue: n });
-    this.regions.push(region);
-    this.opts.mem.fill(region.start, bytes, 0);
+  /**
+   * The ring as Linux's vring_alloc_queue_split() makes it: one zeroed, page-aligned block of
+   * vring_size(num, SMP_CACHE_BYTES) (dma_alloc_coherent() memory), laid out by vring_init(): the descriptor table,
+   * the available ring right after it, the used ring at the next cache-line boundary. The padding between the
+   * available and used rings belongs to the block, so no buffer is ever placed there; the map labels it.
+   */
+  private allocRing(n: number, size: number): SplitRingAddrs {
+    const availAt = descTableBytes(size);
+    const availEnd = availAt + availRingBytes(size);
+    const usedAt = legacyUsedOffset(size, SMP_CACHE_BYTES);
+    const bytes = usedAt + usedRingBytes(size);
+    const { allocator, mem } = this.opts;
+    // First fit finds the block; its parts are then reserved in it under their own kinds and labels.
+    const start = allocator.allocate(bytes, PAGE_SIZE, 'other', `vq${n} ring`, { queue: n }).start;
+    allocator.free(start);
+    const part = (at: number, len: number, kind: Region['kind'], label: string) =>
+      this.regions.push(allocator.reserve(start + at, len, kind, `vq${n} ${label}`, { queue: n }));
+    part(0, availAt, 'desc-table', 'descriptor table');
+    part(availAt, availRingBytes(size), 'avail-ring', 'available ring');
+    if (usedAt > availEnd) part(availEnd, usedAt - availEnd, 'other', 'ring padding (used ring cache-line aligned)');
+    part(usedAt, usedRingBytes(size), 'used-ring', 'used ring');
+    mem.fill(start, bytes, 0);
     this.record(
-      `vq${n}: allocate ${what} at ${hex(region.start)} (${bytes} bytes, align ${align})`,
+      `vq${n}: allocate the ring at ${hex(start)} (${bytes} bytes: descriptor table, available ring at ` +
+        `${hex(start + availAt)}, used ring at ${hex(start + usedAt)})`,
       'vring_alloc_queue',
     );
-    return region.start;
+    return { size, desc: start, avail: start + availAt, used: start + usedAt };
   }
 
   /** Linux's virtio_add_status(): read the status, OR in a bit, write it back. */
