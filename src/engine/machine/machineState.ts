@@ -22,6 +22,19 @@ export interface MachineCounters {
   interrupts_lost: number;
 }
 
+/** Every counter at zero: a new machine's, and the list of counters there are. */
+export const zeroCounters = (): MachineCounters => ({
+  requests: 0,
+  completed: 0,
+  kicks: 0,
+  kicks_suppressed: 0,
+  interrupts: 0,
+  interrupts_suppressed: 0,
+  ring_full: 0,
+  kicks_lost: 0,
+  interrupts_lost: 0,
+});
+
 /** Set on the guest operation the missing-barrier fault reordered (see dropVirtioWmb). */
 export interface MissingBarrierWindow {
   request: number;
@@ -102,17 +115,7 @@ export function initialMachineState(queues: number, vcpus: number, seed: number)
     doorbell: Array.from({ length: queues }, () => false),
     irq: Array.from({ length: queues }, () => false),
     policy: { last: null, lastGuest: null, lastDevice: null, prng: (seed ^ 0x5eed) >>> 0 },
-    counters: {
-      requests: 0,
-      completed: 0,
-      kicks: 0,
-      kicks_suppressed: 0,
-      interrupts: 0,
-      interrupts_suppressed: 0,
-      ring_full: 0,
-      kicks_lost: 0,
-      interrupts_lost: 0,
-    },
+    counters: zeroCounters(),
     ended: null,
     recentDone: [],
     chosen: null,

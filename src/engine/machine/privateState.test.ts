@@ -8,7 +8,7 @@ import { BUILTIN_SCENARIOS, builtinScenario } from '../scenario/builtin';
 import { Session } from '../session';
 import { describe as describeView, type MachineView, type QueueView } from '../view';
 import { Machine } from './machine';
-import type { MachineCounters } from './machineState';
+import { zeroCounters } from './machineState';
 import { PrivateTracker, advanceShown, shownCounters, type PrivateSources } from './privateState';
 
 const machine = (name: string, seed = 1) => new Machine({ scenario: builtinScenario(name)!, seed });
@@ -205,17 +205,7 @@ describe('PrivateTracker', () => {
       desc_state: Array.from({ length: N }, () => ({ data: null })),
     };
   };
-  const counters = (): MachineCounters => ({
-    requests: 0,
-    completed: 0,
-    kicks: 0,
-    kicks_suppressed: 0,
-    interrupts: 0,
-    interrupts_suppressed: 0,
-    ring_full: 0,
-    kicks_lost: 0,
-    interrupts_lost: 0,
-  });
+  const counters = zeroCounters;
 
   // An operation: chains taken from the free list's front (add) or put back at its front (detach), index moves.
   const op = fc.oneof(

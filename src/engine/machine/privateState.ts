@@ -1,6 +1,7 @@
+import { freeListOf } from '../../virtio/driver/freeList';
 import type { VringVirtqueueState } from '../../virtio/driver/types';
 import { copyVirtQueueState, type VirtQueueState } from '../../virtio/device/virtQueueState';
-import type { MachineCounters } from './machineState';
+import { zeroCounters, type MachineCounters } from './machineState';
 
 /**
  * Each side's private state as of the steps of an operation played so far.
@@ -86,17 +87,7 @@ export interface PrivateSources {
   driverError(): boolean;
 }
 
-const COUNTER_KEYS: readonly (keyof MachineCounters)[] = [
-  'requests',
-  'completed',
-  'kicks',
-  'kicks_suppressed',
-  'interrupts',
-  'interrupts_suppressed',
-  'ring_full',
-  'kicks_lost',
-  'interrupts_lost',
-];
+const COUNTER_KEYS = Object.keys(zeroCounters()) as readonly (keyof MachineCounters)[];
 
 function sameDevice(a: VirtQueueState | null, b: VirtQueueState | null): boolean {
   if (a === null || b === null) return a === b;
@@ -115,16 +106,6 @@ function sameDevice(a: VirtQueueState | null, b: VirtQueueState | null): boolean
     a.vring.avail === b.vring.avail &&
     a.vring.used === b.vring.used
   );
-}
-
-function freeList(vq: DriverSource): number[] {
-  const out: number[] = [];
-  let i = vq.state.free_head;
-  for (let n = 0; n < vq.state.num_free; n++) {
-    out.push(i);
-    i = vq.desc_extra.next[i]!;
-  }
-  return out;
 }
 
 /** `next` as `add` followed by the common tail of `prev` and `next`. */
@@ -210,7 +191,7 @@ export class PrivateTracker {
           const data = ds[head]!.data;
           heads[head] = data === null ? -1 : data.id;
         }
-        const base: DriverLast = { state: { ...vq.state }, free: freeList(vq), heads, shared: true };
+        const base: DriverLast = { state: { ...vq.state }, free: freeListOf(vq), heads, shared: true };
         this.baseDriver[q] = base;
         this.lastDriver[q] = { ...base };
       }
@@ -354,7 +335,7 @@ export class PrivateTracker {
       d = { q, state };
       // The free list moves only with free_head or num_free (add takes from its front, detach puts a chain there).
       if (state.free_head !== last.state.free_head || state.num_free !== last.state.num_free) {
-        const free = freeList(vq);
+        const free = freeListOf(vq);
         d.free = freeDelta(last.free, free);
         last.free = free;
       }

@@ -17,7 +17,10 @@ export function vring_alloc_desc_extra(num: number): VringDescExtra {
 }
 
 /** The free list's indices in order, from free_head, `num_free` long. For the UI and for tests. */
-export function freeListOf(vq: Pick<SplitVirtqueue<unknown>, 'state' | 'desc_extra'>): number[] {
+export function freeListOf(vq: {
+  state: Pick<SplitVirtqueue<unknown>['state'], 'free_head' | 'num_free'>;
+  desc_extra: Pick<VringDescExtra, 'next'>;
+}): number[] {
   const out: number[] = [];
   let i = vq.state.free_head;
   for (let n = 0; n < vq.state.num_free; n++) {
