@@ -5,6 +5,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
 import { QEMU_SAMPLES } from '../src/testing/samples';
+import { dropFiles } from './dropFiles';
 
 const PARTS = ['qmp.json', 'desc.bin', 'avail.bin', 'used.bin'];
 const sample = (snap: 'snap00' | 'snap02') => PARTS.map((n) => `${QEMU_SAMPLES}/${snap}_live_${n}`);
@@ -45,21 +46,6 @@ const fieldRow = (page: Page, field: string) =>
   pair(page)
     .getByTestId('snapshot-compare')
     .getByRole('row', { name: new RegExp(`^${field.replace('.', '\\.')} `) });
-
-/** Drops the files on an element the way a browser does: dragenter, dragover, drop, with a DataTransfer. */
-async function dropFiles(page: Page, selector: string, paths: string[]): Promise<void> {
-  const payload = paths.map((p) => ({ name: p.replace(/^.*\//, ''), b64: readFileSync(p).toString('base64') }));
-  const dataTransfer = await page.evaluateHandle((files) => {
-    const dt = new DataTransfer();
-    for (const f of files) {
-      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new File([bytes], f.name));
-    }
-    return dt;
-  }, payload);
-  for (const type of ['dragenter', 'dragover', 'drop'])
-    await page.locator(selector).dispatchEvent(type, { dataTransfer });
-}
 
 test('two real snapshots side by side: what moved, chains by head, swap and clear', async ({ page }) => {
   test.setTimeout(180_000); // axe over two 256-entry rings takes a while on 2 cores

@@ -6,6 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 
 import { QEMU_SAMPLES } from '../src/testing/samples';
+import { dropFiles } from './dropFiles';
 
 const SAMPLES = QEMU_SAMPLES;
 const SNAP02 = ['qmp.json', 'desc.bin', 'avail.bin', 'used.bin'].map((n) => `${SAMPLES}/snap02_live_${n}`);
@@ -25,21 +26,6 @@ async function oneDownload(saved: string[]): Promise<string> {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect(saved).toHaveLength(1);
   return saved[0]!;
-}
-
-/** Drops the files on an element the way a browser does: dragenter, dragover, drop, with a DataTransfer. */
-async function dropFiles(page: Page, selector: string, paths: string[]): Promise<void> {
-  const payload = paths.map((p) => ({ name: p.replace(/^.*\//, ''), b64: readFileSync(p).toString('base64') }));
-  const dataTransfer = await page.evaluateHandle((files) => {
-    const dt = new DataTransfer();
-    for (const f of files) {
-      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new File([bytes], f.name));
-    }
-    return dt;
-  }, payload);
-  for (const type of ['dragenter', 'dragover', 'drop'])
-    await page.locator(selector).first().dispatchEvent(type, { dataTransfer });
 }
 
 /** Saves every download the page starts into a new temporary folder; the list grows as they arrive. */

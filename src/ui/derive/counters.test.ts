@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { zeroCounters } from '../../engine/machine/machineState';
 import { isCurrent, summarizeCounters } from './counters';
 
-const zero = {
-  requests: 0,
-  completed: 0,
-  kicks: 0,
-  kicks_suppressed: 0,
-  interrupts: 0,
-  interrupts_suppressed: 0,
-  ring_full: 0,
-  kicks_lost: 0,
-  interrupts_lost: 0,
-};
+const zero = zeroCounters();
 
 describe('summarizeCounters', () => {
   it('has no ratios before the first request', () => {
