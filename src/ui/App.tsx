@@ -62,7 +62,7 @@ export function App() {
     if (started) return;
     started = true;
     // The address may hold a shared run (#s=…&seed=…&step=…); it then follows the page as the user moves.
-    if (simStore.getState().sim === null) void openFromUrl(simStore).then(() => startUrlSync(simStore));
+    if (simStore.getState().sim === null) void openFromUrl(simStore).then(({ href }) => startUrlSync(simStore, href));
   }, []);
 
   const commands = useMemo(

@@ -38,4 +38,18 @@ describe('the address and a link opened while a write is pending', () => {
     await store.getState().step();
     await until(() => location.hash.includes('step=6'));
   }, 15_000);
+
+  it('opens a link pasted while the page was still opening the first one (before it listened)', async () => {
+    history.replaceState(null, '', '/#s=single-read&seed=1&step=2');
+    const opened = location.href;
+    const store = createSimStore({ client: new LocalClient(), scenarioName: 'single-read', seed: 1, language: 'en' });
+    await store.getState().load();
+    // Pasted while the first address was still loading: no hashchange listener saw it.
+    history.replaceState(null, '', '/#s=single-read&seed=1&step=9');
+    stop = startUrlSync(store, opened);
+    await until(() => store.getState().sim?.view.step === 9);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(store.getState().sim?.view.step).toBe(9);
+    expect(location.hash).toContain('step=9');
+  }, 15_000);
 });

@@ -74,11 +74,13 @@ async function openState(store: StoreApi<SimStore>, state: ShareState): Promise<
 
 /**
  * Opens what the address says, once at start. A link that cannot be opened falls back to the default scenario
- * and the page says which parameter is wrong. Returns the embed options the link asked for.
+ * and the page says which parameter is wrong. Returns the embed options the link asked for, and the address it
+ * opened (`href`: give it to startUrlSync, which opens a link pasted meanwhile).
  */
-export async function openFromUrl(store: StoreApi<SimStore>): Promise<EmbedOptions> {
+export async function openFromUrl(store: StoreApi<SimStore>): Promise<EmbedOptions & { href: string }> {
   // The page's frame is painted first; the engine (and its workers) start right after.
   await afterPaint();
+  const href = location.href;
   const decoded = await decodeShareHash(linkParams(location));
   if (decoded.ok && decoded.state) {
     // An embed shows no lesson (and loads none).
@@ -87,7 +89,7 @@ export async function openFromUrl(store: StoreApi<SimStore>): Promise<EmbedOptio
     const problems = await problemsOf(state);
     if (problems.length === 0) {
       await openState(store, state);
-      return decoded.embed;
+      return { ...decoded.embed, href };
     }
     showNotice({ kind: 'error', title: 'notice.badLinkStart', problems: noticeProblems(problems) });
   } else if (!decoded.ok) {
@@ -95,7 +97,7 @@ export async function openFromUrl(store: StoreApi<SimStore>): Promise<EmbedOptio
   }
   store.setState({ scenarioName: store.getInitialState().scenarioName, custom: null });
   await store.getState().load();
-  return decoded.ok ? decoded.embed : { ...NO_EMBED, embed: isEmbedRequested() };
+  return { ...(decoded.ok ? decoded.embed : { ...NO_EMBED, embed: isEmbedRequested() }), href };
 }
 
 /** The address of the page showing `hash`: other features' fragment parameters kept, old query parameters dropped. */
@@ -118,11 +120,12 @@ export async function currentLink(store: StoreApi<SimStore>, embed: EmbedOptions
 
 /**
  * Keeps the address in step with the page (replaceState, debounced: no history entries), and opens a link pasted
- * into the address bar (hashchange). Returns the function that stops it.
+ * into the address bar (hashchange). `opened`: the address the page opened; a link pasted while it was still
+ * opening (no listener yet) is opened now. Returns the function that stops it.
  */
-export function startUrlSync(store: StoreApi<SimStore>): () => void {
+export function startUrlSync(store: StoreApi<SimStore>, opened = location.href): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let written = location.href;
+  let written = opened;
   let lastState = '';
 
   const write = async () => {
@@ -172,7 +175,8 @@ export function startUrlSync(store: StoreApi<SimStore>): () => void {
   };
   const listener = () => void onHashChange();
   window.addEventListener('hashchange', listener);
-  schedule();
+  if (location.href !== opened) listener();
+  else schedule();
   return () => {
     unsubscribe();
     unsubscribeLesson();
