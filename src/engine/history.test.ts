@@ -1,13 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { History } from './history';
-import type { MachineSnapshot, Replayable } from './snapshot';
-import { diffPages, applyPages, PAGE_SIZE } from './pageDiff';
+import type { MachineImages, MachineSnapshot, Replayable } from './snapshot';
+import { diffPages, PAGE_SIZE, writeNewest, type PageDiff } from './pageDiff';
 
 /** A toy deterministic machine: each step writes a pseudo-random byte somewhere in memory and on disk. */
 class ToyMachine implements Replayable {
   stepCount = 0;
   memory = new Uint8Array(64 * 1024);
   disk = new Uint8Array(16 * 1024);
+  aux = new Uint8Array(PAGE_SIZE + 8);
   private rng = 12345;
   constructor(private readonly end = Infinity) {}
   private next(): number {
@@ -19,6 +21,7 @@ class ToyMachine implements Replayable {
     const r = this.next();
     this.memory[r % this.memory.length] = r >>> 24;
     if (r % 7 === 0) this.disk[r % this.disk.length] = r >>> 16;
+    if (r % 5 === 0) this.aux[r % this.aux.length] = r >>> 8;
     this.stepCount++;
     return true;
   }
@@ -27,15 +30,16 @@ class ToyMachine implements Replayable {
       step: this.stepCount,
       memory: this.memory.slice(),
       disk: this.disk.slice(),
-      aux: new Uint8Array(8),
+      aux: this.aux.slice(),
       state: JSON.stringify({ rng: this.rng }),
     };
   }
-  restore(s: MachineSnapshot): void {
-    this.stepCount = s.step;
-    this.memory.set(s.memory);
-    this.disk.set(s.disk);
-    this.rng = (JSON.parse(s.state) as { rng: number }).rng;
+  images(): MachineImages {
+    return { memory: this.memory, disk: this.disk, aux: this.aux };
+  }
+  restoreState(step: number, state: string): void {
+    this.stepCount = step;
+    this.rng = (JSON.parse(state) as { rng: number }).rng;
   }
 }
 
@@ -55,9 +59,22 @@ describe('History', () => {
       const fresh = runFresh(k);
       expect(Buffer.compare(m.memory, fresh.memory)).toBe(0);
       expect(Buffer.compare(m.disk, fresh.disk)).toBe(0);
+      expect(Buffer.compare(m.aux, fresh.aux)).toBe(0);
       expect(m.snapshot().state).toBe(fresh.snapshot().state);
     }
     expect(h.furthestStep).toBe(3000);
+  });
+
+  it("writes a jump into the machine's own images, not copies of them", () => {
+    const m = new ToyMachine();
+    const { memory, disk, aux } = m;
+    const h = new History(m, { interval: 50, keyframeEvery: 5 });
+    for (let i = 0; i < 1000; i++) h.forward();
+    h.jump(420);
+    expect(m.memory).toBe(memory);
+    expect(m.disk).toBe(disk);
+    expect(m.aux).toBe(aux);
+    expect(Buffer.compare(m.aux, runFresh(420).aux)).toBe(0);
   });
 
   it('stops a jump at the end of the run', () => {
@@ -115,8 +132,34 @@ describe('page diffs', () => {
     cur[PAGE_SIZE * 3 + 9] = 2;
     const d = diffPages(base, cur);
     expect(Array.from(d.pages)).toEqual([0, 3]);
-    const target = base.slice();
-    applyPages(target, d);
+    const target = new Uint8Array(base.length).fill(0xee);
+    writeNewest(target, base, [d]);
     expect(target).toEqual(cur);
+  });
+
+  it('writes the image that applying every diff in turn to the base makes, whatever the target held', () => {
+    const len = PAGE_SIZE * 5 + 100;
+    const edit = fc.record({ at: fc.nat(len - 1), value: fc.integer({ min: 1, max: 255 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(edit, { maxLength: 12 }), { maxLength: 6 }), fc.nat(255), (rounds, junk) => {
+        const base = new Uint8Array(len).map((_, i) => i % 251);
+        // The images after each round of edits, and the diff of each against the one before.
+        const diffs: PageDiff[] = [];
+        let prev = base;
+        for (const round of rounds) {
+          const next = prev.slice();
+          for (const e of round) next[e.at] = e.value;
+          diffs.push(diffPages(prev, next));
+          prev = next;
+        }
+        const target = new Uint8Array(len).fill(junk);
+        writeNewest(target, base, diffs);
+        expect(Buffer.compare(target, prev)).toBe(0);
+      }),
+    );
+  });
+
+  it('refuses images of different sizes', () => {
+    expect(() => writeNewest(new Uint8Array(10), new Uint8Array(11), [])).toThrow(/differ in size/);
   });
 });

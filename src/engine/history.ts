@@ -1,5 +1,5 @@
-import type { MachineSnapshot, Replayable } from './snapshot';
-import { applyPages, diffBytes, diffPages, mergeDiffs, type PageDiff } from './pageDiff';
+import type { MachineImages, MachineSnapshot, Replayable } from './snapshot';
+import { diffBytes, diffPages, mergeDiffs, writeNewest, type PageDiff } from './pageDiff';
 
 interface Checkpoint {
   step: number;
@@ -141,8 +141,7 @@ export class History {
     if (!Number.isInteger(target) || target < 0) throw new RangeError(`cannot jump to step ${target}`);
     const current = this.machine.stepCount;
     if (target < current || target - current > this.interval_) {
-      const index = Math.min(Math.floor(target / this.interval_), this.checkpoints.length - 1);
-      this.machine.restore(this.materialize(index));
+      this.restore(Math.min(Math.floor(target / this.interval_), this.checkpoints.length - 1));
     }
     while (this.machine.stepCount < target) {
       if (!this.forward()) break;
@@ -175,24 +174,54 @@ export class History {
     this.lastAux = snap.aux;
   }
 
+  /** Puts the machine at checkpoint `index`, writing its images in place. */
+  private restore(index: number): void {
+    const target = this.writeImages(index, this.machine.images());
+    this.machine.restoreState(target.step, utf8Decoder.decode(target.state));
+  }
+
+  /** Checkpoint `index` as a snapshot of its own (fresh images). */
   private materialize(index: number): MachineSnapshot {
+    const key = this.checkpoints[this.keyframeAtOrBefore(index)]!;
+    const images: MachineImages = {
+      memory: new Uint8Array((key.memory as Uint8Array).length),
+      disk: new Uint8Array((key.disk as Uint8Array).length),
+      aux: new Uint8Array((key.aux as Uint8Array).length),
+    };
+    const target = this.writeImages(index, images);
+    return { step: target.step, state: utf8Decoder.decode(target.state), ...images };
+  }
+
+  /** Writes checkpoint `index`'s images into `into`, each page once; returns the checkpoint. */
+  private writeImages(index: number, into: MachineImages): Checkpoint {
+    const key = this.keyframeAtOrBefore(index);
+    const base = this.checkpoints[key]!;
+    // Every checkpoint after the nearest keyframe holds page diffs (thin() turns a successor of a dropped
+    // keyframe into a keyframe).
+    const diffs = this.checkpoints.slice(key + 1, index + 1);
+    writeNewest(
+      into.memory,
+      base.memory as Uint8Array,
+      diffs.map((c) => c.memory as PageDiff),
+    );
+    writeNewest(
+      into.disk,
+      base.disk as Uint8Array,
+      diffs.map((c) => c.disk as PageDiff),
+    );
+    writeNewest(
+      into.aux,
+      base.aux as Uint8Array,
+      diffs.map((c) => c.aux as PageDiff),
+    );
+    return this.checkpoints[index]!;
+  }
+
+  /** The nearest checkpoint holding full images. */
+  private keyframeAtOrBefore(index: number): number {
     let key = index;
     while (!isFull(this.checkpoints[key]!)) key--;
-    const base = this.checkpoints[key]!;
-    const memory = (base.memory as Uint8Array).slice();
-    const disk = (base.disk as Uint8Array).slice();
-    const aux = (base.aux as Uint8Array).slice();
-    for (let i = key + 1; i <= index; i++) {
-      const c = this.checkpoints[i]!;
-      if (c.memory instanceof Uint8Array) memory.set(c.memory);
-      else applyPages(memory, c.memory);
-      if (c.disk instanceof Uint8Array) disk.set(c.disk);
-      else applyPages(disk, c.disk);
-      if (c.aux instanceof Uint8Array) aux.set(c.aux);
-      else applyPages(aux, c.aux);
-    }
-    const target = this.checkpoints[index]!;
-    return { step: target.step, state: utf8Decoder.decode(target.state), memory, disk, aux };
+    return key;
   }
 }
 

@@ -45,12 +45,38 @@ export function diffPages(base: Uint8Array, current: Uint8Array): PageDiff {
   return { pages: Uint32Array.from(changed), data };
 }
 
-export function applyPages(target: Uint8Array, diff: PageDiff): void {
-  diff.pages.forEach((p, i) => {
-    const start = p * PAGE_SIZE;
-    const len = Math.min(PAGE_SIZE, target.length - start);
-    target.set(diff.data.subarray(i * PAGE_SIZE, i * PAGE_SIZE + len), start);
-  });
+/**
+ * Writes into `target` the image that `base` followed by `diffs` (oldest first) make, touching each page once: the
+ * newest diff holding a page wins and the rest of the image comes from `base` in runs. A jump across a keyframe
+ * group costs one image's worth of copying, however many diffs lie between.
+ */
+export function writeNewest(target: Uint8Array, base: Uint8Array, diffs: readonly PageDiff[]): void {
+  if (base.length !== target.length) throw new RangeError('writeNewest: images differ in size');
+  const pageCount = Math.ceil(target.length / PAGE_SIZE);
+  const written = new Uint8Array(pageCount);
+  for (let d = diffs.length - 1; d >= 0; d--) {
+    const { pages, data } = diffs[d]!;
+    for (let i = 0; i < pages.length; i++) {
+      const p = pages[i]!;
+      if (written[p]) continue;
+      written[p] = 1;
+      const start = p * PAGE_SIZE;
+      const len = Math.min(PAGE_SIZE, target.length - start);
+      target.set(data.subarray(i * PAGE_SIZE, i * PAGE_SIZE + len), start);
+    }
+  }
+  for (let p = 0; p < pageCount;) {
+    if (written[p]) {
+      p++;
+      continue;
+    }
+    let end = p + 1;
+    while (end < pageCount && !written[end]) end++;
+    const from = p * PAGE_SIZE;
+    const to = Math.min(end * PAGE_SIZE, target.length);
+    target.set(base.subarray(from, to), from);
+    p = end;
+  }
 }
 
 export const diffBytes = (d: PageDiff): number => d.data.byteLength + d.pages.byteLength;

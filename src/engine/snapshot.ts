@@ -12,11 +12,20 @@ export interface MachineSnapshot {
   state: string;
 }
 
+/** A machine's own byte images, as a restore writes them in place. */
+export type MachineImages = Pick<MachineSnapshot, 'memory' | 'disk' | 'aux'>;
+
 /** What History needs of a machine. */
 export interface Replayable {
   readonly stepCount: number;
   /** Takes one step; false when the run has ended. */
   stepOnce(): boolean;
   snapshot(): MachineSnapshot;
-  restore(snapshot: MachineSnapshot): void;
+  /**
+   * Views of the machine's live images (not copies): a jump writes a checkpoint's pages straight into them, so it
+   * neither allocates nor copies megabytes twice (allocations that size also bring on full garbage collections).
+   */
+  images(): MachineImages;
+  /** Takes a snapshot's step and state, once its images have been written into `images()`. */
+  restoreState(step: number, state: string): void;
 }

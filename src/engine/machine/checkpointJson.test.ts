@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointReplacer, checkpointReviver } from './checkpointJson';
+import { checkpointReplacer, parseCheckpoint } from './checkpointJson';
 
-const roundTrip = (value: unknown): unknown => JSON.parse(JSON.stringify(value, checkpointReplacer), checkpointReviver);
+const roundTrip = (value: unknown): unknown => parseCheckpoint(JSON.stringify(value, checkpointReplacer));
 
 describe('checkpoint JSON', () => {
   it('keeps bigints, typed arrays and maps through a round trip', () => {
@@ -28,8 +28,24 @@ describe('checkpoint JSON', () => {
     ]);
   });
 
+  it('revives tagged values at any depth: in arrays, in maps, at the top', () => {
+    const value = [
+      { deep: [[{ n: 5n }], new Map<bigint, Uint16Array>([[3n, Uint16Array.from([9])]])] },
+      null,
+      'text',
+      0,
+    ];
+    const back = roundTrip(value) as [{ deep: [[{ n: bigint }], Map<bigint, Uint16Array>] }, null, string, number];
+    expect(back[0].deep[0][0].n).toBe(5n);
+    const inner = back[0].deep[1].get(3n);
+    expect(inner).toBeInstanceOf(Uint16Array);
+    expect([...inner!]).toEqual([9]);
+    expect(back.slice(1)).toEqual([null, 'text', 0]);
+    expect(roundTrip(1n << 70n)).toBe(1n << 70n);
+  });
+
   it('refuses a typed array it does not know', () => {
-    expect(() => JSON.parse('{"x":{"$typed":"BigInt64Array","values":[1]}}', checkpointReviver)).toThrow(
+    expect(() => parseCheckpoint('{"x":{"$typed":"BigInt64Array","values":[1]}}')).toThrow(
       /unknown typed array BigInt64Array/,
     );
   });

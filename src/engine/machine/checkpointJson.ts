@@ -13,15 +13,34 @@ export function checkpointReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function checkpointReviver(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (typeof v.$bigint === 'string') return BigInt(v.$bigint);
-    if (typeof v.$u8 === 'string') return fromHex(v.$u8);
-    if (typeof v.$typed === 'string') return typedArrayOf(v.$typed, v.values as number[]);
-    if (Array.isArray(v.$map)) return new Map(v.$map as [unknown, unknown][]);
+/**
+ * Parses a checkpoint's JSON and turns the tagged values back into what they were. One walk over the parsed tree
+ * instead of a JSON.parse reviver, which calls back for every value (every number of every array) and made a
+ * time-travel jump spend about 3 ms of its restore there.
+ */
+export function parseCheckpoint(json: string): unknown {
+  return revive(JSON.parse(json) as unknown);
+}
+
+function revive(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const x: unknown = value[i];
+      if (x !== null && typeof x === 'object') value[i] = revive(x);
+    }
+    return value;
   }
-  return value;
+  const v = value as Record<string, unknown>;
+  if (typeof v.$bigint === 'string') return BigInt(v.$bigint);
+  if (typeof v.$u8 === 'string') return fromHex(v.$u8);
+  if (typeof v.$typed === 'string') return typedArrayOf(v.$typed, v.values as number[]);
+  if (Array.isArray(v.$map)) return new Map(revive(v.$map) as [unknown, unknown][]);
+  for (const k in v) {
+    const x = v[k];
+    if (x !== null && typeof x === 'object') v[k] = revive(x);
+  }
+  return v;
 }
 
 function typedArrayOf(name: string, values: number[]): ArrayBufferView {

@@ -23,8 +23,10 @@ interface ReadWatch {
  * life may see either version, so it is counted as unverifiable rather than guessed.
  */
 export class DataModel {
-  private lastWriter: Int32Array;
-  private writesInFlight: Uint16Array;
+  /** Both per-sector tables in one buffer (lastWriter, then writesInFlight), so they save and load as bytes. */
+  private readonly tables: Uint8Array;
+  private readonly lastWriter: Int32Array;
+  private readonly writesInFlight: Uint16Array;
   private reads = new Map<number, ReadWatch>();
   private writes = new Map<number, WriteWatch>();
   checks = { verified: 0, unverifiable: 0, mismatches: 0 };
@@ -35,8 +37,9 @@ export class DataModel {
     readonly capacity: number,
     private readonly seed: number,
   ) {
-    this.lastWriter = new Int32Array(capacity).fill(-1);
-    this.writesInFlight = new Uint16Array(capacity);
+    this.tables = new Uint8Array(capacity * 6);
+    this.lastWriter = new Int32Array(this.tables.buffer, 0, capacity).fill(-1);
+    this.writesInFlight = new Uint16Array(this.tables.buffer, capacity * 4, capacity);
   }
 
   submitted(id: number, op: BlkOp, sector: number, nsectors: number): void {
@@ -98,19 +101,19 @@ export class DataModel {
 
   /** The per-sector tables as bytes: checkpoints store them as pages that changed, not as JSON. */
   saveBytes(): Uint8Array {
-    const out = new Uint8Array(this.capacity * 6);
-    out.set(new Uint8Array(this.lastWriter.buffer, this.lastWriter.byteOffset, this.capacity * 4), 0);
-    out.set(
-      new Uint8Array(this.writesInFlight.buffer, this.writesInFlight.byteOffset, this.capacity * 2),
-      this.capacity * 4,
-    );
-    return out;
+    return this.tables.slice();
+  }
+
+  /** The tables' own bytes, for a restore to write in place. */
+  get liveBytes(): Uint8Array {
+    return this.tables;
   }
 
   loadBytes(bytes: Uint8Array): void {
-    const copy = bytes.slice();
-    this.lastWriter = new Int32Array(copy.buffer, 0, this.capacity);
-    this.writesInFlight = new Uint16Array(copy.buffer, this.capacity * 4, this.capacity);
+    if (bytes.length !== this.tables.length) {
+      throw new RangeError(`data model tables: ${bytes.length} bytes, expected ${this.tables.length}`);
+    }
+    this.tables.set(bytes);
   }
 
   /** Everything but the per-sector tables (see saveBytes). */

@@ -8,7 +8,7 @@ import type { VirtioBlk } from '../../devices/blk/driver';
 import type { BlkReqRecord } from '../../devices/blk/deviceTypes';
 import { virtblk_probe } from '../../devices/blk/probe';
 import type { Scenario } from '../scenario/schema';
-import type { MachineSnapshot, Replayable } from '../snapshot';
+import type { MachineImages, MachineSnapshot, Replayable } from '../snapshot';
 import { message } from '../messages';
 import type { ActorId, StepRecord } from '../step';
 import { OperationCapture, type CapturedItem } from './capture';
@@ -21,7 +21,7 @@ import { DataModel } from './dataModel';
 import { SIG } from './signals';
 import { advanceStages, type ShownStages } from './requestStages';
 import type { RequestView } from '../view';
-import { checkpointReplacer, checkpointReviver } from './checkpointJson';
+import { checkpointReplacer, parseCheckpoint } from './checkpointJson';
 import {
   initialMachineState,
   type MachineCounters,
@@ -243,10 +243,24 @@ export class Machine implements Replayable {
   }
 
   restore(snap: MachineSnapshot): void {
-    new Uint8Array(this.mem.buffer).set(snap.memory);
-    new Uint8Array(this.disk.buffer).set(snap.disk);
-    this.loadStateJSON(snap.state);
-    this.data.loadBytes(snap.aux);
+    const live = this.images();
+    live.memory.set(snap.memory);
+    live.disk.set(snap.disk);
+    live.aux.set(snap.aux);
+    this.restoreState(snap.step, snap.state);
+  }
+
+  images(): MachineImages {
+    return {
+      memory: new Uint8Array(this.mem.buffer),
+      disk: new Uint8Array(this.disk.buffer),
+      aux: this.data.liveBytes,
+    };
+  }
+
+  /** The step is in the state too (the machine's own step count). */
+  restoreState(_step: number, state: string): void {
+    this.loadStateJSON(state);
   }
 
   /** Every bit of state outside guest memory and the disk, as JSON: what workers hand each other. */
@@ -255,7 +269,8 @@ export class Machine implements Replayable {
   }
 
   loadStateJSON(json: string): void {
-    this.loadPlain(JSON.parse(json, checkpointReviver) as SavedMachine);
+    // A freshly parsed state belongs to nobody else: take it over instead of cloning it again.
+    this.loadPlain(parseCheckpoint(json) as SavedMachine, false);
   }
 
   /**
