@@ -206,6 +206,10 @@ export class SplitRing {
     this.mem.write32(at + USED_ELEM_ID, id);
     this.mem.write32(at + USED_ELEM_LEN, len);
   }
+  /** Only the id of a used element. */
+  setUsedElemId(slot: number, id: number): void {
+    this.mem.write32(this.usedRingAt + USED_ELEM_SIZE * slot + USED_ELEM_ID, id);
+  }
   /** Only the length of a used element (a device that lies about used.len changes nothing else). */
   setUsedElemLen(slot: number, len: number): void {
     this.mem.write32(this.usedRingAt + USED_ELEM_SIZE * slot + USED_ELEM_LEN, len);

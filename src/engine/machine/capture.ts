@@ -57,7 +57,10 @@ export class OperationCapture implements Tracer {
     if (this.active) this.tag = { fault, once: true };
   }
 
-  /** Runs `body`, naming an injected fault on every store it makes that changes memory. */
+  /**
+   * Runs `body`, naming an injected fault on every store it makes, even one that leaves memory as it was (a zero
+   * length stored over a fresh table's zero is still the wrong store).
+   */
   tagged<T>(fault: StepMessage, body: () => T): T {
     if (!this.active) return body();
     const outer = this.tag;
@@ -99,7 +102,7 @@ export class OperationCapture implements Tracer {
         new: toHex(w.new),
       };
       const tag = this.tag;
-      if (tag && item.old !== item.new) item.fault = tag.fault;
+      if (tag) item.fault = tag.fault;
       if (tag?.once) this.tag = null;
       this.push(item);
     };

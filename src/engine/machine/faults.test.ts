@@ -123,6 +123,17 @@ describe('fault: bad-used-len', () => {
     const tagged = records.filter((r) => r.fault);
     expect(tagged).toHaveLength(1);
     expect(tagged[0]!.message.key).toBe('used.ringLen');
+    // virtqueue_fill's own store, before the flush publishes it: no step rewrites a published element.
+    const at = records.indexOf(tagged[0]!);
+    expect(tagged[0]).toMatchObject({ actor: 'iothread0', fn: 'virtqueue_split_fill' });
+    expect(records[at - 1]!.message.key).toBe('used.ringId');
+    const publish = records.findIndex((r, i) => i > at && r.message.key === 'used.idx');
+    expect(records.slice(at + 1, publish).every((r) => r.fn === 'virtqueue_split_flush')).toBe(true);
+    // One len store for that element: the wrong value is the only one written.
+    const slot = tagged[0]!.message.params.slot;
+    expect(
+      records.slice(at - 1, publish).filter((r) => r.message.key === 'used.ringLen' && r.message.params.slot === slot),
+    ).toHaveLength(1);
     expect(tagged[0]!.fault).toEqual({
       key: 'fault.badUsedLen',
       params: { len: 4097 + 0x10000, request: 1, writable: 4097 },
@@ -130,6 +141,66 @@ describe('fault: bad-used-len', () => {
     const s = summarize(m);
     expect(s.end).toBe('completed');
     expect(s.completed).toBe(3);
+  });
+});
+
+describe('faults in how the driver writes a chain are its own stores, before avail.idx and the kick', () => {
+  const withFault = (kind: Scenario['faults'][number]['kind'], base = 'single-read'): Scenario => ({
+    ...scenario(base),
+    faults: [{ kind, atRequest: 0 }],
+  });
+  const cases = [
+    {
+      kind: 'zero-length-desc',
+      store: 'desc.len',
+      fn: 'virtqueue_add_desc_split',
+      value: 0,
+      error: 'zero-sized-buffer',
+    },
+    {
+      kind: 'write-before-read',
+      store: 'desc.flags',
+      fn: 'virtqueue_add_desc_split',
+      value: 'NEXT|WRITE',
+      error: 'blk-missing-headers',
+    },
+    {
+      kind: 'head-out-of-range',
+      store: 'avail.ring',
+      fn: 'virtqueue_add_split',
+      value: 11,
+      error: 'head-out-of-range',
+    },
+    { kind: 'index-jump', store: 'avail.idx', fn: 'virtqueue_add_split', value: 10, error: 'avail-idx-jump' },
+  ] as const;
+
+  it.each(cases)('$kind', ({ kind, store, fn, value, error }) => {
+    const { m, records } = run(withFault(kind), 1);
+    const tagged = records.filter((r) => r.fault);
+    expect(tagged).toHaveLength(1);
+    const fault = records.indexOf(tagged[0]!);
+    expect(tagged[0]).toMatchObject({ actor: 'vcpu0', fn, kind: 'write', message: { key: store } });
+    expect(tagged[0]!.message.params.value).toBe(value);
+    const kick = records.findIndex((r) => r.events.some((e) => e.type === 'kick'));
+    const publish = records.findIndex((r) => r.message.key === 'avail.idx');
+    expect(fault).toBeLessThanOrEqual(publish);
+    expect(publish).toBeLessThan(kick);
+    // Nothing the guest does after the kick touches the chain: the next guest step is the device's error's sequel.
+    expect(records.slice(kick + 1).every((r) => r.actor !== 'vcpu0')).toBe(true);
+    // The store of the true value is not made as well: each field the fault touches is written once.
+    const sameField = records.filter(
+      (r) => r.actor === 'vcpu0' && r.message.key === store && r.message.params.i === tagged[0]!.message.params.i,
+    );
+    expect(sameField).toHaveLength(1);
+    expect(summarize(m).errors.map((e) => e.kind)).toEqual([error]);
+  });
+
+  it('in an indirect table too: the first entry of the table, not the ring descriptor that points at it', () => {
+    const { records } = run(withFault('zero-length-desc', 'indirect'), 1);
+    const tagged = records.filter((r) => r.fault);
+    expect(tagged).toHaveLength(1);
+    expect(tagged[0]!.message.key).toBe('indirect.len');
+    expect(tagged[0]!.message.params).toMatchObject({ i: 0, value: 0 });
   });
 });
 

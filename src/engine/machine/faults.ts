@@ -1,5 +1,5 @@
-import { VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT, VRING_DESC_F_WRITE } from '../../virtio/constants';
-import { u16Add, u16Sub } from '../../virtio/types';
+import { VRING_DESC_F_NEXT, VRING_DESC_F_WRITE } from '../../virtio/constants';
+import { u16Add } from '../../virtio/types';
 import type { VirtblkReq } from '../../devices/blk/driverTypes';
 import { message, type StepMessage } from '../messages';
 import type { Scenario } from '../scenario/schema';
@@ -16,6 +16,8 @@ type Fault = Scenario['faults'][number];
  */
 export class FaultInjector {
   private fired: boolean[];
+  /** Device rings already wrapped for bad-used-len. */
+  private readonly usedLenWrapped = new WeakSet<object>();
 
   constructor(
     private readonly faults: readonly Fault[],
@@ -26,6 +28,7 @@ export class FaultInjector {
     this.fired = faults.map(() => false);
     this.installDriverBugs();
     this.installLoopedChain();
+    this.installChainFaults();
   }
 
   /**
@@ -60,6 +63,119 @@ export class FaultInjector {
       const req = this.m.driver.requests.get(f.atRequest);
       const last = req?.in_.at(-1) ?? req?.out.at(-1);
       return last !== undefined && last.addr === Number(addr);
+    });
+  }
+
+  /**
+   * zero-length-desc, write-before-read, head-out-of-range and index-jump: the driver gets the chosen request's
+   * chain or its publication wrong as virtqueue_add_split writes it (the first descriptor's len or flags, the ring
+   * entry, avail.idx), so the bad value is the store the real code makes there, before the kick, not a rewrite
+   * after it. Only this run's ring objects are wrapped, and only when such a fault is asked for.
+   */
+  private installChainFaults(): void {
+    if (!this.faults.some((f) => CHAIN_FAULTS.has(f.kind))) return;
+    for (const vq of this.m.driver.vqs) {
+      const ring = vq.ring;
+      // The request being added, and whether its first descriptor has been written yet (an indirect chain writes
+      // its table first, then the ring's head descriptor that points at it).
+      let adding: { fault: number[]; firstWritten: boolean } | null = null;
+      const add = vq.virtqueue_add_sgs.bind(vq);
+      vq.virtqueue_add_sgs = (out, in_, data) => {
+        const id = requestIdOf(data);
+        const fault = this.faults.flatMap((f, k) =>
+          !this.fired[k] && CHAIN_FAULTS.has(f.kind) && f.atRequest === id ? [k] : [],
+        );
+        if (fault.length === 0) return add(out, in_, data);
+        adding = { fault, firstWritten: false };
+        try {
+          return add(out, in_, data);
+        } finally {
+          adding = null;
+        }
+      };
+      const pending = (kind: Fault['kind']): number =>
+        adding?.fault.find((k) => this.faults[k]!.kind === kind && !this.fired[k]) ?? -1;
+
+      const writeDescSplit = ring.writeDescSplit.bind(ring);
+      ring.writeDescSplit = (i, table, flags, addr, len, next) => {
+        const first = adding !== null && !adding.firstWritten;
+        if (adding) adding.firstWritten = true;
+        const zero = first ? pending('zero-length-desc') : -1;
+        const writable = first ? pending('write-before-read') : -1;
+        if (zero < 0 && writable < 0) {
+          writeDescSplit(i, table, flags, addr, len, next);
+          return;
+        }
+        // The same four stores in the same order, one of them wrong and named.
+        if (writable >= 0) {
+          this.fired[writable] = true;
+          this.named(message('fault.writableHeader'), () => ring.writeDescFlags(i, flags | VRING_DESC_F_WRITE, table));
+        } else ring.writeDescFlags(i, flags, table);
+        ring.writeDescAddr(i, addr, table);
+        if (zero >= 0) {
+          this.fired[zero] = true;
+          this.named(message('fault.zeroLength'), () => ring.writeDescLen(i, 0, table));
+        } else ring.writeDescLen(i, len, table);
+        if (next >= 0) ring.writeDescNext(i, next, table);
+      };
+
+      const setAvailRing = ring.setAvailRing.bind(ring);
+      ring.setAvailRing = (slot, head) => {
+        const k = pending('head-out-of-range');
+        if (k < 0) {
+          setAvailRing(slot, head);
+          return;
+        }
+        this.fired[k] = true;
+        const bad = ring.size + 3;
+        this.named(message('fault.headOutOfRange', { head: bad, size: ring.size }), () => setAvailRing(slot, bad));
+      };
+
+      const setAvailIdx = ring.setAvailIdx.bind(ring);
+      ring.setAvailIdx = (v) => {
+        const k = pending('index-jump');
+        if (k < 0) {
+          setAvailIdx(v);
+          return;
+        }
+        this.fired[k] = true;
+        const by = this.faults[k]!.by ?? ring.size + 1;
+        this.named(message('fault.indexJump', { by }), () => setAvailIdx(u16Add(v, by)));
+      };
+    }
+  }
+
+  /**
+   * bad-used-len: the device writes a wrong len into the chosen request's used element, in virtqueue_fill's own
+   * store (before used.idx publishes it). The device's queues are made at DRIVER_OK (and again after a reset), so
+   * each is wrapped the first time a device operation runs with it.
+   */
+  beforeDeviceOperation(): void {
+    if (!this.faults.some((f, k) => f.kind === 'bad-used-len' && !this.fired[k])) return;
+    this.m.driver.vqs.forEach((_, q) => {
+      const ring = this.m.device.vdev.queue(q)?.ring;
+      if (!ring || this.usedLenWrapped.has(ring)) return;
+      this.usedLenWrapped.add(ring);
+      const writeUsedElem = ring.writeUsedElem.bind(ring);
+      ring.writeUsedElem = (slot, id, len) => {
+        const k = this.faults.findIndex((f, n) => {
+          if (this.fired[n] || f.kind !== 'bad-used-len') return false;
+          const req = this.inRing(f.atRequest);
+          return req !== null && req.queue === q && req.head === id;
+        });
+        if (k < 0) {
+          writeUsedElem(slot, id, len);
+          return;
+        }
+        this.fired[k] = true;
+        // A length the request's buffers cannot have held: Linux's virtio_blk ignores it, other drivers trust it.
+        const bad = len + 0x10000;
+        const request = this.faults[k]!.atRequest;
+        const writable = (this.m.driver.requests.get(request)?.in_ ?? []).reduce((n, sg) => n + sg.len, 0);
+        // virtqueue_fill's two stores, id then len, the len wrong and named.
+        ring.setUsedElemId(slot, id);
+        this.named(message('fault.badUsedLen', { len: bad, request, writable }), () => ring.setUsedElemLen(slot, bad));
+      };
     });
   }
 
@@ -140,7 +256,7 @@ export class FaultInjector {
     });
   }
 
-  /** Makes an injected fault's stores, each step naming the fault (only stores that change memory are named). */
+  /** Makes an injected fault's store, its step naming the fault. */
   private named(fault: StepMessage, stores: () => void): void {
     if (this.capture) this.capture.tagged(fault, stores);
     else stores();
@@ -154,74 +270,9 @@ export class FaultInjector {
     this.fired = [...fired];
   }
 
-  /** After a guest operation: corrupt the chains or indices of requests that just entered the ring. */
+  /** After a guest operation: a queue a leak has stopped for good says so. */
   afterGuestOperation(): void {
     this.noteExhaustedRings();
-    this.faults.forEach((f, i) => {
-      if (this.fired[i]) return;
-      const req = this.inRing(f.atRequest);
-      if (!req) return;
-      const ring = this.m.driver.vqs[req.queue]!.ring;
-      const head = req.head;
-      switch (f.kind) {
-        case 'zero-length-desc': {
-          const { table, first } = this.chainOf(req.queue, head);
-          this.named(message('fault.zeroLength'), () => ring.writeDescLen(first, 0, table));
-          break;
-        }
-        case 'write-before-read': {
-          const { table, first } = this.chainOf(req.queue, head);
-          this.named(message('fault.writableHeader'), () =>
-            ring.writeDescFlags(first, ring.readDesc(first, table).flags | VRING_DESC_F_WRITE, table),
-          );
-          break;
-        }
-        case 'index-jump': {
-          const by = f.by ?? ring.size + 1;
-          this.named(message('fault.indexJump', { by }), () => ring.setAvailIdx(u16Add(ring.availIdx(), by)));
-          break;
-        }
-        case 'head-out-of-range': {
-          const slot = this.availSlotOf(req.queue, head);
-          if (slot === null) return;
-          const bad = ring.size + 3;
-          this.named(message('fault.headOutOfRange', { head: bad, size: ring.size }), () =>
-            ring.setAvailRing(slot, bad),
-          );
-          break;
-        }
-        default:
-          // Faults that act inside the driver's code (looped-chain, avail-idx-no-wrap, leaked-descriptor), on the
-          // wire, on the device side, or on the order of the steps.
-          return;
-      }
-      this.fired[i] = true;
-    });
-  }
-
-  /** After a device operation: a device that reports a wrong used.len for the chosen request. */
-  afterDeviceOperation(): void {
-    this.faults.forEach((f, i) => {
-      if (this.fired[i] || f.kind !== 'bad-used-len') return;
-      const req = this.inRing(f.atRequest);
-      if (!req) return;
-      const vq = this.m.driver.vqs[req.queue]!;
-      const ring = vq.ring;
-      const published = u16Sub(ring.usedIdx(), vq.state.last_used_idx);
-      for (let k = 0; k < published; k++) {
-        const slot = u16Add(vq.state.last_used_idx, k) & (ring.size - 1);
-        const elem = ring.usedElem(slot);
-        if (elem.id !== req.head) continue;
-        // A length the request's buffers cannot have held: Linux's virtio_blk ignores it, other drivers trust it.
-        const len = elem.len + 0x10000;
-        const writable = (this.m.driver.requests.get(f.atRequest)?.in_ ?? []).reduce((n, sg) => n + sg.len, 0);
-        this.named(message('fault.badUsedLen', { len, request: f.atRequest, writable }), () =>
-          ring.setUsedElemLen(slot, len),
-        );
-        this.fired[i] = true;
-        return;
-      }
-    });
   }
 
   /**
@@ -267,33 +318,15 @@ export class FaultInjector {
     if (!req || req.state !== 'in-flight' || req.head === null) return null;
     return { queue: req.queue, head: req.head };
   }
-
-  /** The chain's table (ring or indirect), its first and last entry. */
-  private chainOf(q: number, head: number): { table: number; first: number; last: number } {
-    const ring = this.m.driver.vqs[q]!.ring;
-    const h = ring.readDesc(head);
-    if (h.flags & VRING_DESC_F_INDIRECT) {
-      const table = Number(h.addr);
-      return { table, first: 0, last: Math.max(0, h.len / 16 - 1) };
-    }
-    let last = head;
-    for (let n = 0; n < ring.size; n++) {
-      const d = ring.readDesc(last);
-      if (!(d.flags & VRING_DESC_F_NEXT)) break;
-      last = d.next;
-    }
-    return { table: ring.addrs.desc, first: head, last };
-  }
-
-  private availSlotOf(q: number, head: number): number | null {
-    const vq = this.m.driver.vqs[q]!;
-    for (let k = 1; k <= vq.ring.size; k++) {
-      const slot = u16Sub(vq.state.avail_idx_shadow, k) & (vq.ring.size - 1);
-      if (vq.ring.availRing(slot) === head) return slot;
-    }
-    return null;
-  }
 }
+
+/** Faults in how the driver writes or publishes a chain (see installChainFaults). */
+const CHAIN_FAULTS: ReadonlySet<Fault['kind']> = new Set<Fault['kind']>([
+  'zero-length-desc',
+  'write-before-read',
+  'head-out-of-range',
+  'index-jump',
+]);
 
 /** The request id a driver token (a VirtblkReq) carries; -1 for anything else. */
 function requestIdOf(token: unknown): number {

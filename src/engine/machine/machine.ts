@@ -670,13 +670,14 @@ export class Machine implements Replayable {
       if (this.driver.hasDeferredRun(q)) this.driver.blk_mq_run_work_fn(q);
       else this.submitNext(q);
     } else if (actor === 'irq') this.takeInterrupt();
-    else this.runIothread(Number(actor.slice(8)));
+    else {
+      this.faults.beforeDeviceOperation();
+      this.runIothread(Number(actor.slice(8)));
+    }
     // A write's payload is in guest memory once its buffers exist; the copy would only weigh on checkpoints.
     for (const req of this.driver.requests.values()) if (req.data !== null) req.writeData = null;
-    if (actor.startsWith('iothread')) {
-      this.faults.afterDeviceOperation();
-      this.matchPopped();
-    } else this.faults.afterGuestOperation();
+    if (actor.startsWith('iothread')) this.matchPopped();
+    else this.faults.afterGuestOperation();
     noteNewErrors(this.capture, this.device.vdev.errors.slice(devErrors), driverError, this.driver.lastError);
   }
 
