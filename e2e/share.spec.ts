@@ -166,6 +166,45 @@ test.describe('sharing', () => {
     }
   });
 
+  test('a link, an export and an import deep into a long run replay off the page, showing progress', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const step = 60_000;
+    await page.goto(`/#s=random-soak&seed=1&step=${step}`);
+    // The check replays 60,000 steps in a worker: the page paints meanwhile, and says it is working.
+    await expect(shareButton(page)).toHaveText(/^Working…/, { timeout: 20_000 });
+    await expect(currentStep(page)).toHaveText(String(step), { timeout: 60_000 });
+    await expect(shareButton(page)).toHaveText('Share');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), shareAction(page, 'Export run')]);
+    const file = JSON.parse((await downloaded(download)).toString('utf8'));
+    expect(file).toMatchObject({ seed: 1, step });
+    expect(file.log).toHaveLength(step);
+
+    await openLink(page, 's=single-read&seed=1&step=3', 3);
+    const input = page.getByTestId('import-run-file');
+    const tampered = structuredClone(file);
+    tampered.log[59_000].kind = tampered.log[59_000].kind === 'write' ? 'barrier' : 'write';
+    await input.setInputFiles({
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(tampered)),
+    });
+    const alert = page.getByRole('alert').filter({ hasText: 'cannot be imported' });
+    await expect(alert).toContainText('log.59000.kind', { timeout: 60_000 });
+    await expect(currentStep(page)).toHaveText('3');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+
+    await input.setInputFiles({
+      name: 'run.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(file)),
+    });
+    await expect(page.getByTestId('share-notice')).toContainText(`Run imported: step ${step}`, { timeout: 60_000 });
+    await expect(currentStep(page)).toHaveText(String(step));
+  });
+
   test('the diagram exports as SVG and as PNG', async ({ page }) => {
     await openLink(page, 's=single-read&seed=1&step=17', 17);
     const [svgDownload] = await Promise.all([page.waitForEvent('download'), shareAction(page, 'Export SVG')]);

@@ -13,6 +13,24 @@ const RUN_SLICE = 2000;
 /** The most steps one run-until takes before it gives up ('limit'). */
 const RUN_LIMIT = 1_000_000;
 
+/** Steps a jump past the furthest step so far takes between two chances for the page to paint. */
+const JUMP_SLICE = 2000;
+
+/**
+ * Session.jump, but a jump past the furthest step the run has reached (a link deep into a run just loaded) runs
+ * on in slices, handing the thread back to the page between them; jumps within the run so far replay at most a
+ * checkpoint interval and go at once.
+ */
+export async function jumpSliced(session: Session, target: number): Promise<void> {
+  while (target > session.log.length + JUMP_SLICE) {
+    const next = session.log.length + JUMP_SLICE;
+    // The run ended before it: the jump below lands at its end.
+    if (session.jump(next) < next) break;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
+  session.jump(target);
+}
+
 /** Session.runUntil in slices, handing the thread back to the page between them, so a long run does not freeze it. */
 export async function runUntilSliced(session: Session, target: RunTarget): Promise<StopReason> {
   for (let done = 0; done < RUN_LIMIT; done += RUN_SLICE) {
@@ -81,7 +99,7 @@ export class LocalClient implements SimulationClient {
   }
   async jump(step: number): Promise<SimulationState> {
     this.stopped = null;
-    this.s.jump(step);
+    await jumpSliced(this.s, step);
     return this.state();
   }
   async runUntil(target: RunTarget): Promise<SimulationState> {

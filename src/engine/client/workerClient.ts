@@ -5,7 +5,7 @@ import type { Scenario } from '../scenario/schema';
 import type { RunTarget, StopReason } from '../session';
 import type { Granularity, StepRecord } from '../step';
 import { WorkerConductor, type SpawnWorker } from '../worker/conductor';
-import { runUntilSliced } from './localClient';
+import { jumpSliced, runUntilSliced } from './localClient';
 import { StateSnapshots } from './stateSnapshots';
 import type { SimulationClient, SimulationState } from './types';
 
@@ -121,7 +121,7 @@ export class WorkerClient implements SimulationClient {
   async jump(step: number): Promise<SimulationState> {
     this.begin();
     this.stopped = null;
-    this.c.session.jump(step);
+    await jumpSliced(this.c.session, step);
     return this.state();
   }
   async runUntil(target: RunTarget): Promise<SimulationState> {

@@ -94,16 +94,29 @@ const logEntry = (r: StepRecord): LoggedStep => ({
   writes: r.writes.map((w) => ({ addr: w.addr, old: w.old, new: w.new })),
 });
 
+/** What a run file is made from: the run, the step and how it was being looked at. */
+export interface BuildRunInput {
+  scenario: Scenario;
+  seed: number;
+  step: number;
+  settings: RunSettings;
+  lesson?: RunLesson | null;
+}
+
 /**
  * The run file for (scenario, seed) at `step`, with the log of every step up to it (replayed here from the
  * start). Fails if the run ends before `step`.
  */
 export function buildRunFile(
-  input: { scenario: Scenario; seed: number; step: number; settings: RunSettings; lesson?: RunLesson | null },
+  input: BuildRunInput,
   exportedAt = new Date().toISOString(),
+  progress?: (reached: number) => void,
 ): RunResult<RunFile> {
   const log: LoggedStep[] = [];
-  const result = replay(input.scenario, input.seed, input.step, (r) => void log.push(logEntry(r)));
+  const result = replay(input.scenario, input.seed, input.step, (r) => {
+    log.push(logEntry(r));
+    progress?.(r.index + 1);
+  });
   if (result.reached !== input.step)
     return { ok: false, problems: [{ path: 'step', message: `the run ends at step ${result.reached}` }] };
   return {
@@ -197,12 +210,13 @@ function compareStep(i: number, want: LoggedStep, got: StepRecord): RunProblem |
  * Replays the file's run from the start and checks every step against its log: the same actor, function, kind
  * and stores. Null when they all match; otherwise the first difference, by path.
  */
-export function verifyRunFile(file: RunFile): RunProblem | null {
+export function verifyRunFile(file: RunFile, progress?: (reached: number) => void): RunProblem | null {
   let problem = null as RunProblem | null;
   let result: ReturnType<typeof replay>;
   try {
     result = replay(file.scenario, file.seed, file.step, (r) => {
       problem = compareStep(r.index, file.log[r.index]!, r);
+      progress?.(r.index + 1);
       return problem === null;
     });
   } catch (e) {

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { simStore, useSim } from '../store';
 import { ShareNotice } from './ShareNotice';
-import { shareStore, showNotice, useShare } from './shareStore';
+import { showNotice, useShare, whileBusy } from './shareStore';
 import { currentLink } from './urlSync';
 import { useDiagramSvg } from './useDiagramSvg';
 import type { RunProblem } from '../../engine/share/runFile';
@@ -20,18 +20,6 @@ async function copy(text: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Runs a share action with the busy flag set, so a long replay shows it is working. */
-async function busy<T>(work: () => Promise<T> | T): Promise<T> {
-  shareStore.setState({ busy: true });
-  // Let the page paint the busy state before a replay holds the thread.
-  await new Promise((r) => setTimeout(r, 0));
-  try {
-    return await work();
-  } finally {
-    shareStore.setState({ busy: false });
   }
 }
 
@@ -61,6 +49,7 @@ export function ShareMenu() {
   const loaded = useSim((s) => s.sim !== null);
   const afterFreeRun = useSim((s) => s.sim?.origin === 'free-run');
   const working = useShare((s) => s.busy);
+  const progress = useShare((s) => s.progress);
   const diagram = useDiagramSvg();
 
   useEffect(() => {
@@ -93,9 +82,9 @@ export function ShareMenu() {
   };
 
   const onExportRun = () =>
-    busy(async () => {
+    whileBusy(async (progress) => {
       const [{ exportRun, runFileName }, { download }] = await Promise.all([runTransfer(), downloads()]);
-      const result = exportRun(simStore);
+      const result = await exportRun(simStore, progress);
       if (!result.ok) {
         showNotice({ kind: 'error', title: 'notice.exportFailed', problems: fileProblems(result.problems) });
         return;
@@ -107,7 +96,7 @@ export function ShareMenu() {
 
   const onImportFile = async (file: File) => {
     const text = await file.text();
-    const result = await busy(async () => (await runTransfer()).importRun(simStore, text));
+    const result = await whileBusy(async (progress) => (await runTransfer()).importRun(simStore, text, progress));
     showNotice(
       result.ok
         ? { kind: 'done', title: 'notice.imported', params: { step: result.value.step }, problems: [] }
@@ -158,7 +147,11 @@ export function ShareMenu() {
         aria-label={t('menuLabel')}
         onClick={() => setOpen(!open)}
       >
-        {working ? t('busy') : t('menu')}
+        {working
+          ? progress === null
+            ? t('busy')
+            : t('busyProgress', { percent: Math.floor(progress * 100) })
+          : t('menu')}
       </button>
       <div id={panelId} className="share-panel" hidden={!open}>
         <ul>

@@ -1,26 +1,31 @@
 import type { StoreApi } from 'zustand';
 import type { Scenario } from '../../engine/scenario/schema';
-import { replay } from '../../engine/share/replay';
+import { replayOffPage } from './replayOffPage';
 import type { SimStore } from '../store/store';
 import { pastEndProblem, resolveShareState, type ShareProblem, type ShareState } from './urlCodec';
 
-/** Whether a state can be opened: its scenario resolves and the run reaches its step. Replays to check. */
-export function checkShareState(
+/**
+ * Whether a state can be opened: its scenario resolves and the run reaches its step. Replays to check, off the
+ * page's thread when that takes long (`progress`: the fraction replayed).
+ */
+export async function checkShareState(
   state: ShareState,
-): { ok: true; scenario: Scenario } | { ok: false; problems: ShareProblem[] } {
+  progress?: (fraction: number) => void,
+): Promise<{ ok: true; scenario: Scenario } | { ok: false; problems: ShareProblem[] }> {
   const resolved = resolveShareState(state);
   if (!resolved.ok || state.step === null || state.step === 0) return resolved;
-  try {
-    const r = replay(resolved.scenario, state.seed, state.step);
-    if (r.reached < state.step) return { ok: false, problems: [pastEndProblem(state.step, r.reached)] };
-  } catch (e) {
-    const message = (e as Error).message;
-    return {
-      ok: false,
-      problems: [{ param: 'z', code: 'invalid-scenario', values: { field: '(root)', reason: message }, message }],
-    };
+  const r = await replayOffPage(
+    { kind: 'reach', scenario: resolved.scenario, seed: state.seed, upTo: state.step },
+    progress,
+  );
+  if (r.kind === 'reach') {
+    return r.reached < state.step ? { ok: false, problems: [pastEndProblem(state.step, r.reached)] } : resolved;
   }
-  return resolved;
+  const message = r.kind === 'failed' ? r.message : `unexpected ${r.kind} result`;
+  return {
+    ok: false,
+    problems: [{ param: 'z', code: 'invalid-scenario', values: { field: '(root)', reason: message }, message }],
+  };
 }
 
 /** The shareable state of what the page shows now. */

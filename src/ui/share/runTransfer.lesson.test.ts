@@ -17,7 +17,7 @@ describe('run files and the lesson open on the page', () => {
     const lessons = await loadLessons();
     await lessons.openLessonLink({ id: 'journey', stop: 3, ask: false }, true);
     expect(step()).toBe(plan[2]!.step);
-    const saved = exportRun(simStore);
+    const saved = await exportRun(simStore);
     if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
     expect(saved.value.lesson).toEqual({ id: 'journey', stop: 3, ask: false });
     const text = JSON.stringify(saved.value);
@@ -35,7 +35,7 @@ describe('run files and the lesson open on the page', () => {
   }, 20_000);
 
   it('refuses an unknown lesson or stop by its field, and changes nothing', async () => {
-    const saved = exportRun(simStore);
+    const saved = await exportRun(simStore);
     if (!saved.ok) throw new Error('export failed');
     const before = { step: step(), place: place() };
     for (const [lesson, path] of [
@@ -51,7 +51,7 @@ describe('run files and the lesson open on the page', () => {
 
   it('a run saved without a lesson closes the open one; files from before lessons were saved still open', async () => {
     expect(place()).not.toBeNull();
-    const saved = exportRun(simStore);
+    const saved = await exportRun(simStore);
     if (!saved.ok) throw new Error('export failed');
     const withoutLesson: Record<string, unknown> = { ...saved.value };
     delete withoutLesson.lesson;

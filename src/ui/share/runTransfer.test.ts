@@ -61,7 +61,7 @@ describe('sharing a state through the store', () => {
     await b.getState().load();
     const decoded = await decodeShareHash(hash);
     if (!decoded.ok || !decoded.state) throw new Error('link did not decode');
-    expect(checkShareState(decoded.state).ok).toBe(true);
+    expect((await checkShareState(decoded.state)).ok).toBe(true);
     await applyShareState(b, decoded.state);
     expect(shown(b)).toEqual(shown(a));
   });
@@ -86,7 +86,7 @@ describe('sharing a state through the store', () => {
   it('a step past the end is refused before anything changes', async () => {
     const decoded = await decodeShareHash('s=single-read&seed=1&step=100000');
     if (!decoded.ok || !decoded.state) throw new Error('link did not decode');
-    const checked = checkShareState(decoded.state);
+    const checked = await checkShareState(decoded.state);
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(checked.problems[0]).toMatchObject({ param: 'step', code: 'past-end' });
   });
@@ -98,7 +98,7 @@ describe('run files through the store', () => {
     await a.getState().setQueueSize(16);
     await a.getState().jump(33);
     a.getState().setPresenter(true);
-    const exported = exportRun(a);
+    const exported = await exportRun(a);
     if (!exported.ok) throw new Error(JSON.stringify(exported.problems));
     expect(runFileName(exported.value)).toBe('single-read-seed1-step33.virtio-run.json');
     expect(exported.value.scenario.queue.size).toBe(16);
@@ -116,7 +116,7 @@ describe('run files through the store', () => {
     const a = make();
     await a.getState().load();
     await a.getState().jump(20);
-    const file = exportRun(a);
+    const file = await exportRun(a);
     if (!file.ok) throw new Error('export failed');
     const b = make();
     await b.getState().load();
@@ -140,7 +140,7 @@ describe('run files through the store', () => {
     const a = make();
     await a.getState().load();
     a.setState({ sim: { ...a.getState().sim!, origin: 'free-run' } });
-    const r = exportRun(a);
+    const r = await exportRun(a);
     expect(!r.ok && r.problems[0]!.path).toBe('step');
   });
 });

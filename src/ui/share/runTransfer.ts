@@ -1,11 +1,12 @@
 import type { StoreApi } from 'zustand';
-import { buildRunFile, parseRunFile, verifyRunFile, type RunFile, type RunProblem } from '../../engine/share/runFile';
+import { parseRunFile, type RunFile, type RunProblem } from '../../engine/share/runFile';
 import { isLanguage } from '../i18n';
 import { lessonPlaceStore } from '../lessons/lessonGate';
 import type { SimStore } from '../store/store';
 import { SPEEDS_MS } from '../store/speed';
 import { applyShareState } from './applyShare';
 import { followLesson, lessonProblems } from './lessonLink';
+import { replayOffPage } from './replayOffPage';
 import { sourceOf } from './scenarioSource';
 import { resolveShareState, type ShareState } from './urlCodec';
 
@@ -19,7 +20,10 @@ export const runFileName = (f: Pick<RunFile, 'scenario' | 'seed' | 'step'>): str
  * The run on screen as a run file. Replays it from the start to write the log, and checks that the replay
  * arrives where the page is (the same step, the same last step record).
  */
-export function exportRun(store: StoreApi<SimStore>): TransferResult<RunFile> {
+export async function exportRun(
+  store: StoreApi<SimStore>,
+  progress?: (fraction: number) => void,
+): Promise<TransferResult<RunFile>> {
   const s = store.getState();
   if (!s.sim || !s.scenario) return { ok: false, problems: [{ path: '(root)', message: 'nothing is loaded' }] };
   if (s.sim.origin === 'free-run')
@@ -27,7 +31,7 @@ export function exportRun(store: StoreApi<SimStore>): TransferResult<RunFile> {
       ok: false,
       problems: [{ path: 'step', message: 'a free-run cannot be replayed, so it cannot be exported' }],
     };
-  const built = buildRunFile({
+  const input = {
     scenario: s.scenario,
     seed: s.seed,
     step: s.sim.view.step,
@@ -41,7 +45,10 @@ export function exportRun(store: StoreApi<SimStore>): TransferResult<RunFile> {
     },
     // A teacher's prepared run reopens inside its lesson, at the same stop.
     lesson: lessonPlaceStore.getState().place,
-  });
+  };
+  const job = await replayOffPage({ kind: 'build', input, exportedAt: new Date().toISOString() }, progress);
+  if (job.kind !== 'build') return { ok: false, problems: [{ path: 'scenario', message: failure(job) }] };
+  const built = job.result;
   if (!built.ok) return built;
   const last = built.value.log.at(-1);
   const shown = s.sim.current;
@@ -52,6 +59,9 @@ export function exportRun(store: StoreApi<SimStore>): TransferResult<RunFile> {
     return { ok: false, problems: [{ path: 'log', message: 'the replay does not arrive at the step on screen' }] };
   return built;
 }
+
+/** What a replay job that did not run says. */
+const failure = (job: { kind: string; message?: string }): string => job.message ?? `unexpected ${job.kind} result`;
 
 /** The state a verified run file opens, or what in its settings this page cannot show (by path). */
 function stateOfFile(file: RunFile): TransferResult<ShareState> {
@@ -85,12 +95,17 @@ const lessonPathOf = (param: string): string =>
  * Imports a run file: validates it, replays it and checks every step against its log, and only then shows it
  * (the page is untouched when anything is wrong). Resolves with the file on success.
  */
-export async function importRun(store: StoreApi<SimStore>, text: string): Promise<TransferResult<RunFile>> {
+export async function importRun(
+  store: StoreApi<SimStore>,
+  text: string,
+  progress?: (fraction: number) => void,
+): Promise<TransferResult<RunFile>> {
   const parsed = parseRunFile(text);
   if (!parsed.ok) return parsed;
   const file = parsed.value;
-  const mismatch = verifyRunFile(file);
-  if (mismatch) return { ok: false, problems: [mismatch] };
+  const job = await replayOffPage({ kind: 'verify', file }, progress);
+  if (job.kind !== 'verify') return { ok: false, problems: [{ path: 'scenario', message: failure(job) }] };
+  if (job.problem) return { ok: false, problems: [job.problem] };
   const state = stateOfFile(file);
   if (!state.ok) return state;
   if (file.lesson) {

@@ -23,12 +23,24 @@ export interface ShareNotice {
 
 interface ShareUi {
   notice: ShareNotice | null;
-  /** An export or import in progress (replaying a long run takes a moment). */
+  /** An export or import in progress, or a link being checked (replaying a long run takes a moment). */
   busy: boolean;
+  /** How much of that replay is done (0..1), once a worker reports it; null before. */
+  progress: number | null;
 }
 
 /** The sharing feature's own UI state, kept out of the simulation store. */
-export const shareStore = createStore<ShareUi>()(() => ({ notice: null, busy: false }));
+export const shareStore = createStore<ShareUi>()(() => ({ notice: null, busy: false, progress: null }));
+
+/** Runs `work` with the busy flag set; `work` reports how much of its replay is done. */
+export async function whileBusy<T>(work: (progress: (fraction: number) => void) => Promise<T>): Promise<T> {
+  shareStore.setState({ busy: true, progress: null });
+  try {
+    return await work((fraction) => shareStore.setState({ progress: fraction }));
+  } finally {
+    shareStore.setState({ busy: false, progress: null });
+  }
+}
 
 export const useShare = <T>(selector: (s: ShareUi) => T): T => useStore(shareStore, selector);
 

@@ -4,7 +4,7 @@ import { afterPaint } from '../lazy/afterPaint';
 import { lessonPlaceStore } from '../lessons/lessonGate';
 import { applyShareState, checkShareState, shareStateOf } from './applyShare';
 import { followLesson, lessonProblems } from './lessonLink';
-import { showNotice, type NoticeProblem } from './shareStore';
+import { showNotice, whileBusy, type NoticeProblem } from './shareStore';
 import {
   decodeShareHash,
   EMBED_PARAMS,
@@ -59,7 +59,7 @@ function linkStateOf(s: SimStore, withLesson = true): ShareState {
  * lesson, checked against the lessons' catalog, which only a link with a lesson loads.
  */
 async function problemsOf(state: ShareState): Promise<ShareProblem[]> {
-  const checked = checkShareState(state);
+  const checked = await whileBusy((progress) => checkShareState(state, progress));
   const problems = checked.ok ? [] : [...checked.problems];
   if (state.lesson) problems.push(...(await lessonProblems(state.lesson)));
   return problems;
@@ -67,7 +67,8 @@ async function problemsOf(state: ShareState): Promise<ShareProblem[]> {
 
 /** Puts the page in a checked state, lesson included: a link without one closes the lesson open on the page. */
 async function openState(store: StoreApi<SimStore>, state: ShareState): Promise<void> {
-  await applyShareState(store, state);
+  // A step deep into a run is reached by running there, a slice at a time: the page says it is working.
+  await whileBusy(() => applyShareState(store, state));
   // A link with only a lesson's place (no step, e.g. typed on a slide) takes the simulation to the stop.
   await followLesson(state.lesson, state.step === null);
 }
