@@ -277,7 +277,7 @@ export function describe(m: Machine, reuse: (q: number) => QueueReuse | null = (
     queues,
     requests: m.requestViews(),
     // A copy: the map's own array changes in place as the driver allocates, and a view must stay as it was.
-    regions: m.alloc.all().slice(),
+    regions: m.shownRegions,
     memorySize: m.mem.size,
     now: m.device.now,
   };

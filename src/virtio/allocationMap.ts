@@ -16,6 +16,12 @@ export interface Region {
   owner?: number;
 }
 
+/** A region allocated (or reserved) or freed, as the map's observer sees it. */
+export interface RegionChange {
+  freed: boolean;
+  region: Region;
+}
+
 export class AllocationError extends Error {
   constructor(message: string) {
     super(message);
@@ -68,6 +74,11 @@ export class AllocationMap {
   private chunks: Chunk[] = [];
   /** All regions in one array, built by all() and dropped on every change (the UI asks for it per view). */
   private flat: Region[] | null = [];
+  /**
+   * Told of every region allocated, reserved or freed (null: nobody listens). The engine shows a region from the
+   * step of the code that allocated it, not from the start of the operation (engine/machine/privateState.ts).
+   */
+  observer: ((change: RegionChange) => void) | null = null;
 
   constructor(
     readonly memorySize: number,
@@ -168,6 +179,7 @@ export class AllocationMap {
     if (chunk?.regions[j]?.start !== start) throw new AllocationError(`no region starts at 0x${start.toString(16)}`);
     const [region] = chunk.regions.splice(j, 1);
     this.flat = null;
+    this.observer?.({ freed: true, region: region! });
     // The region that followed the freed one (if any) has the freed bytes in its gap now: raise its chunk's bound.
     let next = c;
     let at = j;
@@ -306,6 +318,7 @@ export class AllocationMap {
   ): Region {
     const region: Region = { start: start as GuestAddr, size, kind, label, ...extra };
     this.flat = null;
+    this.observer?.({ freed: false, region });
     if (c === this.chunks.length) {
       // After every region: onto the last chunk (or a first one), with a gap of its own in front.
       if (c === 0) this.chunks.push({ regions: [], gapBound: -Infinity });

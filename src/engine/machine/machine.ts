@@ -1,4 +1,4 @@
-import { AllocationMap } from '../../virtio/allocationMap';
+import { AllocationMap, type Region } from '../../virtio/allocationMap';
 import { GuestMemory } from '../../virtio/guestMemory';
 import { hasFeature, type FeatureSet } from '../../virtio/features';
 import { VIRTIO_RING_F_EVENT_IDX } from '../../virtio/constants';
@@ -43,6 +43,7 @@ import {
   PrivateTracker,
   advanceShown,
   shownCounters,
+  shownRegions,
   unshownErrors,
   type DriverQueueShown,
   type PrivateShown,
@@ -460,6 +461,17 @@ export class Machine implements Replayable {
     return this.device.vdev.vq[q]?.queue?.state ?? null;
   }
 
+  /**
+   * Regions of guest memory as of the steps played: a request's buffers or an indirect table appear at the step
+   * after the code allocated them and go at the step after it freed them, not when the operation starts.
+   */
+  get shownRegions(): Region[] {
+    const live = this.alloc.all();
+    if (!this.s.pending && this.s.suspended.length === 0) return live.slice();
+    // In the order the operations ran: a suspended one before the one playing now.
+    return shownRegions(live, this.inFlightPrivate().reverse());
+  }
+
   /** The counters as of the steps played (an operation in flight has moved the live ones to its end). */
   get shownCounters(): MachineCounters {
     const ops = this.inFlightPrivate();
@@ -605,11 +617,17 @@ export class Machine implements Replayable {
       isGuestActor(actor) ? 'driver' : 'device',
       this.movable(actor),
     );
-    const { items } = this.capture.run(
-      topFunction(actor),
-      () => this.operate(actor),
-      () => tracker.mark(),
-    );
+    this.alloc.observer = (change) => tracker.regionChanged(change);
+    let items: CapturedItem[];
+    try {
+      ({ items } = this.capture.run(
+        topFunction(actor),
+        () => this.operate(actor),
+        () => tracker.mark(),
+      ));
+    } finally {
+      this.alloc.observer = null;
+    }
     if (items.length === 0) {
       // Even a move that changes nothing is shown, so every scheduler decision is a step.
       items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, message: message('noop') });

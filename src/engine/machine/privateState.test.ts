@@ -147,6 +147,55 @@ describe('every built-in scenario', () => {
   }, 120_000);
 });
 
+describe('regions of guest memory', () => {
+  const labels = (v: MachineView) => v.regions.map((r) => r.label);
+
+  it('an indirect table appears with the step of alloc_indirect_split, not when the operation starts', () => {
+    const m = machine('indirect');
+    const seen: { fn: string; tables: number }[] = [];
+    for (let r = m.step(); r !== null && r.index < 30; r = m.step())
+      seen.push({ fn: r.fn, tables: labels(describeView(m)).filter((l) => l === 'vq0 indirect table').length });
+    const first = seen.findIndex((x) => x.tables > 0);
+    expect(first).toBeGreaterThan(0);
+    expect(seen[first]!.fn).toBe('alloc_indirect_split');
+    expect(seen.slice(0, first).every((x) => x.tables === 0)).toBe(true);
+  });
+
+  it("a request's buffers go with the step that completes it, not when the interrupt handler starts", () => {
+    const m = machine('single-read');
+    const steps: { actor: string; fn: string; buffers: number }[] = [];
+    for (let r = m.step(); r !== null; r = m.step()) {
+      steps.push({
+        actor: r.actor,
+        fn: r.fn,
+        buffers: labels(describeView(m)).filter((l) => l.startsWith('req 0')).length,
+      });
+    }
+    const irq = steps.findIndex((x) => x.actor === 'irq');
+    const gone = steps.findIndex((x) => x.buffers === 0);
+    expect(irq).toBeGreaterThan(0);
+    expect(steps[irq]!.buffers).toBe(3);
+    expect(gone).toBeGreaterThan(irq);
+    expect(steps[gone]!.fn).toBe('virtblk_request_done');
+    expect(steps.slice(gone).every((x) => x.buffers === 0)).toBe(true);
+  });
+
+  it('every store lands in a region shown at its step, and between operations the shown regions are the live ones', () => {
+    for (const name of ['out-of-order', 'indirect', 'bad-guest-missing-barrier', 'two-queues-two-iothreads']) {
+      const m = machine(name);
+      for (let r = m.step(); r !== null && r.index < 400; r = m.step()) {
+        const v = describeView(m);
+        for (const w of r.writes)
+          expect(
+            v.regions.some((r) => w.addr >= r.start && w.addr < r.start + r.size),
+            `${name} step ${r.index + 1}: store at 0x${w.addr.toString(16)}`,
+          ).toBe(true);
+        if (m.midOperation === null) expect(v.regions).toEqual(m.alloc.all());
+      }
+    }
+  });
+});
+
 describe('time travel', () => {
   it('a jump into the middle of an operation shows what stepping there shows', () => {
     for (const name of ['out-of-order', 'bad-guest-missing-barrier', 'two-queues-one-iothread']) {
@@ -161,6 +210,7 @@ describe('time travel', () => {
         expect(v.queues, `${name} jump to ${k}`).toEqual(stepped[k - 1]!.queues);
         expect(v.counters).toEqual(stepped[k - 1]!.counters);
         expect(v.requests).toEqual(stepped[k - 1]!.requests);
+        expect(v.regions).toEqual(stepped[k - 1]!.regions);
       }
     }
   });

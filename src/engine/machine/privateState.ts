@@ -1,3 +1,4 @@
+import type { Region, RegionChange } from '../../virtio/allocationMap';
 import { freeListOf } from '../../virtio/driver/freeList';
 import type { VringVirtqueueState } from '../../virtio/driver/types';
 import { copyVirtQueueState, type VirtQueueState } from '../../virtio/device/virtQueueState';
@@ -46,6 +47,8 @@ export interface PrivateDelta {
   raised?: number[];
   /** Errors reported since the operation began (cumulative): the device's, and 1 if the driver's is new. */
   errors?: [number, number];
+  /** Regions of guest memory allocated or freed here (a request's buffers, an indirect table), in order. */
+  regions?: RegionChange[];
 }
 
 /** An operation's private state as of its steps played so far (plain data: it lives in the machine state). */
@@ -171,6 +174,8 @@ export class PrivateTracker {
   private readonly deltas: PrivateDelta[] = [];
   private readonly touched = new Set<number>();
   private readonly raised = new Set<number>();
+  /** Regions allocated or freed since the last mark (see regionChanged). */
+  private regionChanges: RegionChange[] = [];
 
   constructor(
     private readonly src: PrivateSources,
@@ -207,6 +212,11 @@ export class PrivateTracker {
     this.baseDeviceErrors = src.deviceErrors();
     this.baseDriverError = src.driverError();
     this.lines = src.lines(side).slice();
+  }
+
+  /** The allocation map's observer while the operation runs: the change goes with the next mark. */
+  regionChanged(change: RegionChange): void {
+    this.regionChanges.push({ freed: change.freed, region: { ...change.region } });
   }
 
   /**
@@ -249,6 +259,10 @@ export class PrivateTracker {
     if (device !== this.lastErrors[0] || driver !== this.lastErrors[1]) {
       this.lastErrors = [device, driver];
       (delta ??= { queues: [] }).errors = this.lastErrors;
+    }
+    if (this.regionChanges.length > 0) {
+      (delta ??= { queues: [] }).regions = this.regionChanges;
+      this.regionChanges = [];
     }
     if (delta) this.deltas.push(delta);
     return this.deltas.length;
@@ -390,6 +404,24 @@ export function shownCounters(live: MachineCounters, ops: readonly PrivateShown[
     for (const k of COUNTER_KEYS) out[k] -= (p.total[k] ?? 0) - (p.counters[k] ?? 0);
   }
   return out;
+}
+
+/**
+ * The regions as shown: the live ones with the changes the operations in flight made but have not played yet
+ * undone, newest first. `ops` in the order they ran (an operation suspended before one that is playing).
+ */
+export function shownRegions(live: readonly Region[], ops: readonly PrivateShown[]): Region[] {
+  const unplayed: RegionChange[] = [];
+  for (const p of ops)
+    for (let i = p.applied; i < p.deltas.length; i++) for (const c of p.deltas[i]!.regions ?? []) unplayed.push(c);
+  if (unplayed.length === 0) return live.slice();
+  const byStart = new Map<number, Region>(live.map((r) => [r.start, r]));
+  for (let i = unplayed.length - 1; i >= 0; i--) {
+    const { freed, region } = unplayed[i]!;
+    if (freed) byStart.set(region.start, region);
+    else byStart.delete(region.start);
+  }
+  return [...byStart.values()].sort((a, b) => a.start - b.start);
 }
 
 /** Errors the operations in flight reported but have not shown yet: the device's (newest last), the driver's. */
