@@ -45,13 +45,10 @@ const I18NEXT_OPTIONS = new Set([
  * real paths: stores outside the usual fields, decisions these workloads do not meet.
  */
 const NOT_REACHED = new Set<StepMessageKey>([
-  'write.raw', // a store outside every allocated region
   'desc.bytes', // a store covering part of a descriptor's fields
   'indirect.bytes',
   'region.bytes', // a region kind with no sentence of its own
   'barrier.virtio_store_mb', // virtqueue_get_buf_split with callbacks on; virtblk_done turns them off first
-  'kick.suppressed.noNotify',
-  'interrupt.suppressed.noInterrupt',
   'io.submitted', // a request handed to the disk without a sector
   'withFault', // not a step's own key: renderStep() joins a sentence and its fault with it
 ]);

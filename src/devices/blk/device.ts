@@ -71,8 +71,20 @@ interface InFlight {
 }
 
 /** VirtIOBlock.saveState(): plain data (bigints, Uint8Arrays and nested objects). */
+/** Where a queue's kick handler is in virtio_blk_handle_vq's loops. */
+export interface HandlerPass {
+  /** Passes of the outer loop begun (a second one is a notification race). */
+  passes: number;
+  /** Kicks are off and the inner loop pops; false at the start of a pass. */
+  draining: boolean;
+  /** Any request popped. */
+  progress: boolean;
+}
+
 export interface VirtIOBlockSaved {
   vdev: VirtIODeviceSaved;
+  /** Each queue's handler part way through, or null. */
+  handlers: (HandlerPass | null)[];
   io: IoSchedulerState;
   pending: ScheduledIo<InFlight>[];
   records: BlkReqRecord[];
@@ -110,6 +122,8 @@ export class VirtIOBlock {
   private readonly specChecks: boolean | undefined;
   private readonly maxRecords: number;
   private nextId = 0;
+  /** Each queue's kick handler when it is part way through (see startHandler); null when it is not running. */
+  private handlers: (HandlerPass | null)[];
 
   constructor(opts: VirtIOBlockOptions) {
     const numQueues = opts.numQueues ?? 1;
@@ -117,6 +131,7 @@ export class VirtIOBlock {
     const hostFeatures = opts.hostFeatures ?? qemuVirtioBlkHostFeatures({ numQueues, readOnly: opts.disk.readOnly });
     this.mem = opts.mem;
     this.disk = opts.disk;
+    this.handlers = Array.from({ length: numQueues }, () => null);
     this.serial = opts.serial ?? '';
     this.queueSize = queueSize;
     this.tracer = opts.tracer ?? NO_TRACE;
@@ -165,7 +180,7 @@ export class VirtIOBlock {
     return this.vdev.errors;
   }
 
-  /** QEMU: virtio_blk_handle_output(), the queue's handler for a kick. Ignored until the queue is running. */
+  /** QEMU: virtio_blk_handle_output(), the queue's handler for a kick, run to its end. Ignored until the queue runs. */
   virtio_blk_handle_output(n: number): void {
     traced(this.tracer, 'virtio_blk_handle_output', () => {
       this.counters.kicksReceived++;
@@ -181,28 +196,79 @@ export class VirtIOBlock {
    */
   virtio_blk_handle_vq(n: number, vq: VirtQueue): boolean {
     return traced(this.tracer, 'virtio_blk_handle_vq', () => {
-      let progress = false;
-      let passes = 0;
-      for (;;) {
-        if (passes++ > 0) this.counters.notificationRaces++;
-        if (!this.checked(vq.virtio_queue_set_notification(false))) return progress;
-        while (!this.vdev.broken) {
-          const popped = vq.virtqueue_pop();
-          if (!popped.ok) {
-            this.vdev.virtio_error(popped.error);
-            break;
-          }
-          if (popped.value === null) break;
-          progress = true;
-          const req = this.virtio_blk_get_request(n, popped.value);
-          if (!this.virtio_blk_handle_request(req, vq)) break;
-        }
-        if (!this.checked(vq.virtio_queue_set_notification(true))) return progress;
-        if (this.vdev.broken) return progress;
-        const empty = vq.virtio_queue_empty();
-        if (!this.checked(empty) || empty.value) return progress;
+      const pass: HandlerPass = { passes: 0, draining: false, progress: false };
+      while (!this.handleVqPart(n, vq, pass)) {
+        /* the next request, or the next pass */
       }
+      return pass.progress;
     });
+  }
+
+  /**
+   * The kick's handler a part at a time, as the simulation steps it: the guest runs on while the IOThread is in
+   * the handler (QEMU's handler holds no lock the vCPU needs), so it can see NO_NOTIFY set and skip its kick.
+   * Starts the handler for queue n (virtio_blk_handle_output) and takes its first part (nothing while the queue
+   * does not run yet).
+   */
+  startHandler(n: number): void {
+    traced(this.tracer, 'virtio_blk_handle_output', () => {
+      this.counters.kicksReceived++;
+      const vq = this.vdev.queue(n);
+      if (!vq) return;
+      const pass: HandlerPass = { passes: 0, draining: false, progress: false };
+      this.handlers[n] = pass;
+      this.continueOn(n, vq, pass);
+    });
+  }
+
+  /** Takes the next part of queue n's handler (see startHandler): one request, or the end of a pass. */
+  continueHandler(n: number): void {
+    const pass = this.handlers[n];
+    const vq = this.vdev.queue(n);
+    if (!pass) return;
+    if (!vq) {
+      this.handlers[n] = null;
+      return;
+    }
+    this.continueOn(n, vq, pass);
+  }
+
+  /** Whether queue n's handler is part way through (its IOThread must finish it before anything else). */
+  inHandler(n: number): boolean {
+    return (this.handlers[n] ?? null) !== null;
+  }
+
+  private continueOn(n: number, vq: VirtQueue, pass: HandlerPass): void {
+    traced(this.tracer, 'virtio_blk_handle_vq', () => {
+      if (this.handleVqPart(n, vq, pass)) this.handlers[n] = null;
+    });
+  }
+
+  /**
+   * One part of virtio_blk_handle_vq's loops: the start of a pass (kicks off), one request popped and handled, or
+   * the end of a pass (kicks on, look again) when the ring is empty. True when the handler is done.
+   */
+  private handleVqPart(n: number, vq: VirtQueue, pass: HandlerPass): boolean {
+    if (!pass.draining) {
+      if (pass.passes++ > 0) this.counters.notificationRaces++;
+      if (!this.checked(vq.virtio_queue_set_notification(false))) return true;
+      pass.draining = true;
+    }
+    if (!this.vdev.broken) {
+      const popped = vq.virtqueue_pop();
+      if (!popped.ok) this.vdev.virtio_error(popped.error);
+      else if (popped.value !== null) {
+        pass.progress = true;
+        const req = this.virtio_blk_get_request(n, popped.value);
+        // Handled: the next part pops again. A request that stopped the loop ends the pass.
+        if (this.virtio_blk_handle_request(req, vq)) return false;
+      }
+    }
+    pass.draining = false;
+    if (!this.checked(vq.virtio_queue_set_notification(true))) return true;
+    if (this.vdev.broken) return true;
+    const empty = vq.virtio_queue_empty();
+    return !this.checked(empty) || empty.value;
   }
 
   /**
@@ -245,6 +311,7 @@ export class VirtIOBlock {
     const clone = <T>(x: T): T => (copy ? structuredClone(x) : x);
     return {
       vdev: saveVirtIODevice(this.vdev),
+      handlers: this.handlers.map((h) => h && { ...h }),
       io: this.io.getState(),
       pending: this.io.pending.map((p) => clone({ ...p, item: { io: p.item.io, req: p.item.req } })),
       records: copy ? structuredClone(this.records) : this.records.slice(),
@@ -275,6 +342,7 @@ export class VirtIOBlock {
     );
     Object.assign(this.counters, saved.counters);
     this.nextId = saved.nextId;
+    this.handlers = saved.handlers.map((h) => h && { ...h });
   }
 
   /**
@@ -284,6 +352,7 @@ export class VirtIOBlock {
   virtio_blk_reset(): void {
     traced(this.tracer, 'virtio_blk_reset', () => {
       for (const dropped of this.io.cancel(() => true)) dropped.item.req.record.state = 'dropped';
+      this.handlers = this.handlers.map(() => null);
       this.vdev.virtio_reset();
     });
   }

@@ -28,6 +28,14 @@ import {
 } from './protocol';
 import { blockLayerCheck, isOutType, virtblk_result, virtblk_setup_cmd } from './setupCmd';
 
+/** Where a queue's virtblk_done is in its loops. */
+export interface DonePass {
+  /** Callbacks are off and used buffers are being taken; false at the start of a round. */
+  collecting: boolean;
+  /** A request completed (queues stopped for ring space are restarted at the end). */
+  reqDone: boolean;
+}
+
 /** VirtioBlk.saveState(): plain data (typed arrays, bigints and nested objects). */
 export interface VirtioBlkSaved {
   nextId: number;
@@ -42,6 +50,8 @@ export interface VirtioBlkSaved {
   irqPending: boolean[];
   /** Queues whose deferred run (kblockd's work, a woken submitter) is due; absent in older states. */
   runQueued?: boolean[];
+  /** Each queue's virtblk_done part way through (stepwise), or null; absent in older states. */
+  doneParts?: (DonePass | null)[];
   vqs: {
     state: VringVirtqueueState;
     desc_extra: VringDescExtra;
@@ -115,6 +125,13 @@ export class VirtioBlk {
   private readonly running: boolean[];
   private readonly rerun: boolean[];
   private readonly runQueued: boolean[];
+  /** Each queue's virtblk_done when it is part way through (stepwise); null when it is not running. */
+  private readonly doneParts: (DonePass | null)[];
+  /**
+   * virtblk_done a part at a time: the interrupt takes the first part and continueDone the rest, so the device
+   * runs on meanwhile and can see VRING_AVAIL_F_NO_INTERRUPT set (the simulation steps it so; off, it runs whole).
+   */
+  stepwise = false;
   /** Set while our own virtqueue_notify runs, to tell its notifies from the ones virtqueue_add sends itself. */
   private inKick = false;
   private nextId = 0;
@@ -151,7 +168,7 @@ export class VirtioBlk {
             return opts.notify(n);
           },
           tracer: this.tracer,
-          callback: () => this.virtblk_done(q),
+          callback: () => (this.stepwise ? this.beginDone(q) : this.virtblk_done(q)),
           zeroRing: opts.zeroRing ?? false,
           tokenOwner: (data) => (data as VirtblkReq).id,
           ...(opts.startIdx !== undefined ? { startIdx: opts.startIdx } : {}),
@@ -173,6 +190,7 @@ export class VirtioBlk {
     this.running = this.vqs.map(() => false);
     this.rerun = this.vqs.map(() => false);
     this.runQueued = this.vqs.map(() => false);
+    this.doneParts = this.vqs.map(() => null);
   }
 
   /** The id the next submitted request will get. */
@@ -222,6 +240,7 @@ export class VirtioBlk {
       stopped: this.stopped,
       irqPending: this.irqPending,
       runQueued: this.runQueued,
+      doneParts: this.doneParts,
       vqs: this.vqs.map((vq) => ({
         state: vq.state,
         desc_extra: vq.desc_extra,
@@ -265,6 +284,7 @@ export class VirtioBlk {
       this.stopped[q] = s.stopped[q]!;
       this.irqPending[q] = s.irqPending[q]!;
       this.runQueued[q] = s.runQueued?.[q] ?? false;
+      this.doneParts[q] = s.doneParts?.[q] ?? null;
       this.locked[q] = false;
       this.running[q] = false;
       this.rerun[q] = false;
@@ -445,34 +465,78 @@ export class VirtioBlk {
    * Linux: virtblk_done(), the queue's callback. Takes every used buffer with callbacks off, then turns them back
    * on and goes round again if more arrived meanwhile; restarts queues stopped for lack of ring space
    * (blk_mq_start_stopped_hw_queues(q, true): asynchronously). It never submits: the requests still waiting run
-   * later, in blk_mq_run_work_fn on the queue's CPU.
+   * later, in blk_mq_run_work_fn on the queue's CPU. Run to its end here; see `stepwise` for a part at a time.
    */
   virtblk_done(q: number): void {
     traced(this.tracer, 'virtblk_done', () => {
-      const vq = this.vqs[q]!;
-      let reqDone = false;
+      const pass: DonePass = { collecting: false, reqDone: false };
       this.withLock(q, () => {
-        do {
-          vq.virtqueue_disable_cb();
-          let got: { data: VirtblkReq; len: number } | null;
-          while ((got = vq.virtqueue_get_buf()) !== null) {
-            got.data.usedLen = got.len;
-            this.virtblk_request_done(got.data);
-            reqDone = true;
-          }
-          if (vq.virtqueue_is_broken()) {
-            this.lastError ??= vq.lastError;
-            break;
-          }
-        } while (!vq.virtqueue_enable_cb());
+        while (!this.donePart(q, pass)) {
+          /* the next buffer, or the next round */
+        }
       });
-      if (reqDone) this.blk_mq_start_stopped_hw_queues();
-      // Freed tags wake the submitters waiting for one, and a restarted queue's run goes to kblockd: both run
-      // later on the queue's CPU (blk_mq_run_work_fn), never inside the interrupt handler.
-      for (let n = 0; n < this.num_vqs; n++) {
-        if (this.dispatch[n]!.length > 0 && !this.stopped[n]) this.runQueued[n] = true;
-      }
+      this.afterDone(pass);
     });
+  }
+
+  /** Whether queue q's virtblk_done is part way through (stepwise): its vCPU waits on the queue's lock. */
+  inDone(q: number): boolean {
+    return (this.doneParts[q] ?? null) !== null;
+  }
+
+  /** Takes the next part of queue q's virtblk_done (stepwise): one used buffer, or the end of a round. */
+  continueDone(q: number): void {
+    const pass = this.doneParts[q];
+    if (pass) traced(this.tracer, 'virtblk_done', () => this.doneStep(q, pass));
+  }
+
+  /** virtblk_done begun from the interrupt when stepwise: its first part only. */
+  private beginDone(q: number): void {
+    traced(this.tracer, 'virtblk_done', () => {
+      const pass: DonePass = { collecting: false, reqDone: false };
+      this.doneParts[q] = pass;
+      this.doneStep(q, pass);
+    });
+  }
+
+  private doneStep(q: number, pass: DonePass): void {
+    if (!this.withLock(q, () => this.donePart(q, pass))) return;
+    this.doneParts[q] = null;
+    this.afterDone(pass);
+  }
+
+  /**
+   * One part of virtblk_done's loops: callbacks off at the start of a round, then one used buffer taken, or, with
+   * none left, callbacks back on (virtqueue_enable_cb says whether more arrived meanwhile). True when it is done.
+   */
+  private donePart(q: number, pass: DonePass): boolean {
+    const vq = this.vqs[q]!;
+    if (!pass.collecting) {
+      vq.virtqueue_disable_cb();
+      pass.collecting = true;
+    }
+    const got = vq.virtqueue_get_buf();
+    if (got !== null) {
+      got.data.usedLen = got.len;
+      this.virtblk_request_done(got.data);
+      pass.reqDone = true;
+      return false;
+    }
+    if (vq.virtqueue_is_broken()) {
+      this.lastError ??= vq.lastError;
+      return true;
+    }
+    pass.collecting = false;
+    return vq.virtqueue_enable_cb();
+  }
+
+  private afterDone(pass: DonePass): void {
+    if (pass.reqDone) this.blk_mq_start_stopped_hw_queues();
+    // Freed tags wake the submitters waiting for one, and a restarted queue's run goes to kblockd: both run
+    // later on the queue's CPU (blk_mq_run_work_fn), never inside the interrupt handler.
+    for (let n = 0; n < this.num_vqs; n++) {
+      if (this.dispatch[n]!.length > 0 && !this.stopped[n]) this.runQueued[n] = true;
+    }
   }
 
   /** A deferred run of queue q is due: a completion restarted it or freed tags its waiting requests need. */

@@ -247,6 +247,8 @@ export class FaultInjector {
     if (!this.faults.some((f) => f.kind === 'leaked-descriptor')) return;
     const driver = this.m.driver;
     driver.vqs.forEach((vq, q) => {
+      // Not while virtblk_done is part way through: the chains it has yet to take back may still restart the queue.
+      if (driver.inDone(q)) return;
       if (!driver.isStopped(q) || driver.inFlight(q) > 0 || vq.state.num_free === vq.state.num) return;
       this.capture?.note(
         { type: 'fault', fault: 'leaked-descriptor', queue: q },

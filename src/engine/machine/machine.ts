@@ -132,6 +132,8 @@ export class Machine implements Replayable {
     });
     if (!probed.ok) throw new MachineSetupError(probed.error.message);
     this.driver = probed.value.blk;
+    // The interrupt handler is stepped a part at a time, so the device can run while it has interrupts off.
+    this.driver.stepwise = true;
     this.features = probed.value.features;
     this.queueSizes = this.driver.vqs.map((vq) => vq.state.num);
     this.actors = actorIds(queues, scenario.device.iothreads);
@@ -548,10 +550,12 @@ export class Machine implements Replayable {
   // ---- scheduling
 
   private canRun(actor: ActorId): boolean {
-    if (actor === 'irq') return this.s.irq.some((_, q) => this.irqLine(q));
+    if (actor === 'irq') return this.s.irq.some((_, q) => this.irqLine(q) || this.driver.inDone(q));
     if (actor.startsWith('vcpu')) {
       const q = Number(actor.slice(4));
       const v = this.s.vcpus[q]!;
+      // virtblk_done holds the queue's lock (interrupts off) until it is done: the submitter waits for it.
+      if (this.driver.inDone(q)) return false;
       // A queue's deferred run (kblockd, or a submitter woken by a freed tag) runs on its vCPU, not in the handler.
       if (this.driver.hasDeferredRun(q) && !this.device.vdev.broken && this.driver.lastError === null) return true;
       return (
@@ -564,7 +568,10 @@ export class Machine implements Replayable {
       );
     }
     const t = Number(actor.slice(8));
-    return this.servedQueues(t).some((q) => this.doorbell(q)) || this.device.dueFor((q) => this.servesQueue(t, q)) > 0;
+    return (
+      this.servedQueues(t).some((q) => this.doorbell(q) || this.device.inHandler(q)) ||
+      this.device.dueFor((q) => this.servesQueue(t, q)) > 0
+    );
   }
 
   private servesQueue(iothread: number, q: number): boolean {
@@ -722,17 +729,33 @@ export class Machine implements Replayable {
     }
   }
 
+  /** The interrupt handler's next part: virtblk_done part way through goes on, else the next interrupt is taken. */
   private takeInterrupt(): void {
+    const busy = this.s.irq.findIndex((_, n) => this.driver.inDone(n));
+    if (busy >= 0) {
+      this.driver.continueDone(busy);
+      return;
+    }
     const q = this.s.irq.findIndex((_, n) => this.irqLine(n));
     this.setIrq(q, false);
     this.driver.vring_interrupt(q);
   }
 
+  /**
+   * One part of an IOThread's work: the next part of a kick's handler it is in (it finishes that before anything
+   * else, as QEMU's thread runs the handler to its end), else a kick's handler begun, else the AIO completions due.
+   */
   private runIothread(t: number): void {
-    const q = this.servedQueues(t).find((n) => this.doorbell(n));
+    const served = this.servedQueues(t);
+    const busy = served.find((n) => this.device.inHandler(n));
+    if (busy !== undefined) {
+      this.device.continueHandler(busy);
+      return;
+    }
+    const q = served.find((n) => this.doorbell(n));
     if (q !== undefined) {
       this.setDoorbell(q, false);
-      this.device.virtio_blk_handle_output(q);
+      this.device.startHandler(q);
       return;
     }
     this.device.completeReady((n) => this.servesQueue(t, n));

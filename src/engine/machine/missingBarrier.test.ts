@@ -114,12 +114,17 @@ describe('missing-barrier fault', () => {
       const kicked = rec.events.some((e) => e.type === 'kick');
       expect(m.doorbells[0]).toBe(kicked);
       if (kicked) break;
-      expect(rec.actor).toBe('vcpu0');
-      expect(m.runnable()).toEqual(['vcpu0']);
+      // The IOThread may still be in the handler of the first kick (draining with NO_NOTIFY set or not), but no
+      // doorbell lets it in: a new handler starts only with the kick's own step.
+      if (rec.actor !== 'vcpu0') expect(rec.fn).not.toBe('virtio_blk_handle_output');
     }
     expect(published).toBe(true);
     runAll(m);
-    expect(summarize(m).end).toBe('completed');
+    // The IOThread, still draining from the first kick, popped the stale slot the late stores had not yet filled:
+    // the chain it returned is not a head Linux knows.
+    const end = summarize(m);
+    expect(end.end).toBe('driver-error');
+    expect(end.errors.map((e) => e.message).join()).toMatch(/is not a head/);
   });
 
   it('without the fault the same workload completes', () => {

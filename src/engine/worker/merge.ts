@@ -32,8 +32,12 @@ export function mergeDevice(
   if (parts.length === 1) return parts[0]!.saved;
   const first = parts[0]!.saved;
   const vdev = structuredClone(first.vdev);
+  const handlers: VirtIOBlockSaved['handlers'] = first.handlers.map(() => null);
   for (const { saved, queues } of parts) {
-    for (const q of queues) vdev.vq[q] = structuredClone(saved.vdev.vq[q]!);
+    for (const q of queues) {
+      vdev.vq[q] = structuredClone(saved.vdev.vq[q]!);
+      handlers[q] = saved.handlers[q] ? { ...saved.handlers[q] } : null;
+    }
     vdev.broken ||= saved.vdev.broken;
     vdev.status |= saved.vdev.status;
     vdev.isr |= saved.vdev.isr;
@@ -69,6 +73,7 @@ export function mergeDevice(
   pending.forEach((p, i) => (p.seq = i));
   return {
     vdev,
+    handlers,
     io: {
       now: Math.max(...parts.map((p) => p.saved.io.now)),
       nextSeq: pending.length,

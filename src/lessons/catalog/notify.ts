@@ -29,7 +29,7 @@ export const notify: Lesson = {
       target: { start: true },
       highlight: ['used_event', 'avail_event'],
     },
-    { id: 'avail-event', target: { when: 'avail_event == 1' }, highlight: ['avail_event', 'last_avail_idx'] },
+    { id: 'avail-event', target: { when: 'avail_event > 0' }, highlight: ['avail_event', 'last_avail_idx'] },
     { id: 'first-irq', target: { run: 'interrupt' }, highlight: ['notify', 'used_event', 'used.idx'] },
     {
       id: 'suppressed',
