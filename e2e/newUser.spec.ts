@@ -25,7 +25,8 @@ async function addBreakpoint(page: Page, text: string): Promise<void> {
 
 test.describe('a newcomer following the README', () => {
   test('Play stops by itself at a breakpoint and names it; played again it stops at the end', async ({ page }) => {
-    await open(page, 'write-batch-event-idx');
+    // Two kicks before the first completion: EVENT_IDX saves the others.
+    await open(page, 'lesson-event-idx');
     await addBreakpoint(page, 'fn:virtqueue_notify');
     await page.getByLabel('Speed').fill('7'); // one step per frame
     await page.getByRole('button', { name: 'Play', exact: true }).click();
