@@ -59,6 +59,11 @@ export interface VirtioError {
   where: string;
   /** False where QEMU/Linux accept this and only the spec forbids it; the message is then ours. */
   qemuChecks: boolean;
+  /**
+   * Where our check runs somewhere the real code's does not: 'not-in-qemu-pop', a check QEMU makes (with this
+   * wording) in `where`, which its current virtqueue_split_pop no longer calls.
+   */
+  caveat?: 'not-in-qemu-pop';
   /** Extra values for the UI (addresses, indices). */
   detail?: Record<string, number | string | bigint>;
 }

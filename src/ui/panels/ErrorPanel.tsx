@@ -24,6 +24,12 @@ function ErrorItem({ error }: { error: VirtioError }) {
         </dd>
         <dt>{t('errors.wording')}</dt>
         <dd>{error.qemuChecks ? t(`errors.realWording.${tree}`) : t('errors.ourWording')}</dd>
+        {error.caveat && (
+          <>
+            <dt>{t('errors.caveatTitle')}</dt>
+            <dd>{t(`errors.caveat.${error.caveat}`)}</dd>
+          </>
+        )}
         {error.detail && Object.keys(error.detail).length > 0 && (
           <>
             <dt>{t('errors.detail')}</dt>
