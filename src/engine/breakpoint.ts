@@ -1,3 +1,4 @@
+import { ENGINE_FUNCTIONS, functionsLike } from './functions';
 import type { Machine } from './machine/machine';
 
 /** A condition to stop at: a field of the ring or of either side's state compared with a number. */
@@ -48,8 +49,16 @@ export const BREAKPOINT_FIELDS: Record<string, Getter> = {
   inuse: (m, q) => device(m, q)?.inuse,
 };
 
+/** Why a text is not a breakpoint: a code the UI translates, its values, and the English message. */
+export type BreakpointProblem =
+  'not-a-name' | 'bad-watch' | 'empty-watch' | 'syntax' | 'unknown-field' | 'unknown-function';
+
 export class BreakpointError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: BreakpointProblem,
+    readonly values: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'BreakpointError';
   }
@@ -62,21 +71,41 @@ export function parseBreakpoint(text: string): Breakpoint {
   const t = text.trim();
   if (t.startsWith('fn:')) {
     const fn = t.slice(3).trim();
-    if (!/^[a-z_][a-z0-9_]*$/i.test(fn)) throw new BreakpointError(`"${fn}" is not a function name`);
+    if (!/^[a-z_][a-z0-9_]*$/i.test(fn)) {
+      throw new BreakpointError(`"${fn}" is not a function name`, 'not-a-name', { value: fn });
+    }
+    if (!ENGINE_FUNCTIONS.includes(fn)) {
+      const like = functionsLike(fn);
+      const known = (like.length > 0 ? like : ['virtqueue_add_sgs', 'virtqueue_pop', 'virtblk_done']).join(', ');
+      throw new BreakpointError(
+        `no step of the simulation is in a function called "${fn}"; try ${known}`,
+        'unknown-function',
+        { value: fn, known },
+      );
+    }
     return { kind: 'function', fn };
   }
   if (t.startsWith('watch:')) {
     const m = /^watch:\s*(0x[0-9a-f]+|\d+)(?:\s*\+\s*(\d+))?\s*$/i.exec(t);
-    if (!m) throw new BreakpointError(`"${t}": a watch is written watch:ADDRESS or watch:ADDRESS+LENGTH`);
+    if (!m) {
+      throw new BreakpointError(`"${t}": a watch is written watch:ADDRESS or watch:ADDRESS+LENGTH`, 'bad-watch', {
+        value: t,
+      });
+    }
     const len = m[2] ? Number(m[2]) : 1;
-    if (len < 1) throw new BreakpointError(`"${t}": a watch covers at least one byte`);
+    if (len < 1) throw new BreakpointError(`"${t}": a watch covers at least one byte`, 'empty-watch', { value: t });
     return { kind: 'watch', addr: Number(m[1]), len };
   }
   const m = FIELD_RE.exec(t);
-  if (!m) throw new BreakpointError(`"${t}": write FIELD OP NUMBER, e.g. "avail.idx == 5" or "vq1.num_free == 0"`);
+  if (!m) {
+    throw new BreakpointError(`"${t}": write FIELD OP NUMBER, e.g. "avail.idx == 5" or "vq1.num_free == 0"`, 'syntax', {
+      value: t,
+    });
+  }
   const field = (m[1] !== undefined ? `vq${m[1]}.` : '') + m[2]!;
   if (!(m[2]! in BREAKPOINT_FIELDS)) {
-    throw new BreakpointError(`unknown field "${m[2]}"; known: ${Object.keys(BREAKPOINT_FIELDS).join(', ')}`);
+    const known = Object.keys(BREAKPOINT_FIELDS).join(', ');
+    throw new BreakpointError(`unknown field "${m[2]}"; known: ${known}`, 'unknown-field', { value: m[2]!, known });
   }
   return { kind: 'field', field, op: m[3] as FieldBreakpoint['op'], value: Number(m[4]), text: t };
 }

@@ -360,16 +360,28 @@ describe('forward stops early and says why', () => {
     expect(s.step).toBeGreaterThan(at);
   });
 
-  it('a function breakpoint stops once per run of the function, not at each of its steps', () => {
-    const s = session('single-read');
-    s.breakpoints = [parseBreakpoint('fn:virtqueue_add_split')];
-    const stops: number[] = [];
-    while (s.runUntil('breakpoint') === 'breakpoint') stops.push(s.current!.index);
-    expect(stops.length).toBeGreaterThan(0);
-    for (const k of stops) expect(s.log.functionStart(k)).toBe(k);
-    const runs = new Set<number>();
-    for (let k = 0; k < s.log.length; k++) if (s.log.fn(k) === 'virtqueue_add_split') runs.add(s.log.functionStart(k));
-    expect(stops).toEqual([...runs]);
+  it("a function breakpoint stops at the first step of each call of it, its callees' steps included", () => {
+    const stopsFor = (text: string) => {
+      const s = session('single-read');
+      s.breakpoints = [parseBreakpoint(text)];
+      const stops: number[] = [];
+      while (s.runUntil('breakpoint') === 'breakpoint') stops.push(s.current!.index);
+      return stops;
+    };
+    // Three calls, one per descriptor: each stops at its first store.
+    expect(stopsFor('fn:virtqueue_add_desc_split')).toEqual([1, 5, 9]);
+    // Outer functions stop where their first callee's first step is: one request, one call each.
+    expect(stopsFor('fn:virtqueue_add_split')).toEqual([1]);
+    expect(stopsFor('fn:virtqueue_add_sgs')).toEqual([1]);
+    expect(stopsFor('fn:virtblk_done')).toHaveLength(1);
+    // The kick's step is virtqueue_notify's own call.
+    expect(stopsFor('fn:virtqueue_notify')).toEqual([18]);
+  });
+
+  it('refuses a function no step is in, naming ones like it', () => {
+    expect(() => parseBreakpoint('fn:no_such_fn')).toThrow(/no step of the simulation is in a function called/);
+    expect(() => parseBreakpoint('fn:virtqueue_add_sg')).toThrow(/virtqueue_add_sgs/);
+    expect(parseBreakpoint('fn:virtio_blk_handle_vq')).toEqual({ kind: 'function', fn: 'virtio_blk_handle_vq' });
   });
 
   it("stops at a step that reports an error, with lastStop 'error'", () => {

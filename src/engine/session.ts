@@ -235,12 +235,15 @@ export class Session {
   /**
    * Watches the breakpoints from the present state on: called with each step taken, returns the index of the first
    * breakpoint it hits, or -1. A condition (avail.idx == 5) hits at the step that makes it true, not at every step
-   * while it stays true; a function at the first step of each run of it; a watch at every store that touches it.
+   * while it stays true; a function at the first step of each call of it, at any depth (fn:virtqueue_add_sgs
+   * stops at the first store its callees make); a watch at every store that touches it.
    */
   private breakpointWatch(): (r: StepRecord) => number {
     const bps = this.breakpoints;
     if (bps.length === 0) return () => -1;
     const held = bps.map((bp) => bp.kind === 'field' && fieldHolds(this.machine, bp));
+    // The calls the step before was part of: a function breakpoint hits where a call of it begins.
+    let before = new Set((this.current?.frames ?? []).map((f) => f.call));
     return (r) => {
       let hit = -1;
       bps.forEach((bp, i) => {
@@ -250,12 +253,13 @@ export class Session {
           now = holds && !held[i];
           held[i] = holds;
         } else if (bp.kind === 'function') {
-          now = r.fn === bp.fn && this.log.functionStart(r.index) === r.index;
+          now = r.frames.some((f) => f.fn === bp.fn && !before.has(f.call));
         } else {
           now = r.writes.some((w) => w.addr < bp.addr + bp.len && bp.addr < w.addr + w.new.length / 2);
         }
         if (now && hit < 0) hit = i;
       });
+      before = new Set(r.frames.map((f) => f.call));
       return hit;
     };
   }

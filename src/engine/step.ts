@@ -36,6 +36,12 @@ export type StepEvent =
   /** An injected fault acting where no store shows it (a chain kept off the free list, a queue it left stuck). */
   | { type: 'fault'; fault: FaultKind; queue: number; request?: number };
 
+/** One function call on the stack of a step. */
+export interface StepFrame {
+  fn: string;
+  call: number;
+}
+
 /**
  * One observable action. `kind` is the step's smallest unit: a memory `write`, a `barrier`, or an `action`
  * (a decision or event that writes nothing, such as a suppressed kick). A real function is usually several steps;
@@ -57,8 +63,15 @@ export interface StepRecord {
   /** What the step changed in guest memory. */
   writes: StepWrite[];
   events: StepEvent[];
-  /** Sequence number of the function call this step is part of; steps of one call share it. */
+  /**
+   * Sequence number of the innermost function call this step is part of; steps of one call share it (each call,
+   * even of the same function, has its own).
+   */
   call: number;
+  /** The operation (one move of one actor, see Machine) this step is part of; its steps share it. */
+  operation: number;
+  /** The functions running, outermost first, each with its call number: a step is part of all of them. */
+  frames: readonly StepFrame[];
   /** True on the last step of a call. */
   callEnd: boolean;
   queue?: number;

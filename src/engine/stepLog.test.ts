@@ -22,6 +22,8 @@ const step = (
   call: 1,
   callEnd: false,
   ...over,
+  frames: over.frames ?? [{ fn, call: over.call ?? 1 }],
+  operation: over.operation ?? 1,
 });
 
 describe('flagsOf', () => {

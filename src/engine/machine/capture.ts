@@ -1,7 +1,7 @@
 import type { GuestMemory } from '../../virtio/guestMemory';
 import type { BarrierKind, Tracer } from '../../virtio/trace';
 import type { StepMessage } from '../messages';
-import { fromHex, toHex, type StepEvent } from '../step';
+import { fromHex, toHex, type StepEvent, type StepFrame } from '../step';
 
 /**
  * One thing a real function did, in order: a store or a barrier, attributed to the innermost function running.
@@ -12,7 +12,7 @@ export type CapturedItem = (
   | { kind: 'write'; fn: string; addr: number; old: string; new: string; fault?: StepMessage }
   | { kind: 'barrier'; fn: string; barrier: BarrierKind }
   | { kind: 'event'; fn: string; event: StepEvent; message: StepMessage }
-) & { st?: number };
+) & { st?: number; frames?: readonly StepFrame[] };
 
 /**
  * Records what an operation does to guest memory, then takes the stores back out of memory so they can be
@@ -23,6 +23,12 @@ export type CapturedItem = (
 export class OperationCapture implements Tracer {
   private items: CapturedItem[] = [];
   private stack: string[] = [];
+  /** The call number of each function on the stack: every call gets its own (see run's `calls`). */
+  private callIds: number[] = [];
+  /** The stack as frames, made once per call or return and shared by the items recorded meanwhile. */
+  private framesNow: readonly StepFrame[] | null = null;
+  private nextCall: () => number = () => 0;
+  private enterCall: (fn: string) => number = () => 0;
   private active = false;
   /** An injected fault naming the stores made now: the next one only (`once`), or every one until cleared. */
   private tag: { fault: StepMessage; once: boolean } | null = null;
@@ -36,20 +42,37 @@ export class OperationCapture implements Tracer {
     if (!this.active) return;
     this.boundary();
     this.stack.push(fn);
+    this.callIds.push(this.enterCall(fn));
+    this.framesNow = null;
   }
   leave(fn: string): void {
     if (!this.active) return;
     this.boundary();
     const i = this.stack.lastIndexOf(fn);
-    if (i >= 0) this.stack.length = i;
+    if (i >= 0) {
+      this.stack.length = i;
+      this.callIds.length = i;
+    }
+    this.framesNow = null;
   }
   barrier(kind: BarrierKind): void {
-    if (this.active) this.push({ kind: 'barrier', fn: this.current(), barrier: kind });
+    if (this.active) this.push({ kind: 'barrier', fn: this.current(), barrier: kind, frames: this.frames() });
   }
 
-  /** Records an event (a kick, an interrupt, a completion) at this point of the running operation. */
+  /**
+   * Records an event (a kick, an interrupt, a completion) at this point of the running operation. `fn` names the
+   * function the event belongs to when it is not the innermost one running: one on the stack (the event is that
+   * call's), or a function the code calls just for it (virtqueue_notify's doorbell write), which is a call of
+   * its own.
+   */
   note(event: StepEvent, message: StepMessage, fn?: string): void {
-    if (this.active) this.push({ kind: 'event', fn: fn ?? this.current(), event, message });
+    if (!this.active) return;
+    let frames = this.frames();
+    if (fn !== undefined && fn !== this.current()) {
+      const i = this.stack.lastIndexOf(fn);
+      frames = i >= 0 ? frames.slice(0, i + 1) : [...frames, { fn, call: this.nextCall() }];
+    }
+    this.push({ kind: 'event', fn: fn ?? this.current(), event, message, frames });
   }
 
   /** Names an injected fault on the next store of the running operation (a no-op outside one). */
@@ -86,11 +109,29 @@ export class OperationCapture implements Tracer {
    * Runs `op` with `fn` as the outermost function name; returns its result and what it did, undone. `mark`, when
    * given, is called as each item is recorded; a positive result is kept as the item's `st`.
    */
-  run<T>(fn: string, op: () => T, mark: (() => number) | null = null): { result: T; items: CapturedItem[] } {
+  run<T>(
+    fn: string,
+    op: () => T,
+    mark: (() => number) | null = null,
+    calls: { root: number; next: () => number; resume?: Record<string, number> } = { root: 0, next: () => 0 },
+  ): { result: T; items: CapturedItem[] } {
     this.items = [];
     this.mark = mark;
     this.crossed = true;
+    // A handler's later part enters its functions again: each of them goes on as the call it was (once).
+    const resume = { ...calls.resume };
+    const callOf = (name: string): number => {
+      const id = resume[name];
+      if (id === undefined) return calls.next();
+      delete resume[name];
+      return id;
+    };
     this.stack = [fn];
+    this.callIds = [resume[fn] ?? calls.root];
+    delete resume[fn];
+    this.nextCall = calls.next;
+    this.enterCall = callOf;
+    this.framesNow = null;
     this.active = true;
     this.tag = null;
     this.mem.observer = (w) => {
@@ -100,6 +141,7 @@ export class OperationCapture implements Tracer {
         addr: w.addr,
         old: toHex(w.old),
         new: toHex(w.new),
+        frames: this.frames(),
       };
       const tag = this.tag;
       if (tag) item.fault = tag.fault;
@@ -148,5 +190,9 @@ export class OperationCapture implements Tracer {
 
   private current(): string {
     return this.stack[this.stack.length - 1] ?? '';
+  }
+
+  private frames(): readonly StepFrame[] {
+    return (this.framesNow ??= this.stack.map((fn, i) => ({ fn, call: this.callIds[i]! })));
   }
 }

@@ -220,7 +220,8 @@ export class Machine implements Replayable {
   peek(): { actor: ActorId; fn: string; call: number } | null {
     const p = this.s.pending;
     if (!p || p.items.length === 0) return null;
-    return { actor: p.actor, fn: p.items[0]!.fn || topFunction(p.actor), call: p.call };
+    const next = p.items[0]!;
+    return { actor: p.actor, fn: next.fn || topFunction(p.actor), call: next.frames?.at(-1)?.call ?? p.call };
   }
 
   /**
@@ -631,10 +632,13 @@ export class Machine implements Replayable {
         topFunction(actor),
         () => this.operate(actor),
         () => tracker.mark(),
+        // Every function call gets a number of its own, from the same count as the operations.
+        { root: call, next: () => ++this.s.calls, ...(this.s.resume?.[actor] ? { resume: this.s.resume[actor] } : {}) },
       ));
     } finally {
       this.alloc.observer = null;
     }
+    this.noteResume(actor, items);
     if (items.length === 0) {
       // Even a move that changes nothing is shown, so every scheduler decision is a step.
       items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, message: message('noop') });
@@ -644,6 +648,32 @@ export class Machine implements Replayable {
     if (isGuestActor(actor)) this.injectMissingBarrier(this.s.pending, bells);
     this.s.shown = shown;
     this.device.passTime(1);
+  }
+
+  /**
+   * After an operation that left a handler part way through (the interrupt's virtblk_done, an IOThread's
+   * virtio_blk_handle_vq), its functions' call numbers, so the next part goes on as the same calls: a function
+   * breakpoint or "Step by function" sees one call of virtblk_done, not one per part.
+   */
+  private noteResume(actor: ActorId, items: readonly CapturedItem[]): void {
+    const queues =
+      actor === 'irq' ? this.s.irq.map((_, q) => q) : actor.startsWith('iothread') ? this.movable(actor) : [];
+    const partWay =
+      actor === 'irq' ? queues.some((q) => this.driver.inDone(q)) : queues.some((q) => this.device.inHandler(q));
+    if (!partWay) {
+      if (this.s.resume?.[actor]) delete this.s.resume[actor];
+      return;
+    }
+    // The handler and the functions around it go on; the calls it made inside (get_buf, pop...) are over.
+    const handler = actor === 'irq' ? 'virtblk_done' : 'virtio_blk_handle_vq';
+    const ids: Record<string, number> = {};
+    for (const item of items) {
+      const frames = item.frames ?? [];
+      const at = frames.findLastIndex((f) => f.fn === handler);
+      if (at < 0) continue;
+      for (const f of frames.slice(0, at + 1)) ids[f.fn] = f.call;
+    }
+    (this.s.resume ??= {})[actor] = ids;
   }
 
   /**

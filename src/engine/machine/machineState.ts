@@ -65,6 +65,11 @@ export interface PlayingOperation {
 export interface MachineState {
   stepCount: number;
   calls: number;
+  /**
+   * A handler part way through (virtblk_done, virtio_blk_handle_vq) goes on in the actor's next operation as the
+   * same calls: the call number of each function its last part was in, by name.
+   */
+  resume?: Partial<Record<string, Record<string, number>>>;
   /** The operation being played out now. Nobody else moves until it ends or is suspended. */
   pending: PlayingOperation | null;
   /**

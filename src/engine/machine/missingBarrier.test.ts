@@ -28,10 +28,10 @@ const runAll = (m: Machine): StepRecord[] => {
 /** The steps of request 1's submission, where the fault is injected, and the key ones among them. */
 function faultedSubmission(records: StepRecord[]) {
   const publish = records.findIndex((r) => r.explain.includes('fault: virtio_wmb missing'));
-  const call = records[publish]!.call;
-  const own = records.filter((r) => r.call === call);
-  const entry = records.findIndex((r) => r.call === call && /avail\.ring\[1\] = 3/.test(r.explain));
-  const descs = records.flatMap((r, i) => (r.call === call && /descriptor [345]:/.test(r.explain) ? [i] : []));
+  const call = records[publish]!.operation;
+  const own = records.filter((r) => r.operation === call);
+  const entry = records.findIndex((r) => r.operation === call && /avail\.ring\[1\] = 3/.test(r.explain));
+  const descs = records.flatMap((r, i) => (r.operation === call && /descriptor [345]:/.test(r.explain) ? [i] : []));
   return { publish, call, own, entry, descs };
 }
 
@@ -57,7 +57,7 @@ describe('missing-barrier fault', () => {
     expect(records[publish]!.callEnd).toBe(false);
     expect(own[own.length - 1]!.callEnd).toBe(true);
     // The first request's submission is untouched: its barrier sits between its ring entry and avail.idx.
-    const first = records.filter((r) => r.call === records[0]!.call).map((r) => r.explain);
+    const first = records.filter((r) => r.operation === records[0]!.operation).map((r) => r.explain);
     const wmb = first.findIndex((e) => e.startsWith('virtio_wmb'));
     expect(first[wmb - 1]).toMatch(/avail\.ring\[0\] = 0/);
     expect(first[wmb + 1]).toMatch(/avail\.idx = 1/);

@@ -36,7 +36,9 @@ export function playItem(
     message: message('noop'),
     writes: [],
     events: [],
-    call: at.call,
+    call: item.frames?.[item.frames.length - 1]?.call ?? at.call,
+    operation: at.call,
+    frames: item.frames ?? [{ fn, call: at.call }],
     callEnd: at.last,
   };
   if (item.kind === 'write') {

@@ -14,6 +14,8 @@ const record = (writes: StepRecord['writes']): StepRecord => ({
   events: [],
   call: 1,
   callEnd: false,
+  frames: [],
+  operation: 1,
 });
 
 describe('changedAddresses', () => {

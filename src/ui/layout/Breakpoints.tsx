@@ -38,7 +38,8 @@ export function Breakpoints() {
       </form>
       {error !== null && (
         <p id={errorId} className="inline-error" role="alert">
-          {t('breakpoints.invalid')} {error}
+          {t('breakpoints.invalid')}{' '}
+          {t(`breakpoints.problem.${error.code}`, { ...error.values, defaultValue: error.text })}
         </p>
       )}
       {breakpoints.length > 0 && (

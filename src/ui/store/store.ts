@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { parseBreakpoint, type Breakpoint } from '../../engine/breakpoint';
+import { BreakpointError, parseBreakpoint, type Breakpoint } from '../../engine/breakpoint';
 import type { SimulationClient, SimulationState } from '../../engine/client/types';
 import { BUILTIN_SCENARIOS } from '../../engine/scenario/builtin';
 import type { FeatureName, Scenario } from '../../engine/scenario/schema';
@@ -45,7 +45,8 @@ export interface SimData {
   /** Guest byte addresses the current step wrote. */
   changed: Set<number>;
   breakpoints: BreakpointEntry[];
-  breakpointError: string | null;
+  /** Why the last text given was not added: a code of breakpoints.problem.*, its values, the English text. */
+  breakpointError: BreakpointRefusal | null;
   /** The id of the breakpoint that stopped the last command, while its state is on screen. */
   hitBreakpoint: number | null;
   /** A run-until in progress (it can take a moment on a long run). */
@@ -96,14 +97,38 @@ export interface SimStoreOptions {
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Why a well-formed breakpoint can never hit in the loaded run (a queue it does not have, bytes past its memory). */
-function unreachable(bp: Breakpoint, view: SimulationState['view']): string | null {
+/** Why a breakpoint text was refused (see BreakpointError): shown translated by its code. */
+export interface BreakpointRefusal {
+  code: string;
+  values: Record<string, string>;
+  text: string;
+}
+
+function refusalOf(e: unknown): BreakpointRefusal {
+  if (e instanceof BreakpointError) return { code: e.code, values: e.values, text: e.message };
+  return { code: 'other', values: {}, text: errorMessage(e) };
+}
+
+function unreachable(bp: Breakpoint, view: SimulationState['view']): BreakpointRefusal | null {
   if (bp.kind === 'field') {
     const q = /^vq(\d+)\./.exec(bp.field);
     const count = view.queues.length;
-    if (q && Number(q[1]) >= count)
-      return `"${bp.field}": this scenario has ${count === 1 ? 'only vq0' : `vq0 to vq${count - 1}`}`;
+    if (q && Number(q[1]) >= count) {
+      const last = `vq${count - 1}`;
+      return {
+        code: count === 1 ? 'only-vq0' : 'no-such-queue',
+        values: { field: bp.field, last },
+        text: `"${bp.field}": this scenario has ${count === 1 ? 'only vq0' : `vq0 to ${last}`}`,
+      };
+    }
   } else if (bp.kind === 'watch' && bp.addr >= view.memorySize) {
-    return `0x${bp.addr.toString(16)} is past the end of guest memory (0x${view.memorySize.toString(16)} bytes)`;
+    const addr = `0x${bp.addr.toString(16)}`;
+    const size = `0x${view.memorySize.toString(16)}`;
+    return {
+      code: 'past-memory',
+      values: { addr, size },
+      text: `${addr} is past the end of guest memory (${size} bytes)`,
+    };
   }
   return null;
 }
@@ -293,7 +318,7 @@ export function createSimStore(options: SimStoreOptions = {}): StoreApi<SimStore
         try {
           breakpoint = parseBreakpoint(text);
         } catch (e) {
-          set({ breakpointError: errorMessage(e) });
+          set({ breakpointError: refusalOf(e) });
           return false;
         }
         const impossible = get().sim ? unreachable(breakpoint, get().sim!.view) : null;
