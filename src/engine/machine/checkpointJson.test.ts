@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointReplacer, parseCheckpoint } from './checkpointJson';
+import { builtinScenario } from '../scenario/builtin';
+import { Machine } from './machine';
+import { checkpointReplacer, parseCheckpoint, stringifyCheckpoint } from './checkpointJson';
 
 const roundTrip = (value: unknown): unknown => parseCheckpoint(JSON.stringify(value, checkpointReplacer));
 
@@ -48,5 +50,28 @@ describe('checkpoint JSON', () => {
     expect(() => parseCheckpoint('{"x":{"$typed":"BigInt64Array","values":[1]}}')).toThrow(
       /unknown typed array BigInt64Array/,
     );
+  });
+
+  it('stringifyCheckpoint writes the very text JSON.stringify with the replacer writes', () => {
+    const value = {
+      a: [1, undefined, 'x', null, 2n, Uint8Array.from([1, 2]), Int32Array.from([-5])],
+      b: undefined,
+      m: new Map<number, unknown>([[1, { deep: 3n, arr: Uint16Array.from([7]) }]]),
+      n: { toJSON: () => ({ replaced: true }) },
+      s: 'text',
+      z: 0,
+    };
+    expect(stringifyCheckpoint(value)).toBe(JSON.stringify(value, checkpointReplacer));
+    expect(parseCheckpoint(stringifyCheckpoint(value))).toEqual(
+      parseCheckpoint(JSON.stringify(value, checkpointReplacer)),
+    );
+  });
+
+  it("a machine's state mid-run, mid-operation included, comes out the same either way", () => {
+    const m = new Machine({ scenario: builtinScenario('random-soak')!, seed: 3 });
+    for (let k = 0; k < 3000 && m.stepOnce(); k++) {
+      if (k % 250 !== 7) continue;
+      expect(m.saveStateJSON()).toBe(JSON.stringify(m.savePlain(true), checkpointReplacer));
+    }
   });
 });

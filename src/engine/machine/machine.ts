@@ -21,7 +21,7 @@ import { DataModel } from './dataModel';
 import { SIG } from './signals';
 import { advanceStages, type ShownStages } from './requestStages';
 import type { RequestView } from '../view';
-import { checkpointReplacer, parseCheckpoint } from './checkpointJson';
+import { parseCheckpoint, stringifyCheckpoint } from './checkpointJson';
 import {
   initialMachineState,
   type MachineCounters,
@@ -269,7 +269,8 @@ export class Machine implements Replayable {
 
   /** Every bit of state outside guest memory and the disk, as JSON: what workers hand each other. */
   saveStateJSON(withAux = true): string {
-    return JSON.stringify(this.savePlain(withAux), checkpointReplacer);
+    // The text is made at once from the live objects: no copy is needed first.
+    return stringifyCheckpoint(this.savePlain(withAux, false));
   }
 
   loadStateJSON(json: string): void {
@@ -427,8 +428,11 @@ export class Machine implements Replayable {
   /** Every request not yet finished, then the last ones that finished, with where each is in its life. */
   requestViews(): RequestView[] {
     const shown = this.s.pending ? (this.s.shown ?? null) : null;
+    const from = this.s.shownFrom ?? 0;
     const live = [...this.driver.requests.values()].map((req) => {
-      const view = liveRequestView(req, this.deviceRecord(req.id), shown);
+      // A request the operation in flight cannot move (another queue's) shows its live stage.
+      const mine = shown !== null && (req.id in shown || req.id >= from);
+      const view = liveRequestView(req, this.deviceRecord(req.id), mine ? shown : null);
       view.head = this.shownHead(req.queue, req.head, req.id);
       return view;
     });
@@ -532,8 +536,9 @@ export class Machine implements Replayable {
     return id === undefined ? undefined : findRecord(this.device.records, id);
   }
 
-  private privateStages(): ShownStages {
-    return privateStages(this.driver.requests.values(), (id) => this.deviceRecord(id));
+  /** The stages by private state of the live requests on `queues`. */
+  private privateStages(queues: readonly number[]): ShownStages {
+    return privateStages(this.driver.requests.values(), (id) => this.deviceRecord(id), queues);
   }
 
   /** A finished request leaves the driver's map for the short list of recent ones. */
@@ -618,13 +623,12 @@ export class Machine implements Replayable {
 
   private runOperation(actor: ActorId): void {
     const call = ++this.s.calls;
-    const shown = this.privateStages();
+    const movable = this.movable(actor);
+    // Only requests on the queues the operation can move change stage; requests it makes are new (queued).
+    const shown = this.privateStages(movable);
+    const shownFrom = this.driver.nextRequestId;
     const bells = [...this.s.doorbell];
-    const tracker = new PrivateTracker(
-      this.privateSources,
-      isGuestActor(actor) ? 'driver' : 'device',
-      this.movable(actor),
-    );
+    const tracker = new PrivateTracker(this.privateSources, isGuestActor(actor) ? 'driver' : 'device', movable);
     this.alloc.observer = (change) => tracker.regionChanged(change);
     let items: CapturedItem[];
     try {
@@ -647,6 +651,7 @@ export class Machine implements Replayable {
     this.s.pending = { actor, call, items, total: items.length, priv: tracker.finish(marks) };
     if (isGuestActor(actor)) this.injectMissingBarrier(this.s.pending, bells);
     this.s.shown = shown;
+    this.s.shownFrom = shownFrom;
     this.device.passTime(1);
   }
 
@@ -704,7 +709,9 @@ export class Machine implements Replayable {
     if (actor.startsWith('vcpu')) return [Number(actor.slice(4))];
     if (actor.startsWith('iothread')) return this.servedQueues(Number(actor.slice(8)));
     const taken = this.s.irq.findIndex((_, n) => this.irqLine(n));
-    return this.s.irq.flatMap((_, n) => (n === taken || this.driver.pending(n).length > 0 ? [n] : []));
+    return this.s.irq.flatMap((_, n) =>
+      n === taken || this.driver.inDone(n) || this.driver.pending(n).length > 0 ? [n] : [],
+    );
   }
 
   /** Picks a suspended operation of `actor` back up; false when it has none. */
@@ -713,7 +720,9 @@ export class Machine implements Replayable {
     if (i < 0) return false;
     const { op, shown } = this.s.suspended.splice(i, 1)[0]!;
     this.s.pending = op;
-    this.s.shown = resumedStages(this.privateStages(), shown);
+    this.s.shown = resumedStages(this.privateStages(this.movable(actor)), shown);
+    // Its requests are all in `shown` by now; others keep their live stage.
+    this.s.shownFrom = Number.MAX_SAFE_INTEGER;
     return true;
   }
 
@@ -730,7 +739,9 @@ export class Machine implements Replayable {
       this.runIothread(Number(actor.slice(8)));
     }
     // A write's payload is in guest memory once its buffers exist; the copy would only weigh on checkpoints.
-    for (const req of this.driver.requests.values()) if (req.data !== null) req.writeData = null;
+    // Only a vCPU allocates a request's buffers (the handler never submits).
+    if (actor.startsWith('vcpu'))
+      for (const req of this.driver.requests.values()) if (req.data !== null) req.writeData = null;
     if (actor.startsWith('iothread')) this.matchPopped();
     else this.faults.afterGuestOperation();
     noteNewErrors(this.capture, this.device.vdev.errors.slice(devErrors), driverError, this.driver.lastError);

@@ -96,6 +96,11 @@ export interface MachineState {
    * state is already at the operation's end). Null between operations, where the private state is right.
    */
   shown: ShownStages | null;
+  /**
+   * Requests with ids from here on were made by the operation in flight: not in `shown`, they are queued. Other
+   * requests missing from `shown` are on queues the operation cannot move and show their live stage.
+   */
+  shownFrom?: number;
 }
 
 /** A machine's whole state apart from memory and disk, as plain data. */

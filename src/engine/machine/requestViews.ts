@@ -25,9 +25,13 @@ export function findRecord(records: readonly BlkReqRecord[], id: number): BlkReq
 export function privateStages(
   requests: Iterable<VirtblkReq>,
   recordOf: (id: number) => BlkReqRecord | undefined,
+  queues?: readonly number[],
 ): ShownStages {
   const stages: ShownStages = {};
-  for (const req of requests) stages[req.id] = privateStage(req, recordOf(req.id));
+  for (const req of requests) {
+    if (queues && !queues.includes(req.queue)) continue;
+    stages[req.id] = privateStage(req, recordOf(req.id));
+  }
   return stages;
 }
 
