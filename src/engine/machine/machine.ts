@@ -31,7 +31,14 @@ import {
   type SavedMachine,
 } from './machineState';
 import { collectLines, publishLines, readDoorbell, readIrq, writeDoorbell, writeIrq } from './signalLines';
-import { RECENT_DONE, doneRequestView, findRecord, liveRequestView, privateStages } from './requestViews';
+import {
+  RECENT_DONE,
+  doneRequestView,
+  findRecord,
+  liveRequestView,
+  movableStages,
+  privateStages,
+} from './requestViews';
 import { matchPopped, rematchPopped } from './popMatching';
 import { onKick, wireCallbacks, type CallbackHost } from './callbacks';
 import { DeviceSteps } from './deviceSteps';
@@ -536,9 +543,13 @@ export class Machine implements Replayable {
     return id === undefined ? undefined : findRecord(this.device.records, id);
   }
 
-  /** The stages by private state of the live requests on `queues`. */
-  private privateStages(queues: readonly number[]): ShownStages {
-    return privateStages(this.driver.requests.values(), (id) => this.deviceRecord(id), queues);
+  /**
+   * The stages by private state of the live requests on `queues`: with `actor`, only those an operation of it can
+   * move on (a resumed operation has run whole already, so it takes them all).
+   */
+  private privateStages(queues: readonly number[], actor?: ActorId): ShownStages {
+    const from = actor === undefined ? undefined : movableStages(actor);
+    return privateStages(this.driver.requests.values(), (id) => this.deviceRecord(id), queues, from);
   }
 
   /** A finished request leaves the driver's map for the short list of recent ones. */
@@ -624,8 +635,9 @@ export class Machine implements Replayable {
   private runOperation(actor: ActorId): void {
     const call = ++this.s.calls;
     const movable = this.movable(actor);
-    // Only requests on the queues the operation can move change stage; requests it makes are new (queued).
-    const shown = this.privateStages(movable);
+    // Only requests on the queues the operation can move, in a stage it can move them from, change stage;
+    // requests it makes are new (queued).
+    const shown = this.privateStages(movable, actor);
     const shownFrom = this.driver.nextRequestId;
     const bells = [...this.s.doorbell];
     const tracker = new PrivateTracker(this.privateSources, isGuestActor(actor) ? 'driver' : 'device', movable);
@@ -818,6 +830,7 @@ export class Machine implements Replayable {
       this.alloc,
       this.driver.vqs.map((vq) => vq.ring),
       this.driver.requests.values(),
+      this.s.shownFrom ?? 0,
     );
   }
 

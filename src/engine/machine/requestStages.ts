@@ -61,6 +61,8 @@ export function advanceStages(
   alloc: AllocationMap,
   rings: readonly SplitRing[],
   requests: Iterable<VirtblkReq>,
+  /** Requests from this id on were made by the operation; older ones missing from `shown` cannot move. */
+  shownFrom = 0,
 ): void {
   if (item.kind === 'event') {
     const e = item.event;
@@ -83,6 +85,7 @@ export function advanceStages(
   if (heads.size === 0) return;
   for (const req of requests) {
     if (req.queue !== region.queue || req.head === null || !heads.has(req.head)) continue;
+    if (!(req.id in shown) && req.id < shownFrom) continue;
     const stage = shown[req.id] ?? 'queued';
     // A head is reused once its request is done: only the request still waiting for this move takes it.
     if (which === 'avail' && stage === 'queued') shown[req.id] = 'in avail';

@@ -26,13 +26,31 @@ export function privateStages(
   requests: Iterable<VirtblkReq>,
   recordOf: (id: number) => BlkReqRecord | undefined,
   queues?: readonly number[],
+  from?: ReadonlySet<RequestStage>,
 ): ShownStages {
   const stages: ShownStages = {};
   for (const req of requests) {
     if (queues && !queues.includes(req.queue)) continue;
-    stages[req.id] = privateStage(req, recordOf(req.id));
+    // A request that is done does not move; neither does one the other side holds.
+    if (from && (req.state === 'completed' || req.state === 'rejected')) continue;
+    const stage = privateStage(req, req.state === 'pending' ? undefined : recordOf(req.id));
+    if (!from || from.has(stage)) stages[req.id] = stage;
   }
   return stages;
+}
+
+const GUEST_SUBMITS: ReadonlySet<RequestStage> = new Set(['queued']);
+const GUEST_REAPS: ReadonlySet<RequestStage> = new Set(['in used']);
+const DEVICE_MOVES: ReadonlySet<RequestStage> = new Set(['in avail', 'popped', 'in I/O']);
+
+/**
+ * The stages an operation of `actor` can move a request on from: a vCPU adds queued ones to the avail ring, the
+ * interrupt handler takes back the used ones, an IOThread pops, submits and completes the rest.
+ */
+export function movableStages(actor: string): ReadonlySet<RequestStage> {
+  if (actor.startsWith('vcpu')) return GUEST_SUBMITS;
+  if (actor === 'irq') return GUEST_REAPS;
+  return DEVICE_MOVES;
 }
 
 const latencyOf = (record: BlkReqRecord | undefined): number | null =>
