@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { QEMU_SAMPLES } from '../src/testing/samples';
 
 // A projector (1280x720) and a phone (390x844): what a teacher or a phone user must see without hunting for it.
 
@@ -32,6 +33,29 @@ test.describe('at 1280x720', () => {
       expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(10);
       const height = (await page.locator('.app-header').boundingBox())!.height;
       expect(height).toBeLessThan(60);
+    });
+  }
+
+  for (const lang of ['en', 'zh-CN']) {
+    test(`the header stays one row while a trace is shown, and the picker names the whole scenario (${lang})`, async ({
+      page,
+    }) => {
+      await page.goto(`/#s=bad-guest-looped-chain&seed=1&lang=${lang}`);
+      await expect(page.locator('.controls button.primary')).toBeEnabled();
+      const picker = page.locator('.scenario-picker select');
+      await expect(picker).toHaveAttribute(
+        'title',
+        lang === 'en' ? 'A misbehaving guest: a looped descriptor chain' : '行为异常的客户机：描述符链成环',
+      );
+      await page
+        .locator('.header-controls input[type=file][multiple]')
+        .setInputFiles(`${QEMU_SAMPLES}/trace-default.log`);
+      await expect(page.locator('.imp-switch')).toHaveAttribute('aria-pressed', 'true');
+      const tops = await page
+        .locator('.app-header .header-controls > :is(label, button, details, div):visible')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+      expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(10);
+      expect((await page.locator('.app-header').boundingBox())!.height).toBeLessThan(60);
     });
   }
 

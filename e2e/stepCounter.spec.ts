@@ -49,7 +49,7 @@ test.describe('the step counter', () => {
     await page.getByRole('button', { name: '运行到结束' }).click();
     await expect(page.getByRole('button', { name: '单步前进', exact: true })).toBeDisabled();
     const end = Number(await page.getByLabel('当前步骤', { exact: true }).textContent());
-    await page.getByRole('slider', { name: 'Timeline' }).fill('12');
+    await page.getByRole('slider', { name: '时间线' }).fill('12');
     await expect(counter(page)).toHaveText(`步骤 12 / ${end}`);
   });
 });

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { StepEvent, StepRecord } from '../../engine/step';
+import { scenarioDescription } from '../i18n/scenarioText';
 import { useSim } from '../store';
 import { fileUrl, functionUrl } from './links';
 import { activeLines, pseudocodeFor } from './pseudocode';
@@ -72,7 +73,10 @@ export function StepPanel() {
   const actorName = useActorName();
   const sentence = useStepSentence();
   const record = useSim((s) => s.sim?.current ?? null);
-  const description = useSim((s) => s.scenario?.description ?? '');
+  const scenario = useSim((s) => s.scenario);
+  const custom = useSim((s) => s.custom !== null);
+  // A built-in scenario's description in the page's language; a custom one's as its document gives it.
+  const description = scenario ? scenarioDescription(t, scenario, custom) : '';
   const freeRun = useFreeRunCaption();
   return (
     <section className="panel step-panel" aria-labelledby="step-title">

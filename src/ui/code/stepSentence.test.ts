@@ -64,10 +64,10 @@ describe('stepSentence', () => {
     expect(stepSentence(tr, publish)).toMatch(/^vq0 avail\.idx = 2：驱动发布.*。故障：缺少 virtio_wmb/);
   });
 
-  it("keeps QEMU's own wording of a device error, inside a Chinese sentence", () => {
+  it("keeps QEMU's own wording of a device error, quoted inside a Chinese sentence", () => {
     const error = all.find((r) => r.message.key === 'device.error')!;
     expect(stepSentence(translator(steps('zh-CN')), error)).toBe(
-      `设备错误：${error.message.params.message}（virtio 规范 §${error.message.params.spec}）`,
+      `设备错误：“${error.message.params.message}”（virtio 规范 §${error.message.params.spec}）`,
     );
     expect(error.message.params.message).toBe('Looped descriptor');
   });

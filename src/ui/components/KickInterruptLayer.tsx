@@ -27,9 +27,9 @@ const isSignal = (e: StepEvent): e is Extract<StepEvent, { type: Signal }> =>
 /**
  * The notifications of the current step, between the guest and the device: a kick travels from the guest to the
  * device, an interrupt back; a suppressed one stays crossed out where it was decided. With reduced motion the
- * token is drawn still, at its destination.
+ * token is drawn still, at its destination. `quiet` keeps them out of the screen reader's live region.
  */
-export function KickInterruptLayer({ current }: { current: StepRecord | null }) {
+export function KickInterruptLayer({ current, quiet = false }: { current: StepRecord | null; quiet?: boolean }) {
   const { t } = useTranslation('rings');
   const signals = (current?.events ?? []).filter(isSignal);
   return (
@@ -68,8 +68,9 @@ export function KickInterruptLayer({ current }: { current: StepRecord | null }) 
         })}
       </div>
       <div className="vr-notify-end vr-notify-device">{t('notify.device')}</div>
+      {/* Quiet while Play or free-run go on: a kick every few steps would bury everything else a reader says. */}
       <p className="vr-sr" aria-live="polite">
-        {signals.map((e) => t(`notify.say.${e.type}`, { queue: e.queue })).join(' ')}
+        {quiet ? '' : signals.map((e) => t(`notify.say.${e.type}`, { queue: e.queue })).join(' ')}
       </p>
     </div>
   );

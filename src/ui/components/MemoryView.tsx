@@ -2,6 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEve
 import { useTranslation } from 'react-i18next';
 import { IMAGE_PAGE_BYTES, type MemoryImage } from '../../engine/client/memoryImage';
 import type { Region } from '../../virtio/allocationMap';
+import { regionLabel, regionLabeller } from '../derive/regionLabel';
 import { LINE_BYTES, memoryRows, regionIndexAt, type MemRow } from './derive/memoryRows';
 import { asciiOf, hex, hexByte } from './format';
 import { REGION_SWATCH } from './palette';
@@ -29,7 +30,7 @@ function RegionRow({ region }: { region: Region }) {
         {sw.glyph}
       </span>
       <span className="vr-mem-kind">{t(`kind.${region.kind}`)}</span>
-      <span className="vr-mem-label">{region.label}</span>
+      <span className="vr-mem-label">{regionLabel(region, t)}</span>
       <span className="vr-mem-range">
         {hex(region.start, 8)}–{hex(region.start + region.size - 1, 8)} · {t('mem.bytes', { count: region.size })}
       </span>
@@ -74,12 +75,15 @@ const LineRow = memo(function LineRow({
   page,
   regions,
   changedBits,
+  labelOf,
 }: {
   addr: number;
   /** The image's page holding the line (lines never straddle pages); undefined past the end of memory. */
   page: Uint8Array | undefined;
   regions: readonly Region[];
   changedBits: number;
+  /** The region's label in the page's language (the same function while the language stays). */
+  labelOf: (region: Region) => string;
 }) {
   const pageStart = addr - (addr % IMAGE_PAGE_BYTES);
   const cells = [];
@@ -96,7 +100,7 @@ const LineRow = memo(function LineRow({
     if (changedBits & (1 << i)) cls.push('vr-changed');
     if (i === 8) cls.push('vr-byte-mid');
     cells.push(
-      <span key={i} className={cls.join(' ')} title={region ? `${hex(a)} · ${region.label}` : hex(a)}>
+      <span key={i} className={cls.join(' ')} title={region ? `${hex(a)} · ${labelOf(region)}` : hex(a)}>
         {hexByte(b)}
       </span>,
     );
@@ -146,6 +150,7 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
   const regions = useMemo(() => [...unsorted].sort((a, b) => a.start - b.start), [unsorted]);
   const rows = useMemo(() => memoryRows(regions, memory.length), [regions, memory.length]);
   const lines = useMemo(() => lineIndex(rows), [rows]);
+  const labelOf = useMemo(() => regionLabeller(t), [t]);
   const firstChanged = useMemo(() => {
     let min: number | null = null;
     for (const a of changed) if (min === null || a < min) min = a;
@@ -258,7 +263,7 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
             </option>
             {regions.map((r, i) => (
               <option key={`${r.start}-${i}`} value={i}>
-                {REGION_SWATCH[r.kind].glyph} {hex(r.start, 8)} {r.label}
+                {REGION_SWATCH[r.kind].glyph} {hex(r.start, 8)} {labelOf(r)}
               </option>
             ))}
           </select>
@@ -266,7 +271,8 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
         <label>
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> {t('mem.follow')}
         </label>
-        <span className="vr-note" role="status">
+        {/* Not a live region: the step announcer in the controls says each step once. */}
+        <span className="vr-note">
           {changed.size ? t('mem.wrote', { count: changed.size, addr: hex(firstChanged ?? 0, 8) }) : t('mem.noWrites')}
         </span>
       </div>
@@ -295,6 +301,7 @@ export function MemoryView({ memory, regions: unsorted, changed }: MemoryViewPro
                   page={memory.pageOf(r.addr)}
                   regions={regions}
                   changedBits={changedMask(changed, r.addr)}
+                  labelOf={labelOf}
                 />
               );
             })}

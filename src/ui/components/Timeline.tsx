@@ -10,6 +10,11 @@ export interface TimelineProps {
   onJump: (step: number) => void;
   /** The run has been taken to its end, so the timeline's length is the run's; otherwise it is the steps so far. */
   complete?: boolean;
+  /**
+   * What a position is: a simulation step, or an event of an imported trace (whose positions are event numbers and
+   * whose log cannot show suppressed notifications, so the legend says so).
+   */
+  unit?: 'step' | 'event';
 }
 
 type Lane = 'kicks' | 'interrupts' | 'completions' | 'suppressed' | 'errors';
@@ -69,8 +74,15 @@ const StepAxis = memo(function StepAxis({ lo, hi, width }: { lo: number; hi: num
 });
 
 /** The lanes' key with each lane's count: renders again only when a count changes. */
-const TimelineLegend = memo(function TimelineLegend(counts: Record<Lane, number>) {
+const TimelineLegend = memo(function TimelineLegend({
+  unit,
+  ...counts
+}: Record<Lane, number> & { unit: 'step' | 'event' }) {
   const { t } = useTranslation('rings');
+  const laneKey = (lane: Lane) =>
+    unit === 'event' && (lane === 'suppressed' || lane === 'errors')
+      ? `timeline.event.lane.${lane}`
+      : `timeline.lane.${lane}`;
   return (
     <ul className="vr-legend vr-tl-legend">
       {LANES.map((lane) => (
@@ -84,7 +96,7 @@ const TimelineLegend = memo(function TimelineLegend(counts: Record<Lane, number>
               strokeWidth={lane.hollow ? 2 : 0.75}
             />
           </svg>
-          {t(`timeline.lane.${lane.key}`, { count: counts[lane.key] })}
+          {t(laneKey(lane.key), { count: counts[lane.key] })}
         </li>
       ))}
     </ul>
@@ -92,7 +104,7 @@ const TimelineLegend = memo(function TimelineLegend(counts: Record<Lane, number>
 });
 
 /** The run so far on one axis: kicks, interrupts, completions, suppressed notifications and errors, and a scrubber. */
-export function Timeline({ timeline, step, onJump, complete = false }: TimelineProps) {
+export function Timeline({ timeline, step, onJump, complete = false, unit = 'step' }: TimelineProps) {
   const { t } = useTranslation('rings');
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -136,21 +148,23 @@ export function Timeline({ timeline, step, onJump, complete = false }: TimelineP
   };
 
   const cx = x(Math.min(Math.max(step, lo), hi));
+  // A trace is read whole: its positions are events, never "so far".
+  const positionKey =
+    unit === 'event' ? 'timeline.event.position' : complete ? 'timeline.position' : 'timeline.positionSoFar';
+  const valueKey =
+    unit === 'event' ? 'timeline.event.position' : complete ? 'timeline.valueText' : 'timeline.positionSoFar';
   return (
     <section className="vr-panel vr-timeline" aria-label={t('timeline.title')}>
       <div className="vr-timeline-head">
         <h3 className="vr-panel-title">
-          {t('timeline.title')}{' '}
-          <span className="vr-sub">
-            {t(complete ? 'timeline.position' : 'timeline.positionSoFar', { step, length })}
-          </span>
+          {t('timeline.title')} <span className="vr-sub">{t(positionKey, { step, length })}</span>
         </h3>
         <div className="vr-toggle" role="group" aria-label={t('timeline.zoom')}>
           <button type="button" aria-pressed={!zoomed} onClick={() => setZoomed(false)}>
             {t('timeline.whole')}
           </button>
           <button type="button" aria-pressed={zoomed} onClick={() => setZoomed(true)}>
-            {t('timeline.near', { count: ZOOM_HALF })}
+            {t(unit === 'event' ? 'timeline.event.near' : 'timeline.near', { count: ZOOM_HALF })}
           </button>
         </div>
       </div>
@@ -198,8 +212,8 @@ export function Timeline({ timeline, step, onJump, complete = false }: TimelineP
         max={length}
         step={1}
         value={Math.min(step, length)}
-        aria-label="Timeline"
-        aria-valuetext={t(complete ? 'timeline.valueText' : 'timeline.positionSoFar', { step, length })}
+        aria-label={t('timeline.title')}
+        aria-valuetext={t(valueKey, { step, length })}
         onChange={(e) => onJump(Number(e.target.value))}
       />
       <TimelineLegend
@@ -208,6 +222,7 @@ export function Timeline({ timeline, step, onJump, complete = false }: TimelineP
         completions={timeline.completions.length}
         suppressed={timeline.suppressed.length}
         errors={timeline.errors.length}
+        unit={unit}
       />
     </section>
   );

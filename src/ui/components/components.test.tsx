@@ -307,6 +307,8 @@ describe('KickInterruptLayer', () => {
     events,
     call: 1,
     callEnd: true,
+    frames: [],
+    operation: 1,
   });
 
   it('sends a kick towards the device and an interrupt back, and crosses out suppressed ones', () => {

@@ -64,6 +64,7 @@ export function ImportControl() {
       {hasImport && (
         <button
           type="button"
+          className="imp-switch"
           aria-pressed={view === 'import'}
           onClick={() => (view === 'import' ? importActions.showSimulation() : importActions.showImport())}
         >

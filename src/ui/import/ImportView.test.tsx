@@ -66,6 +66,31 @@ describe('ImportView (trace)', () => {
     expect(rows[2]!.textContent).toContain('in used ring');
   });
 
+  it('lets a keyboard reach and scroll the requests table, under a name of its own', () => {
+    load(withStamps([L.kick(), ...readRequest('0xa', 0)]));
+    render(<ImportView />);
+    const scroller = screen.getByRole('region', { name: 'Imported request rows' });
+    expect(scroller.tabIndex).toBe(0);
+    expect(scroller.classList.contains('imp-table-scroll')).toBe(true);
+    expect(within(scroller).getByRole('table', { name: /^Requests/ })).toBeTruthy();
+    // Landmark names differ: the section is named by its heading, the scrolling region by its own label.
+    expect(screen.getAllByRole('region', { name: 'Imported request rows' })).toHaveLength(1);
+  });
+
+  it('back to the simulation leaves focus on the header switch, or on the main area', () => {
+    load([L.kick(), ...readRequest('0xa', 0)]);
+    const main = document.createElement('main');
+    main.id = 'main';
+    main.tabIndex = -1;
+    document.body.append(main);
+    render(<ImportView />);
+    const back = screen.getByRole('button', { name: 'Back to the simulation' });
+    back.focus();
+    fireEvent.click(back);
+    expect(document.activeElement).toBe(main);
+    main.remove();
+  });
+
   it('marks a partial import with its file and line', () => {
     load([L.kick(), L.pop('0xa'), L.flush()]);
     render(<ImportView />);

@@ -20,7 +20,7 @@ export function ImportView() {
           {imported.kind === 'trace' ? t('view.traceTitle') : t('view.snapshotTitle')} <code>{name}</code>
         </h2>
         <p className="imp-real-note">{t('view.realNote')}</p>
-        <button type="button" className="imp-back" onClick={importActions.showSimulation}>
+        <button type="button" className="imp-back" onClick={backToSimulation}>
           {t('view.back')}
         </button>
       </div>
@@ -31,6 +31,13 @@ export function ImportView() {
       )}
     </section>
   );
+}
+
+/** This view (and its button) go away: focus goes to the header's switch back to it, or to the page's main. */
+function backToSimulation() {
+  const target = document.querySelector<HTMLElement>('.imp-switch') ?? document.getElementById('main');
+  target?.focus();
+  importActions.showSimulation();
 }
 
 /** While a trace is shown, ← and → move through its events instead of stepping the hidden simulation. */

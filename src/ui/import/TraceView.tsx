@@ -60,7 +60,7 @@ export function TraceView({ trace, problem }: { trace: TraceHistory; problem: Im
           </label>
         )}
       </div>
-      <Timeline timeline={timeline} step={selected} onJump={importActions.select} />
+      <Timeline timeline={timeline} step={selected} onJump={importActions.select} unit="event" />
       <Scrubber trace={trace} selected={selected} last={last} />
       <div className="imp-grid">
         <QueueFields trace={trace} queue={queue} selected={selected} />
@@ -233,7 +233,8 @@ function TraceRequests({ trace, queue, selected }: { trace: TraceHistory; queue:
       {rows.length === 0 ? (
         <p className="vr-note">{t('requests.none')}</p>
       ) : (
-        <div className="imp-table-scroll">
+        // A region that scrolls takes focus so a keyboard can scroll it; its own name, as landmark names must differ.
+        <div className="imp-table-scroll" tabIndex={0} role="region" aria-label={t('requests.rowsRegion')}>
           <table className="imp-table" aria-labelledby="imp-requests-title">
             <thead>
               <tr>

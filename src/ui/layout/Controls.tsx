@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RunTarget } from '../../engine/session';
 import type { Granularity } from '../../engine/step';
@@ -10,6 +10,8 @@ import { useFreeRunCaption } from '../code/freeRunCaption';
 import { stepTotal } from '../derive/runLength';
 import { useRunLength } from '../store/runLength';
 import { Breakpoints } from './Breakpoints';
+import { useKeepFocus } from './keepFocus';
+import { StepAnnouncer } from './StepAnnouncer';
 import { useMediaQuery } from './useMediaQuery';
 
 const GRANULARITIES: Granularity[] = ['write', 'function', 'request'];
@@ -98,6 +100,14 @@ export function Controls() {
   const atEnd = useSim((s) => !s.freeRunning && (s.sim?.view.ended ?? null) !== null);
   const hasBreakpoints = useSim((s) => s.breakpoints.length > 0);
   const narrow = useMediaQuery('(max-width: 700px)');
+  // A button that becomes disabled under the keyboard hands focus on: Back at step 0 to Step, Step and Play at the
+  // end of the run to Back.
+  const backRef = useRef<HTMLButtonElement>(null);
+  const stepRef = useRef<HTMLButtonElement>(null);
+  const playRef = useRef<HTMLButtonElement>(null);
+  useKeepFocus(backRef, !loaded || atStart, () => stepRef.current);
+  useKeepFocus(stepRef, !loaded || atEnd, () => backRef.current);
+  useKeepFocus(playRef, !loaded || (atEnd && !playing), () => backRef.current);
 
   const runRow = (
     <div className="control-row">
@@ -126,6 +136,7 @@ export function Controls() {
       <div className="control-row">
         <div className="button-group" role="group" aria-label={t('controls.stepping')}>
           <button
+            ref={backRef}
             type="button"
             onClick={() => void actions.back()}
             disabled={!loaded || atStart}
@@ -135,6 +146,7 @@ export function Controls() {
             {t('controls.back')}
           </button>
           <button
+            ref={stepRef}
             type="button"
             className="primary"
             onClick={() => void actions.step()}
@@ -145,6 +157,7 @@ export function Controls() {
             <span aria-hidden="true"> →</span>
           </button>
           <button
+            ref={playRef}
             type="button"
             onClick={() => void actions.togglePlay()}
             disabled={!loaded || (atEnd && !playing)}
@@ -201,6 +214,7 @@ export function Controls() {
         runRow
       )}
       <NowLine />
+      <StepAnnouncer />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { BUILTIN_SCENARIOS } from '../../engine/scenario/builtin';
 import { FEATURE_NAMES } from '../../engine/scenario/schema';
 import { isLanguage, LANGUAGES } from '../i18n';
+import { scenarioTitle } from '../i18n/scenarioText';
 import { ImportControl } from '../import/ImportControl';
 import { LessonsButton } from '../lessons/LessonPicker';
 import type { FeatureName } from '../../engine/scenario/schema';
@@ -125,6 +126,8 @@ export function Header({ onHelp }: { onHelp: () => void }) {
           <select
             id={scenarioId}
             value={custom ? CUSTOM_OPTION : scenarioName}
+            // The whole name, where the picker is too narrow to show it (a projector's one-row header).
+            title={custom ? custom.title : scenarioTitle(t, scenarioName)}
             onChange={(e) => void selectScenario(e.target.value)}
           >
             {custom && <option value={CUSTOM_OPTION}>{custom.title}</option>}

@@ -5,25 +5,35 @@ const SHORTCUTS = [
   { keys: ['→'], what: 'help.keys.step' },
   { keys: ['←'], what: 'help.keys.back' },
   { keys: ['Space'], what: 'help.keys.play' },
+  { keys: ['Page Down'], what: 'help.keys.lessonNext' },
+  { keys: ['Page Up'], what: 'help.keys.lessonPrevious' },
   { keys: ['?'], what: 'help.keys.help' },
-  { keys: ['Esc'], what: 'help.keys.close' },
+  { keys: ['Esc'], what: 'help.keys.escape' },
 ] as const;
 
 /** The "?" dialog: keyboard shortcuts and how to read the screen. A native <dialog>, so focus stays inside it. */
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // Focus starts at the top, so the dialog opens showing its beginning (Close is at its bottom).
+      heading.current?.focus();
+      dialog.scrollTop = 0;
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
   return (
     <dialog ref={ref} className="help-dialog" aria-labelledby="help-title" onClose={onClose}>
-      <h2 id="help-title">{t('help.title')}</h2>
+      <h2 id="help-title" ref={heading} tabIndex={-1}>
+        {t('help.title')}
+      </h2>
       <h3>{t('help.shortcuts')}</h3>
       <table className="shortcuts">
         <tbody>
@@ -39,7 +49,7 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
           ))}
         </tbody>
       </table>
-      <p className="dim">{t('help.keysNote')}</p>
+      <p className="dim">{t('help.keysNoteAll')}</p>
       <h3>{t('help.readingTitle')}</h3>
       <ul>
         <li>{t('help.reading.columns')}</li>
@@ -50,9 +60,7 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
         <li>{t('help.reading.code')}</li>
       </ul>
       <form method="dialog">
-        <button type="submit" autoFocus>
-          {t('help.close')}
-        </button>
+        <button type="submit">{t('help.close')}</button>
       </form>
     </dialog>
   );

@@ -7,7 +7,20 @@ export interface KeyboardCommands {
   help: () => void;
 }
 
-/** Keys that a focused control uses itself: typing in a field, moving a slider, pressing a button with Space. */
+/**
+ * A focused element whose content is wider than its box (a table or hex dump in a tabIndex=0 region): ← and →
+ * scroll it, as keyboard users expect, instead of stepping.
+ */
+function scrollsSideways(el: HTMLElement): boolean {
+  if (el.scrollWidth <= el.clientWidth) return false;
+  const overflow = getComputedStyle(el).overflowX;
+  return overflow === 'auto' || overflow === 'scroll';
+}
+
+/**
+ * Keys that a focused control uses itself: typing in a field, moving a slider, pressing a button with Space,
+ * scrolling a region sideways with the arrows.
+ */
 function ownsKey(target: EventTarget | null, key: string): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
@@ -20,6 +33,7 @@ function ownsKey(target: EventTarget | null, key: string): boolean {
     return type === 'checkbox' ? key === ' ' : true;
   }
   if (key === ' ' && (tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY')) return true;
+  if ((key === 'ArrowLeft' || key === 'ArrowRight') && scrollsSideways(target)) return true;
   return false;
 }
 
@@ -41,7 +55,7 @@ export function commandFor(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' 
   }
 }
 
-/** → step, ← back, Space play/pause, ? help; anywhere on the page except where a control needs the key. */
+/** → step, ← back, Space play/pause, ? help; anywhere on the page except where the focused element needs the key. */
 export function useKeyboard(commands: KeyboardCommands): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -4,6 +4,7 @@ import { highlightLabelKey, parseHighlight } from '../../lessons/highlights';
 import { lessonById } from '../../lessons/catalog';
 import { textParams } from '../../lessons/textParams';
 import { lessonTitleKey, stopQuestionKey, stopTextKey } from '../../lessons/types';
+import { scenarioTitle } from '../i18n/scenarioText';
 import { useMediaQuery } from '../layout/useMediaQuery';
 import { useSim } from '../store';
 import { CompareTable } from './CompareTable';
@@ -36,6 +37,7 @@ function useClicker(active: boolean) {
 /** The lesson being followed: narration, question, highlights and the way on, docked at the window's bottom. */
 export function LessonPlayerPanel() {
   const { t } = useTranslation('lessons');
+  const { t: tApp } = useTranslation('app');
   const lessonId = useLesson((s) => s.lessonId);
   const plan = useLesson((s) => s.plan);
   const planError = useLesson((s) => s.planError);
@@ -98,6 +100,12 @@ export function LessonPlayerPanel() {
   }, [lessonId, index, phase, moving]);
 
   if (!lessonId || !lesson) return null;
+  // The panel goes away: focus goes back to the Lessons button rather than to <body>.
+  const closeLesson = () => {
+    if (panel.current?.contains(document.activeElement))
+      document.querySelector<HTMLElement>('.lessons-button')?.focus();
+    lessonActions.close();
+  };
   const total = lesson.stops.length;
   const last = index >= total - 1 && !asking;
   const question = stop?.question;
@@ -116,19 +124,35 @@ export function LessonPlayerPanel() {
       <div className="lesson-head">
         <h2 id="lesson-title" ref={heading} tabIndex={-1}>
           {t(lessonTitleKey(lesson))}
+          {plan && <span className="sr-only"> — </span>}
           {plan && (
             <span className="lesson-progress" data-testid="lesson-progress">
               {t('ui.stopOf', { n: index + 1, total })}
             </span>
           )}
         </h2>
-        <button type="button" className="lesson-close" onClick={() => lessonActions.close()}>
+        <button type="button" className="lesson-close" onClick={closeLesson}>
           {t('ui.close')}
         </button>
       </div>
       {planError !== null && <p className="lesson-error">{t('ui.planError', { message: planError })}</p>}
       {stop && (
         <div className="lesson-body" aria-busy={moving}>
+          {/* Always present, so the verdict that appears in it after an answer is announced. */}
+          <div aria-live="polite" data-testid="lesson-feedback-live">
+            {!asking && feedback && (
+              <p
+                className={`lesson-feedback ${feedback.given === null ? '' : feedback.given === feedback.answer ? 'lesson-right' : 'lesson-wrong'}`}
+                data-testid="lesson-feedback"
+              >
+                {feedback.given === null
+                  ? t('ui.revealed', { answer: answerText(feedback.answer) })
+                  : feedback.given === feedback.answer
+                    ? t('ui.correct', { answer: answerText(feedback.answer) })
+                    : t('ui.wrong', { answer: answerText(feedback.answer), given: answerText(feedback.given) })}
+              </p>
+            )}
+          </div>
           {asking && question ? (
             <QuestionBox
               key={`${lessonId}:${index}`}
@@ -140,18 +164,6 @@ export function LessonPlayerPanel() {
             />
           ) : (
             <>
-              {feedback && (
-                <p
-                  className={`lesson-feedback ${feedback.given === null ? '' : feedback.given === feedback.answer ? 'lesson-right' : 'lesson-wrong'}`}
-                  data-testid="lesson-feedback"
-                >
-                  {feedback.given === null
-                    ? t('ui.revealed', { answer: answerText(feedback.answer) })
-                    : feedback.given === feedback.answer
-                      ? t('ui.correct', { answer: answerText(feedback.answer) })
-                      : t('ui.wrong', { answer: answerText(feedback.answer), given: answerText(feedback.given) })}
-                </p>
-              )}
               <p className="lesson-text" data-testid="lesson-text">
                 {moving ? t('ui.loading') : t(stopTextKey(lesson, stop), params)}
               </p>
@@ -182,7 +194,7 @@ export function LessonPlayerPanel() {
       <div className="lesson-nav">
         {shown && (
           <span className="lesson-dim lesson-where">
-            {t('ui.stepNote', { scenario: shown.scenario, step: shown.step })}
+            {t('ui.stepNote', { scenario: scenarioTitle(tApp, shown.scenario), step: shown.step })}
           </span>
         )}
         {!onTrack && !moving && (
@@ -194,7 +206,7 @@ export function LessonPlayerPanel() {
           ← {t('ui.previous')}
         </button>
         {last ? (
-          <button type="button" className="primary" onClick={() => lessonActions.close()}>
+          <button type="button" className="primary" onClick={closeLesson}>
             {t('ui.finish')}
           </button>
         ) : (

@@ -35,6 +35,7 @@ export function QueueBoard() {
   const queueIndex = useSim((s) => s.queueIndex);
   const changed = useSim((s) => s.changed);
   const current = useSim((s) => s.sim?.current ?? null);
+  const running = useSim((s) => s.playing || s.freeRunning);
   const queue = queues?.[queueIndex];
   if (!queues || !queue) return null;
   return (
@@ -46,7 +47,7 @@ export function QueueBoard() {
         <QueuePicker count={queues.length} current={queueIndex} />
         <FreeRunNote />
       </div>
-      <KickInterruptLayer current={current} />
+      <KickInterruptLayer current={current} quiet={running} />
       <div className="columns">
         <div className="column column-guest">
           <h2 className="column-title">{t('board.guest')}</h2>

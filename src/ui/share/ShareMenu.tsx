@@ -46,6 +46,12 @@ export function ShareMenu() {
   const panelId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  /** Closes the menu; focus inside it goes back to the Share button rather than to <body> with the hidden panel. */
+  const close = () => {
+    if (rootRef.current?.contains(document.activeElement)) buttonRef.current?.focus();
+    setOpen(false);
+  };
   const loaded = useSim((s) => s.sim !== null);
   const afterFreeRun = useSim((s) => s.sim?.origin === 'free-run');
   const working = useShare((s) => s.busy);
@@ -58,7 +64,9 @@ export function ShareMenu() {
       if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
     };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
+      if (e.key !== 'Escape') return;
+      if (rootRef.current?.contains(document.activeElement)) buttonRef.current?.focus();
+      setOpen(false);
     };
     document.addEventListener('pointerdown', onDown);
     document.addEventListener('keydown', onKey);
@@ -134,13 +142,14 @@ export function ShareMenu() {
 
   const off = !loaded || working;
   const run = (action: () => unknown) => {
-    setOpen(false);
+    close();
     void action();
   };
 
   return (
     <div className="share-menu" ref={rootRef}>
       <button
+        ref={buttonRef}
         type="button"
         aria-expanded={open}
         aria-controls={panelId}

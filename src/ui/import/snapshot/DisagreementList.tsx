@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Disagreement } from '../../../import/snapshot';
 import { useSafeId } from '../../components/useSafeId';
+import { disagreementCells } from './disagreementCells';
 
 /** Every place the queries and the bytes differ, in a table: shown, never smoothed over. */
 export function DisagreementList({ list }: { list: readonly Disagreement[] }) {
@@ -26,16 +27,19 @@ export function DisagreementList({ list }: { list: readonly Disagreement[] }) {
               </tr>
             </thead>
             <tbody>
-              {list.map((d, i) => (
-                <tr key={i} data-kind={d.kind} title={d.message}>
-                  <td>{t(`disagree.kind.${d.kind}`)}</td>
-                  <td>
-                    <code>{d.field}</code>
-                  </td>
-                  <td className="vr-num">{d.reported}</td>
-                  <td className="vr-num">{d.actual}</td>
-                </tr>
-              ))}
+              {list.map((d, i) => {
+                const cells = disagreementCells(d, t);
+                return (
+                  <tr key={i} data-kind={d.kind} title={d.message}>
+                    <td>{t(`disagree.kind.${d.kind}`)}</td>
+                    <td>
+                      <code>{cells.field}</code>
+                    </td>
+                    <td className="vr-num">{cells.reported}</td>
+                    <td className="vr-num">{cells.actual}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
