@@ -12,7 +12,26 @@ export type CapturedItem = (
   | { kind: 'write'; fn: string; addr: number; old: string; new: string; fault?: StepMessage }
   | { kind: 'barrier'; fn: string; barrier: BarrierKind }
   | { kind: 'event'; fn: string; event: StepEvent; message: StepMessage }
-) & { st?: number; frames?: readonly StepFrame[] };
+) & {
+  st?: number;
+  /** The innermost call the item belongs to: a key of the operation's call tree (see OperationCapture.run). */
+  c?: number;
+};
+
+/** An operation's calls: call number → [function, the call it was made from, or -1 for the outermost]. */
+export type CallTree = Record<number, [string, number]>;
+
+/** The frames, outermost first, of call `c` in `tree`. */
+export function framesOf(tree: CallTree | undefined, c: number | undefined): StepFrame[] {
+  const out: StepFrame[] = [];
+  for (let id = c ?? -1, n = 0; id >= 0 && tree && n < 256; n++) {
+    const entry = tree[id];
+    if (!entry) break;
+    out.push({ fn: entry[0], call: id });
+    id = entry[1];
+  }
+  return out.reverse();
+}
 
 /**
  * Records what an operation does to guest memory, then takes the stores back out of memory so they can be
@@ -25,8 +44,8 @@ export class OperationCapture implements Tracer {
   private stack: string[] = [];
   /** The call number of each function on the stack: every call gets its own (see run's `calls`). */
   private callIds: number[] = [];
-  /** The stack as frames, made once per call or return and shared by the items recorded meanwhile. */
-  private framesNow: readonly StepFrame[] | null = null;
+  /** Every call entered in this operation (see CallTree). */
+  private tree: CallTree = {};
   private nextCall: () => number = () => 0;
   private enterCall: (fn: string) => number = () => 0;
   private active = false;
@@ -41,9 +60,10 @@ export class OperationCapture implements Tracer {
   enter(fn: string): void {
     if (!this.active) return;
     this.boundary();
+    const id = this.enterCall(fn);
+    this.tree[id] = [fn, this.innermost()];
     this.stack.push(fn);
-    this.callIds.push(this.enterCall(fn));
-    this.framesNow = null;
+    this.callIds.push(id);
   }
   leave(fn: string): void {
     if (!this.active) return;
@@ -53,10 +73,9 @@ export class OperationCapture implements Tracer {
       this.stack.length = i;
       this.callIds.length = i;
     }
-    this.framesNow = null;
   }
   barrier(kind: BarrierKind): void {
-    if (this.active) this.push({ kind: 'barrier', fn: this.current(), barrier: kind, frames: this.frames() });
+    if (this.active) this.push({ kind: 'barrier', fn: this.current(), barrier: kind, c: this.innermost() });
   }
 
   /**
@@ -67,12 +86,17 @@ export class OperationCapture implements Tracer {
    */
   note(event: StepEvent, message: StepMessage, fn?: string): void {
     if (!this.active) return;
-    let frames = this.frames();
+    let c = this.innermost();
     if (fn !== undefined && fn !== this.current()) {
       const i = this.stack.lastIndexOf(fn);
-      frames = i >= 0 ? frames.slice(0, i + 1) : [...frames, { fn, call: this.nextCall() }];
+      if (i >= 0) c = this.callIds[i]!;
+      else {
+        const id = this.nextCall();
+        this.tree[id] = [fn, c];
+        c = id;
+      }
     }
-    this.push({ kind: 'event', fn: fn ?? this.current(), event, message, frames });
+    this.push({ kind: 'event', fn: fn ?? this.current(), event, message, c });
   }
 
   /** Names an injected fault on the next store of the running operation (a no-op outside one). */
@@ -114,7 +138,7 @@ export class OperationCapture implements Tracer {
     op: () => T,
     mark: (() => number) | null = null,
     calls: { root: number; next: () => number; resume?: Record<string, number> } = { root: 0, next: () => 0 },
-  ): { result: T; items: CapturedItem[] } {
+  ): { result: T; items: CapturedItem[]; calls: CallTree } {
     this.items = [];
     this.mark = mark;
     this.crossed = true;
@@ -128,10 +152,10 @@ export class OperationCapture implements Tracer {
     };
     this.stack = [fn];
     this.callIds = [resume[fn] ?? calls.root];
+    this.tree = { [this.callIds[0]!]: [fn, -1] };
     delete resume[fn];
     this.nextCall = calls.next;
     this.enterCall = callOf;
-    this.framesNow = null;
     this.active = true;
     this.tag = null;
     this.mem.observer = (w) => {
@@ -141,7 +165,7 @@ export class OperationCapture implements Tracer {
         addr: w.addr,
         old: toHex(w.old),
         new: toHex(w.new),
-        frames: this.frames(),
+        c: this.innermost(),
       };
       const tag = this.tag;
       if (tag) item.fault = tag.fault;
@@ -158,13 +182,15 @@ export class OperationCapture implements Tracer {
       this.mark = null;
     }
     const items = this.items;
+    const tree = this.tree;
     this.items = [];
+    this.tree = {};
     // Take the stores back out, newest first, so overlapping stores unwind correctly.
     for (let i = items.length - 1; i >= 0; i--) {
       const item = items[i]!;
       if (item.kind === 'write') this.mem.writeBytes(item.addr, fromHex(item.old));
     }
-    return { result, items };
+    return { result, items, calls: tree };
   }
 
   private push(item: CapturedItem): void {
@@ -192,7 +218,7 @@ export class OperationCapture implements Tracer {
     return this.stack[this.stack.length - 1] ?? '';
   }
 
-  private frames(): readonly StepFrame[] {
-    return (this.framesNow ??= this.stack.map((fn, i) => ({ fn, call: this.callIds[i]! })));
+  private innermost(): number {
+    return this.callIds[this.callIds.length - 1] ?? -1;
   }
 }

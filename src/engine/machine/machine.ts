@@ -11,7 +11,7 @@ import type { Scenario } from '../scenario/schema';
 import type { MachineImages, MachineSnapshot, Replayable } from '../snapshot';
 import { message } from '../messages';
 import type { ActorId, StepRecord } from '../step';
-import { OperationCapture, type CapturedItem } from './capture';
+import { OperationCapture, framesOf, type CallTree, type CapturedItem } from './capture';
 import { featureSetOf } from './features';
 import { isGuestActor, pickActor } from './policy';
 import { Workload, writePattern } from './workload';
@@ -228,7 +228,7 @@ export class Machine implements Replayable {
     const p = this.s.pending;
     if (!p || p.items.length === 0) return null;
     const next = p.items[0]!;
-    return { actor: p.actor, fn: next.fn || topFunction(p.actor), call: next.frames?.at(-1)?.call ?? p.call };
+    return { actor: p.actor, fn: next.fn || topFunction(p.actor), call: next.c ?? p.call };
   }
 
   /**
@@ -643,8 +643,9 @@ export class Machine implements Replayable {
     const tracker = new PrivateTracker(this.privateSources, isGuestActor(actor) ? 'driver' : 'device', movable);
     this.alloc.observer = (change) => tracker.regionChanged(change);
     let items: CapturedItem[];
+    let calls: CallTree;
     try {
-      ({ items } = this.capture.run(
+      ({ items, calls } = this.capture.run(
         topFunction(actor),
         () => this.operate(actor),
         () => tracker.mark(),
@@ -654,13 +655,13 @@ export class Machine implements Replayable {
     } finally {
       this.alloc.observer = null;
     }
-    this.noteResume(actor, items);
+    this.noteResume(actor, calls);
     if (items.length === 0) {
       // Even a move that changes nothing is shown, so every scheduler decision is a step.
       items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, message: message('noop') });
     }
     const marks = items.reduce((n, it) => Math.max(n, it.st ?? 0), 0);
-    this.s.pending = { actor, call, items, total: items.length, priv: tracker.finish(marks) };
+    this.s.pending = { actor, call, items, total: items.length, priv: tracker.finish(marks), calls };
     if (isGuestActor(actor)) this.injectMissingBarrier(this.s.pending, bells);
     this.s.shown = shown;
     this.s.shownFrom = shownFrom;
@@ -672,7 +673,7 @@ export class Machine implements Replayable {
    * virtio_blk_handle_vq), its functions' call numbers, so the next part goes on as the same calls: a function
    * breakpoint or "Step by function" sees one call of virtblk_done, not one per part.
    */
-  private noteResume(actor: ActorId, items: readonly CapturedItem[]): void {
+  private noteResume(actor: ActorId, calls: CallTree): void {
     const queues =
       actor === 'irq' ? this.s.irq.map((_, q) => q) : actor.startsWith('iothread') ? this.movable(actor) : [];
     const partWay =
@@ -684,11 +685,9 @@ export class Machine implements Replayable {
     // The handler and the functions around it go on; the calls it made inside (get_buf, pop...) are over.
     const handler = actor === 'irq' ? 'virtblk_done' : 'virtio_blk_handle_vq';
     const ids: Record<string, number> = {};
-    for (const item of items) {
-      const frames = item.frames ?? [];
-      const at = frames.findLastIndex((f) => f.fn === handler);
-      if (at < 0) continue;
-      for (const f of frames.slice(0, at + 1)) ids[f.fn] = f.call;
+    for (const [id, [fn]] of Object.entries(calls)) {
+      if (fn !== handler) continue;
+      for (const f of framesOf(calls, Number(id))) ids[f.fn] = f.call;
     }
     (this.s.resume ??= {})[actor] = ids;
   }
@@ -840,7 +839,13 @@ export class Machine implements Replayable {
     const last = p.items.length === 0;
     if (last) this.s.pending = null;
     const mb = p.missingBarrier;
-    const at = { index: this.s.stepCount++, actor: p.actor, call: p.call, last };
+    const at = {
+      index: this.s.stepCount++,
+      actor: p.actor,
+      call: p.call,
+      last,
+      ...(p.calls ? { calls: p.calls } : {}),
+    };
     const record = playItem(item, at, this.mem, this.alloc, this.queueSizes);
     if (p.priv && item.st) advanceShown(p.priv, item.st);
     const bell = heldKick(item, mb);

@@ -3,7 +3,7 @@ import type { VirtIOBlock } from '../../devices/blk/device';
 import type { VirtioBlk } from '../../devices/blk/driver';
 import type { ActorId } from '../step';
 import type { RequestView } from '../view';
-import type { CapturedItem } from './capture';
+import type { CallTree, CapturedItem } from './capture';
 import type { PolicyState } from './policy';
 import type { PrivateShown } from './privateState';
 import type { ShownStages } from './requestStages';
@@ -59,6 +59,8 @@ export interface PlayingOperation {
   missingBarrier?: MissingBarrierWindow;
   /** The acting side's private state as of the items played so far (see privateState.ts). */
   priv?: PrivateShown;
+  /** The operation's function calls, which its items name (CapturedItem.c): each step's frames. */
+  calls?: CallTree;
 }
 
 /** Everything that changes as the machine runs, apart from memory, disk and the driver's and device's own state. */

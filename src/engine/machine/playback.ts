@@ -2,7 +2,7 @@ import type { AllocationMap } from '../../virtio/allocationMap';
 import type { GuestMemory } from '../../virtio/guestMemory';
 import { message, renderStep } from '../messages';
 import { fromHex, type ActorId, type StepEvent, type StepRecord } from '../step';
-import type { CapturedItem } from './capture';
+import { framesOf, type CallTree, type CapturedItem } from './capture';
 import { describeItem } from './explain';
 import type { MissingBarrierWindow } from './machineState';
 import { sourceOf } from './sources';
@@ -20,7 +20,7 @@ export function topFunction(actor: ActorId): string {
  */
 export function playItem(
   item: CapturedItem,
-  at: { index: number; actor: ActorId; call: number; last: boolean },
+  at: { index: number; actor: ActorId; call: number; last: boolean; calls?: CallTree },
   mem: GuestMemory,
   alloc: AllocationMap,
   queueSizes: readonly number[],
@@ -36,9 +36,9 @@ export function playItem(
     message: message('noop'),
     writes: [],
     events: [],
-    call: item.frames?.[item.frames.length - 1]?.call ?? at.call,
+    call: item.c ?? at.call,
     operation: at.call,
-    frames: item.frames ?? [{ fn, call: at.call }],
+    frames: item.c === undefined ? [{ fn, call: at.call }] : framesOf(at.calls, item.c),
     callEnd: at.last,
   };
   if (item.kind === 'write') {
