@@ -19,6 +19,7 @@ import {
 } from './index';
 import { descFlagNames, hex } from './format';
 import type { StepRecord } from '../../engine/step';
+import { stepRecord } from '../../engine/testing/stepRecord';
 
 afterEach(cleanup);
 
@@ -295,21 +296,8 @@ describe('Timeline', () => {
 });
 
 describe('KickInterruptLayer', () => {
-  const step = (events: StepRecord['events']): StepRecord => ({
-    index: 7,
-    actor: 'vcpu0',
-    fn: 'virtqueue_notify',
-    source: 'linux',
-    kind: 'action',
-    explain: '',
-    message: { key: 'noop', params: {} },
-    writes: [],
-    events,
-    call: 1,
-    callEnd: true,
-    frames: [],
-    operation: 1,
-  });
+  const step = (events: StepRecord['events']): StepRecord =>
+    stepRecord({ index: 7, fn: 'virtqueue_notify', events, callEnd: true });
 
   it('sends a kick towards the device and an interrupt back, and crosses out suppressed ones', () => {
     show(<KickInterruptLayer current={step([{ type: 'kick', queue: 0 }])} />);

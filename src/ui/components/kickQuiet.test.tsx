@@ -3,26 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import type { StepRecord } from '../../engine/step';
+import { stepRecord } from '../../engine/testing/stepRecord';
 import { KickInterruptLayer } from './index';
 import { ringsI18n } from './testing/i18n';
 
 afterEach(cleanup);
 
-const kick: StepRecord = {
+const kick: StepRecord = stepRecord({
   index: 7,
-  actor: 'vcpu0',
   fn: 'virtqueue_notify',
-  source: 'linux',
-  kind: 'action',
-  explain: '',
-  message: { key: 'noop', params: {} },
-  writes: [],
   events: [{ type: 'kick', queue: 0 }],
-  call: 1,
   callEnd: true,
-  frames: [],
-  operation: 1,
-};
+});
 
 const liveText = (quiet: boolean) => {
   const { container } = render(

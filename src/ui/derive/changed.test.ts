@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StepRecord } from '../../engine/step';
+import { stepRecord } from '../../engine/testing/stepRecord';
 import { changedAddresses } from './changed';
 
-const record = (writes: StepRecord['writes']): StepRecord => ({
-  index: 0,
-  actor: 'vcpu0',
-  fn: 'virtqueue_add_split',
-  source: 'linux',
-  kind: 'write',
-  explain: '',
-  message: { key: 'noop', params: {} },
-  writes,
-  events: [],
-  call: 1,
-  callEnd: false,
-  frames: [],
-  operation: 1,
-});
+const record = (writes: StepRecord['writes']): StepRecord => stepRecord({ kind: 'write', writes });
 
 describe('changedAddresses', () => {
   it('is empty at step 0 and for a step that wrote nothing', () => {
