@@ -3,28 +3,14 @@ import { Machine } from './machine/machine';
 import { builtinScenario } from './scenario/builtin';
 import type { ActorId, StepEvent, StepRecord } from './step';
 import { STEP_FLAG, StepLog, flagsOf } from './stepLog';
+import { stepRecord } from './testing/stepRecord';
 
 const step = (
   index: number,
   over: Partial<StepRecord> & { events?: StepEvent[] } = {},
   fn = 'virtqueue_add_split',
   actor: ActorId = 'vcpu0',
-): StepRecord => ({
-  index,
-  actor,
-  fn,
-  source: 'linux',
-  kind: 'action',
-  explain: '',
-  message: { key: 'noop', params: {} },
-  writes: [],
-  events: [],
-  call: 1,
-  callEnd: false,
-  ...over,
-  frames: over.frames ?? [{ fn, call: over.call ?? 1 }],
-  operation: over.operation ?? 1,
-});
+): StepRecord => stepRecord({ index, actor, fn, ...over });
 
 describe('flagsOf', () => {
   it('sets one bit per kind of step and event', () => {
