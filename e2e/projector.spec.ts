@@ -110,4 +110,23 @@ test.describe('at 390x844', () => {
     const chain = (await page.locator('.vr-desc-table th').last().boundingBox())!;
     expect(chain.x + chain.width).toBeLessThanOrEqual(390);
   });
+
+  test('Step, the step number and its sentence stay in view as the page scrolls; the pace folds under More', async ({
+    page,
+  }) => {
+    await page.goto('/#s=single-read&seed=1&step=17');
+    const current = page.getByLabel('current step', { exact: true });
+    await expect(current).toHaveText('17');
+    await expect(page.getByLabel('Speed')).toBeHidden();
+    await page.mouse.wheel(0, 1500);
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(1000);
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    await expect(step).toBeInViewport();
+    await expect(current).toBeInViewport();
+    await expect(page.getByTestId('now-line')).toBeInViewport();
+    await step.click();
+    await expect(current).toHaveText('18');
+    await page.getByText('Speed, step by, run to… and breakpoints').click();
+    await expect(page.getByLabel('Speed')).toBeVisible();
+  });
 });

@@ -131,6 +131,43 @@ export function Controls() {
     </div>
   );
 
+  // On a phone the bar stays in view as the page scrolls, so it keeps only the stepping buttons, the status and
+  // the step's sentence; the pace and the rest fold away under "More".
+  const pace = (
+    <>
+      <label htmlFor={speedId} className="speed">
+        <span className="field-label">{t('controls.speed')}</span>
+        <input
+          id={speedId}
+          type="range"
+          min={0}
+          max={SPEEDS_MS.length - 1}
+          step={1}
+          value={speed}
+          aria-valuetext={speedText(speed)}
+          onChange={(e) => actions.setSpeed(Number(e.target.value))}
+        />
+        <span className="speed-text" aria-hidden="true">
+          {speedText(speed)}
+        </span>
+      </label>
+      <label htmlFor={granularityId}>
+        <span className="field-label">{t('controls.granularity')}</span>
+        <select
+          id={granularityId}
+          value={granularity}
+          onChange={(e) => actions.setGranularity(e.target.value as Granularity)}
+        >
+          {GRANULARITIES.map((g) => (
+            <option key={g} value={g}>
+              {t(`controls.granularities.${g}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
+  );
+
   return (
     <section className="controls" aria-label={t('controls.label')}>
       <div className="control-row">
@@ -173,41 +210,13 @@ export function Controls() {
             {freeRunning ? t('controls.stopFreeRun') : t('controls.freeRun')}
           </button>
         </div>
-        <label htmlFor={speedId} className="speed">
-          <span className="field-label">{t('controls.speed')}</span>
-          <input
-            id={speedId}
-            type="range"
-            min={0}
-            max={SPEEDS_MS.length - 1}
-            step={1}
-            value={speed}
-            aria-valuetext={speedText(speed)}
-            onChange={(e) => actions.setSpeed(Number(e.target.value))}
-          />
-          <span className="speed-text" aria-hidden="true">
-            {speedText(speed)}
-          </span>
-        </label>
-        <label htmlFor={granularityId}>
-          <span className="field-label">{t('controls.granularity')}</span>
-          <select
-            id={granularityId}
-            value={granularity}
-            onChange={(e) => actions.setGranularity(e.target.value as Granularity)}
-          >
-            {GRANULARITIES.map((g) => (
-              <option key={g} value={g}>
-                {t(`controls.granularities.${g}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {!narrow && pace}
         <StatusLine />
       </div>
       {narrow ? (
         <details className="more-controls">
           <summary>{t('controls.more')}</summary>
+          <div className="control-row">{pace}</div>
           {runRow}
         </details>
       ) : (
