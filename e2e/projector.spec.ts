@@ -98,6 +98,22 @@ test.describe('at 1280x720', () => {
   });
 });
 
+test.describe('presenter at 1280x720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('every field name stays inside its box', async ({ page }) => {
+    await page.goto('/#s=single-read&seed=1&step=33&pres=1');
+    await expect(page.getByLabel('current step', { exact: true })).toHaveText('33');
+    const spill = await page.locator('.vr-index dt code, .vr-field dt code').evaluateAll((codes) =>
+      codes.flatMap((c) => {
+        const box = c.closest('.vr-index, .vr-field')!.getBoundingClientRect();
+        return c.getBoundingClientRect().right > box.right + 0.5 ? [c.textContent] : [];
+      }),
+    );
+    expect(spill).toEqual([]);
+  });
+});
+
 test.describe('at 390x844', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
