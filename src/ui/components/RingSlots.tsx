@@ -1,5 +1,6 @@
-import { memo, useEffect, useRef, useState, type ReactNode, type UIEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { compileTemplate } from '../i18n/template';
 import { changeStamp } from './changed';
 import { requestSwatch } from './palette';
 import { slotOf, type RingWindow } from './derive/rings';
@@ -49,7 +50,8 @@ const samePointers = (a: readonly RingPointer[], b: readonly RingPointer[]): boo
 interface SlotItemProps {
   slot: number;
   main: ReactNode;
-  text: string;
+  /** The slot's accessible name (its number, value and state), made by the ring for all its slots at once. */
+  label: string;
   flash: boolean;
   state: 'unpublished' | 'pending' | 'stale';
   color: string | undefined;
@@ -71,13 +73,12 @@ function PointerTags({ pointers }: { pointers: readonly RingPointer[] }) {
 
 /** One slot. Memoised: a step re-renders only the slots whose entry, state, colour or pointers changed. */
 const SlotItem = memo(
-  function SlotItem({ slot, main, text, flash, state, color, entryIdx, above, below, setSize }: SlotItemProps) {
-    const { t } = useTranslation('rings');
+  function SlotItem({ slot, main, label, flash, state, color, entryIdx, above, below, setSize }: SlotItemProps) {
     return (
       <li
         className={`vr-slot vr-slot-${state} ${flash ? 'vr-flash' : ''}`}
         style={color ? { ['--vr-req' as string]: color } : undefined}
-        aria-label={t('ring.slotLabel', { slot, value: text, state: t(`ring.state.${state}`) })}
+        aria-label={label}
         aria-setsize={setSize}
         aria-posinset={setSize === undefined ? undefined : slot + 1}
       >
@@ -98,7 +99,7 @@ const SlotItem = memo(
   (a, b) =>
     a.slot === b.slot &&
     a.main === b.main &&
-    a.text === b.text &&
+    a.label === b.label &&
     a.flash === b.flash &&
     a.state === b.state &&
     a.color === b.color &&
@@ -131,8 +132,25 @@ function columnsIn(width: number): number {
   return Math.max(1, Math.floor((width + 0.3 * rem) / (4.5 * rem)));
 }
 
+type SlotState = SlotItemProps['state'];
+
+/** Each slot's accessible name, with the sentence translated once per language rather than once per slot. */
+function useSlotLabel(): (slot: number, value: string, state: SlotState) => string {
+  const { t } = useTranslation('rings');
+  return useMemo(() => {
+    const label = compileTemplate(t, 'ring.slotLabel', ['slot', 'value', 'state']);
+    const states: Record<SlotState, string> = {
+      unpublished: t('ring.state.unpublished'),
+      pending: t('ring.state.pending'),
+      stale: t('ring.state.stale'),
+    };
+    return (slot, value, state) => label({ slot, value, state: states[state] });
+  }, [t]);
+}
+
 /** One ring as a row of slots, with each index pointing at its slot from the side that owns it. */
 export function RingSlots({ size, label, slots, pointers, pending, unpublished, changed }: RingSlotsProps) {
+  const slotLabel = useSlotLabel();
   const stamp = changeStamp(changed);
   const pendingIdx = new Map((pending?.entries ?? []).map((e) => [e.slot, e.idx]));
   const unpublishedIdx = new Map((unpublished?.entries ?? []).map((e) => [e.slot, e.idx]));
@@ -223,7 +241,7 @@ export function RingSlots({ size, label, slots, pointers, pending, unpublished, 
         key={s.changed ? `${slot}:${stamp}` : slot}
         slot={slot}
         main={s.main}
-        text={s.text}
+        label={slotLabel(slot, s.text, state)}
         flash={s.changed}
         state={state}
         color={color}

@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
+import { compileTemplate } from '../i18n/template';
 import type { VringUsedElem } from '../../virtio/splitRing';
 
 export interface UsedSlotContent {
@@ -9,19 +9,21 @@ export interface UsedSlotContent {
 }
 
 /** A cache of what a used-ring slot shows, per element object, for one language. */
-function usedSlotContentCache(t: TFunction<'rings'>): (e: VringUsedElem) => UsedSlotContent {
+function usedSlotContentCache(t: (key: string, options?: Record<string, unknown>) => string) {
+  const lenText = compileTemplate(t, 'used.len', ['len']);
+  const elemText = compileTemplate(t, 'used.elemText', ['id', 'len']);
   const cache = new WeakMap<VringUsedElem, UsedSlotContent>();
-  return (e) => {
+  return (e: VringUsedElem): UsedSlotContent => {
     let c = cache.get(e);
     if (!c) {
       c = {
         main: (
           <>
             <span className="vr-used-id">{e.id}</span>
-            <span className="vr-used-len">{t('used.len', { len: e.len })}</span>
+            <span className="vr-used-len">{lenText({ len: e.len })}</span>
           </>
         ),
-        text: t('used.elemText', { id: e.id, len: e.len }),
+        text: elemText({ id: e.id, len: e.len }),
       };
       cache.set(e, c);
     }
