@@ -182,19 +182,11 @@ function differs(path: string, what: string, file: unknown, replayed: unknown): 
   };
 }
 
-/**
- * Functions the engine has since renamed to the one QEMU really calls there, by their new name: a run file
- * written before still verifies. (An IOThread's completion interrupt was labelled virtio_notify.)
- */
-const FORMER_NAMES: Readonly<Record<string, string>> = { virtio_notify_irqfd: 'virtio_notify' };
-
 /** The first difference between a logged step and the step the replay took, or null. */
 function compareStep(i: number, want: LoggedStep, got: StepRecord): RunProblem | null {
   const at = `log.${i}`;
   if (want.actor !== got.actor) return differs(`${at}.actor`, 'who moved', want.actor, got.actor);
-  if (want.fn !== got.fn && want.fn !== FORMER_NAMES[got.fn]) {
-    return differs(`${at}.fn`, 'the function', want.fn, got.fn);
-  }
+  if (want.fn !== got.fn) return differs(`${at}.fn`, 'the function', want.fn, got.fn);
   if (want.kind !== got.kind) return differs(`${at}.kind`, 'the kind of step', want.kind, got.kind);
   if (want.writes.length !== got.writes.length)
     return differs(`${at}.writes`, 'the number of stores', want.writes.length, got.writes.length);
