@@ -11,7 +11,11 @@ class ToyMachine implements Replayable {
   disk = new Uint8Array(16 * 1024);
   aux = new Uint8Array(PAGE_SIZE + 8);
   private rng = 12345;
-  constructor(private readonly end = Infinity) {}
+  /** `pad`: bytes of repetitive JSON carried in the state, like the machine's request tables. */
+  constructor(
+    private readonly end = Infinity,
+    private readonly pad = 0,
+  ) {}
   private next(): number {
     this.rng = (Math.imul(this.rng, 1103515245) + 12345) >>> 0;
     return this.rng;
@@ -31,7 +35,7 @@ class ToyMachine implements Replayable {
       memory: this.memory.slice(),
       disk: this.disk.slice(),
       aux: this.aux.slice(),
-      state: JSON.stringify({ rng: this.rng }),
+      state: JSON.stringify({ rng: this.rng, pad: 'req '.repeat(this.pad / 4) + String(this.rng) }),
     };
   }
   images(): MachineImages {
@@ -43,8 +47,8 @@ class ToyMachine implements Replayable {
   }
 }
 
-const runFresh = (k: number) => {
-  const m = new ToyMachine();
+const runFresh = (k: number, pad = 0) => {
+  const m = new ToyMachine(Infinity, pad);
   while (m.stepCount < k) m.stepOnce();
   return m;
 };
@@ -116,6 +120,24 @@ describe('History', () => {
       expect(Buffer.compare(m.memory, runFresh(k).memory)).toBe(0);
       expect(Buffer.compare(m.disk, runFresh(k).disk)).toBe(0);
     }
+  });
+
+  it('stays within maxBytes by doubling the interval, and still jumps exactly', () => {
+    const m = new ToyMachine(Infinity, 4096);
+    const h = new History(m, { interval: 10, keyframeEvery: 8, maxBytes: 200_000 });
+    for (let i = 0; i < 2000; i++) h.forward();
+    expect(h.bytes).toBeLessThanOrEqual(200_000);
+    expect(h.interval).toBeGreaterThan(10);
+    for (const k of [1999, 7, 1000, 2000, 555]) {
+      h.jump(k);
+      expect(Buffer.compare(m.memory, runFresh(k).memory)).toBe(0);
+      expect(Buffer.compare(m.aux, runFresh(k).aux)).toBe(0);
+    }
+  });
+
+  it('refuses a byte limit that is not a number of bytes', () => {
+    expect(() => new History(new ToyMachine(), { maxBytes: -1 })).toThrow(/maxBytes/);
+    expect(() => new History(new ToyMachine(), { maxBytes: Number.NaN })).toThrow(/maxBytes/);
   });
 
   it('rejects a negative jump', () => {

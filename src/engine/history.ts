@@ -21,7 +21,18 @@ export interface HistoryOptions {
    * doubles: memory stays bounded by this many checkpoints, and a jump replays at most `interval` steps.
    */
   maxCheckpoints?: number;
+  /**
+   * The most bytes the checkpoints may hold: past it, every other checkpoint is merged away as for maxCheckpoints.
+   * A long session slows its jumps down rather than running the tab out of memory.
+   */
+  maxBytes?: number;
 }
+
+/**
+ * The default byte limit: a million steps of random-soak (four queues of 128) hold about 1 GB; a bigger ring or a
+ * longer run thins its checkpoints instead of growing past this.
+ */
+const MAX_BYTES = 1.5 * 1024 * 1024 * 1024;
 
 /**
  * Time travel for a deterministic machine: checkpoints every `interval` steps, each holding only the memory
@@ -33,7 +44,10 @@ export class History {
   private interval_: number;
   readonly keyframeEvery: number;
   readonly maxCheckpoints: number;
+  readonly maxBytes: number;
   private checkpoints: Checkpoint[] = [];
+  /** What the checkpoints hold, kept as they come and go. */
+  private bytes_ = 0;
   /** The images as of the latest checkpoint, to diff the next one against. */
   private lastMemory: Uint8Array | null = null;
   private lastDisk: Uint8Array | null = null;
@@ -48,12 +62,14 @@ export class History {
     this.interval_ = options.interval ?? 1024;
     this.keyframeEvery = options.keyframeEvery ?? 64;
     this.maxCheckpoints = options.maxCheckpoints ?? 1024;
+    this.maxBytes = options.maxBytes ?? MAX_BYTES;
     if (!Number.isInteger(this.interval_) || this.interval_ < 1) {
       throw new RangeError('interval must be a positive integer');
     }
     if (!Number.isInteger(this.maxCheckpoints) || this.maxCheckpoints < 2) {
       throw new RangeError('maxCheckpoints must be an integer of at least 2');
     }
+    if (!(this.maxBytes >= 0)) throw new RangeError('maxBytes must be a number of bytes, at least 0');
     this.record(machine.snapshot());
   }
 
@@ -72,14 +88,7 @@ export class History {
 
   /** Bytes the checkpoints hold. */
   get bytes(): number {
-    let total = 0;
-    for (const c of this.checkpoints) {
-      total += c.state.byteLength;
-      total += c.memory instanceof Uint8Array ? c.memory.byteLength : diffBytes(c.memory);
-      total += c.disk instanceof Uint8Array ? c.disk.byteLength : diffBytes(c.disk);
-      total += c.aux instanceof Uint8Array ? c.aux.byteLength : diffBytes(c.aux);
-    }
-    return total;
+    return this.bytes_;
   }
 
   /** Call after each step the machine takes going forward, so checkpoints are laid down as the run grows. */
@@ -89,7 +98,12 @@ export class History {
     const last = this.checkpoints[this.checkpoints.length - 1]!;
     if (step === last.step + this.interval_) {
       this.record(this.machine.snapshot());
-      if (this.checkpoints.length > this.maxCheckpoints) this.thin();
+      // Thinning keeps every other checkpoint, so it cannot bring a run down to fewer than two.
+      while (
+        this.checkpoints.length > 2 &&
+        (this.checkpoints.length > this.maxCheckpoints || this.bytes_ > this.maxBytes)
+      )
+        this.thin();
     }
   }
 
@@ -119,6 +133,7 @@ export class History {
     }
     // An odd count leaves the last checkpoint off the new grid: drop it; lastMemory must match the new last one.
     this.checkpoints = kept;
+    this.bytes_ = kept.reduce((n, c) => n + checkpointBytes(c), 0);
     this.interval_ *= 2;
     const last = this.materialize(this.checkpoints.length - 1);
     this.lastMemory = last.memory;
@@ -153,6 +168,7 @@ export class History {
   truncate(step: number): void {
     const keep = Math.floor(step / this.interval_) + 1;
     this.checkpoints.length = Math.min(this.checkpoints.length, keep);
+    this.bytes_ = this.checkpoints.reduce((n, c) => n + checkpointBytes(c), 0);
     const last = this.materialize(this.checkpoints.length - 1);
     this.lastMemory = last.memory;
     this.lastDisk = last.disk;
@@ -167,7 +183,9 @@ export class History {
     const memory = keyframe ? snap.memory : diffPages(this.lastMemory!, snap.memory);
     const disk = keyframe ? snap.disk : diffPages(this.lastDisk!, snap.disk);
     const aux = keyframe ? snap.aux : diffPages(this.lastAux!, snap.aux);
-    this.checkpoints.push({ step: snap.step, state: utf8.encode(snap.state), memory, disk, aux });
+    const checkpoint: Checkpoint = { step: snap.step, state: utf8.encode(snap.state), memory, disk, aux };
+    this.checkpoints.push(checkpoint);
+    this.bytes_ += checkpointBytes(checkpoint);
     // Images kept in a keyframe are never written, so they can serve as the next diff's base too.
     this.lastMemory = snap.memory;
     this.lastDisk = snap.disk;
@@ -226,5 +244,11 @@ export class History {
 }
 
 const isFull = (c: Checkpoint): boolean => c.memory instanceof Uint8Array;
+
+const imageBytes = (image: Uint8Array | PageDiff): number =>
+  image instanceof Uint8Array ? image.byteLength : diffBytes(image);
+
+const checkpointBytes = (c: Checkpoint): number =>
+  c.state.byteLength + imageBytes(c.memory) + imageBytes(c.disk) + imageBytes(c.aux);
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
