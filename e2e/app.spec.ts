@@ -160,9 +160,9 @@ test.describe('the visualizer', () => {
     await expect(page.getByRole('button', { name: '单步前进' })).toBeEnabled();
     await page.getByRole('button', { name: '单步前进' }).click();
     // The step's sentence comes from the engine as a key and parameters: it is Chinese too, in the panel and
-    // in the line that stays in view.
+    // in the line that stays in view, and names the memory region as the memory map does.
     const sentence = page.getByTestId('step-explain');
-    await expect(sentence).toHaveText('req 0 out_hdr：写入 virtio_blk_outhdr（type、ioprio、sector）');
+    await expect(sentence).toHaveText('请求 0 的请求头 out_hdr：写入 virtio_blk_outhdr（type、ioprio、sector）');
     await expect(page.getByTestId('now-line')).toContainText('写入 virtio_blk_outhdr');
     await shot(page, '05-chinese');
     await page.getByRole('combobox', { name: '语言' }).selectOption({ label: 'English' });

@@ -69,6 +69,10 @@ test('imports the snap02 ring snapshot and shows the real ring', async ({ page }
   const usedIdxRow = page.getByTestId('disagreements').locator('tr[data-kind="used-idx"]');
   await expect(usedIdxRow).toContainText('807');
   await expect(usedIdxRow).toContainText('808');
+  await expect(usedIdxRow).toHaveAttribute(
+    'title',
+    'used-idx is 807 but used.idx in memory is 808 (the status taken after the dumps says 808)',
+  );
   await expect(page.getByRole('heading', { name: 'Outstanding requests (160)' })).toBeVisible();
 
   await expect(

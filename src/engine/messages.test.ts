@@ -6,6 +6,8 @@ import { Machine } from './machine/machine';
 import {
   STEP_TEMPLATES,
   message,
+  messageRegion,
+  namingRegion,
   renderMessage,
   renderStep,
   templateParams,
@@ -91,6 +93,19 @@ const sameParams = (m: StepMessage): void => {
   for (const v of Object.values(m.params)) expect(['string', 'number'], m.key).toContain(typeof v);
 };
 
+/** A region label parameter comes with the region's parts, and the parameter is that region's English label. */
+const regionsMatch = (m: StepMessage): void => {
+  const param = templateParams(m.key).find((p) => p === 'label' || p === 'table');
+  if (param && m.params[param] !== 'guest memory') expect(m.regions?.[param], m.key).toBeDefined();
+  for (const [name, region] of Object.entries(m.regions ?? {})) {
+    expect(m.params[name], `${m.key}.${name}`).toBe(region!.label);
+    expect(
+      Object.keys(region!).every((k) => ['kind', 'label', 'queue', 'owner'].includes(k)),
+      m.key,
+    ).toBe(true);
+  }
+};
+
 describe('step messages', () => {
   it('every key the engine emits has an English template, with exactly its parameters', () => {
     const emitted = new Set<string>();
@@ -100,6 +115,7 @@ describe('step messages', () => {
           if (!m) continue;
           expect(KEYS, `${s.name} step ${r.index}`).toContain(m.key);
           sameParams(m);
+          regionsMatch(m);
           emitted.add(m.key);
         }
         expect(r.explain).toBe(renderStep(r.message, r.fault));
@@ -157,6 +173,23 @@ describe('step messages', () => {
     expect(renderStep(message('avail.ring', { q: 0, slot: 1, value: 3 }), message('fault.missingBarrier.late'))).toBe(
       'vq0 avail.ring[1] = 3: head of the chain. fault: no virtio_wmb, so this store becomes visible only after avail.idx',
     );
+  });
+
+  it("a region's parts ride beside its label, which stays the English parameter", () => {
+    const region = { start: 0x2000, size: 16, kind: 'blk-header', label: 'req 3 out_hdr', owner: 3 } as const;
+    expect(messageRegion({ ...region, queue: undefined })).toEqual({
+      kind: 'blk-header',
+      label: 'req 3 out_hdr',
+      owner: 3,
+    });
+    const m = namingRegion(message('blk.outhdr', { label: region.label }), 'label', { ...region, queue: 1 });
+    expect(m).toEqual({
+      key: 'blk.outhdr',
+      params: { label: 'req 3 out_hdr' },
+      regions: { label: { kind: 'blk-header', label: 'req 3 out_hdr', queue: 1, owner: 3 } },
+    });
+    expect(renderMessage(m)).toBe('req 3 out_hdr: virtio_blk_outhdr written (type, ioprio, sector)');
+    expect(JSON.parse(JSON.stringify(m))).toEqual(m);
   });
 
   it('leaves a missing parameter visible instead of inventing a value', () => {

@@ -1,3 +1,5 @@
+import type { Region } from '../virtio/allocationMap';
+
 /**
  * Every sentence a step can carry, as a stable key with its English template. The engine emits keys and
  * parameters (StepRecord.message), never finished sentences, so the UI can show them in any language; this table
@@ -111,10 +113,33 @@ export type StepMessageKey = keyof typeof STEP_TEMPLATES;
 
 export type MessageParams = Record<string, string | number>;
 
+/**
+ * The memory region a label parameter names, by its parts (the allocation map's kind, queue and owner, and its
+ * English label), so a UI can name it in its own language as its memory map does.
+ */
+export type MessageRegion = Pick<Region, 'kind' | 'label' | 'queue' | 'owner'>;
+
 /** A sentence as data: a key of STEP_TEMPLATES and the values of its `{{param}}`s. Plain JSON. */
 export interface StepMessage {
   key: StepMessageKey;
   params: MessageParams;
+  /**
+   * For a parameter that is a region's label (`label`, an indirect table's `table`): that region by its parts. The
+   * parameter itself keeps the English label, so renderMessage and anything reading only `params` are unchanged;
+   * absent where no parameter names a region.
+   */
+  regions?: Partial<Record<string, MessageRegion>>;
+}
+
+/** A region's parts as a message carries them (see StepMessage.regions): plain JSON, optional parts left out. */
+export function messageRegion(region: MessageRegion): MessageRegion {
+  const { kind, label, queue, owner } = region;
+  return { kind, label, ...(queue !== undefined ? { queue } : {}), ...(owner !== undefined ? { owner } : {}) };
+}
+
+/** `m` with its parameter `param` (which holds `region`'s English label) marked as naming that region. */
+export function namingRegion(m: StepMessage, param: string, region: MessageRegion): StepMessage {
+  return { ...m, regions: { ...m.regions, [param]: messageRegion(region) } };
 }
 
 /** The `{{param}}` names in a template, as a type, so each message is checked against its template. */

@@ -13,7 +13,7 @@ import {
   usedEventOffset,
 } from '../../virtio/layout';
 import type { BarrierKind } from '../../virtio/trace';
-import { message, type StepMessage, type StepMessageKey } from '../messages';
+import { message, namingRegion, type StepMessage, type StepMessageKey } from '../messages';
 import { fromHex } from '../step';
 import type { CapturedItem } from './capture';
 
@@ -71,6 +71,8 @@ export function describeItem(
   const q = region.queue ?? 0;
   const size = queueSizes[q] ?? 0;
   const label = region.label;
+  // The region's parts go with a sentence that names it by label, so the UI can name it in its own language.
+  const named = (m: StepMessage, param: 'label' | 'table' = 'label'): StepMessage => namingRegion(m, param, region);
   switch (region.kind) {
     case 'desc-table': {
       const i = Math.floor(off / DESC_SIZE);
@@ -84,11 +86,13 @@ export function describeItem(
     case 'indirect-table': {
       const i = Math.floor(off / DESC_SIZE);
       const field = off % DESC_SIZE;
-      if (field === DESC_ADDR) return message('indirect.addr', { i, table: label, value: hexAddr(value) });
-      if (field === DESC_LEN) return message('indirect.len', { i, table: label, value });
-      if (field === DESC_FLAGS) return message('indirect.flags', { i, table: label, value: descFlagNames(value) });
-      if (field === DESC_NEXT) return message('indirect.next', { i, table: label, value });
-      return message('indirect.bytes', { i, table: label, bytes });
+      const entry = (m: StepMessage): StepMessage => named(m, 'table');
+      if (field === DESC_ADDR) return entry(message('indirect.addr', { i, table: label, value: hexAddr(value) }));
+      if (field === DESC_LEN) return entry(message('indirect.len', { i, table: label, value }));
+      if (field === DESC_FLAGS)
+        return entry(message('indirect.flags', { i, table: label, value: descFlagNames(value) }));
+      if (field === DESC_NEXT) return entry(message('indirect.next', { i, table: label, value }));
+      return entry(message('indirect.bytes', { i, table: label, bytes }));
     }
     case 'avail-ring':
       if (off === AVAIL_FLAGS) return message(value & 1 ? 'avail.flagsNoInterrupt' : 'avail.flags', { q, value });
@@ -104,12 +108,12 @@ export function describeItem(
         return message((off - 4) % 8 === 0 ? 'used.ringId' : 'used.ringLen', { q, slot, value });
       }
     case 'blk-header':
-      return message('blk.outhdr', { label });
+      return named(message('blk.outhdr', { label }));
     case 'data-buffer':
-      return message('blk.data', { label, bytes });
+      return named(message('blk.data', { label, bytes }));
     case 'status-byte':
-      return message('blk.status', { label, value, name: blkStatusName(value) });
+      return named(message('blk.status', { label, value, name: blkStatusName(value) }));
     default:
-      return message('region.bytes', { label, bytes });
+      return named(message('region.bytes', { label, bytes }));
   }
 }

@@ -1,7 +1,7 @@
 import type { AllocationMap } from '../../virtio/allocationMap';
 import type { VirtioError } from '../../virtio/errors';
 import type { GuestMemory } from '../../virtio/guestMemory';
-import { message } from '../messages';
+import { message, namingRegion } from '../messages';
 import type { OperationCapture } from './capture';
 
 /**
@@ -15,9 +15,11 @@ export function noteSegmentReads(mem: GuestMemory, capture: OperationCapture, al
     if (!capture.capturing) return;
     const region = alloc.regionAt(addr);
     const label = region?.label ?? 'guest memory';
+    const read = message('segment.read', { label, bytes: len, addr: `0x${addr.toString(16)}` });
     capture.note(
       { type: 'segment-read', addr, len, ...(region?.owner !== undefined ? { request: region.owner } : {}) },
-      message('segment.read', { label, bytes: len, addr: `0x${addr.toString(16)}` }),
+      // The region's parts go with its label, so the UI can name it in its own language.
+      region ? namingRegion(read, 'label', region) : read,
     );
   };
 }

@@ -1,6 +1,6 @@
 import { DESC_SIZE, VRING_DESC_F_INDIRECT } from '../../virtio/constants';
 import { u16Sub } from '../../virtio/types';
-import type { Disagreement, QueueElement, QueueStatus, RingSnapshot } from './types';
+import type { Disagreement, DisagreementTip, QueueElement, QueueStatus, RingSnapshot } from './types';
 
 /** Fields compared between the status taken before the dumps and the one taken after. */
 const STATUS_FIELDS: [string, (s: QueueStatus) => number | boolean][] = [
@@ -11,6 +11,16 @@ const STATUS_FIELDS: [string, (s: QueueStatus) => number | boolean][] = [
   ['signalled-used-valid', (s) => s.signalled_used_valid],
   ['inuse', (s) => s.inuse],
 ];
+
+/** Records one disagreement: `message` in English, and `tip`, the same sentence as data for a UI's language. */
+type AddDisagreement = (
+  kind: Disagreement['kind'],
+  field: string,
+  reported: unknown,
+  actual: unknown,
+  message: string,
+  tip: DisagreementTip,
+) => void;
 
 /** Above 2^48 no x86-64 or arm64 guest has RAM: an address like this is stale memory, not a buffer. */
 const PLAUSIBLE_ADDR = 1n << 48n;
@@ -25,8 +35,8 @@ export function findDisagreements(
 ): Disagreement[] {
   const out: Disagreement[] = [];
   const { status, avail, used } = s;
-  const add = (kind: Disagreement['kind'], field: string, reported: unknown, actual: unknown, message: string) =>
-    out.push({ kind, field, reported: String(reported), actual: String(actual), message });
+  const add: AddDisagreement = (kind, field, reported, actual, message, tip) =>
+    out.push({ kind, field, reported: String(reported), actual: String(actual), message, tip });
   const after = s.statusAfter ? ` (the status taken after the dumps says ${s.statusAfter.used_idx})` : '';
   if (status.used_idx !== used.idx)
     add(
@@ -35,6 +45,9 @@ export function findDisagreements(
       status.used_idx,
       used.idx,
       `used-idx is ${status.used_idx} but used.idx in memory is ${used.idx}${after}`,
+      s.statusAfter
+        ? { key: 'usedIdxAfter', params: { after: s.statusAfter.used_idx } }
+        : { key: 'usedIdx', params: {} },
     );
   if (status.shadow_avail_idx !== avail.idx)
     add(
@@ -43,6 +56,7 @@ export function findDisagreements(
       status.shadow_avail_idx,
       avail.idx,
       `shadow-avail-idx is ${status.shadow_avail_idx} but avail.idx in memory is ${avail.idx} (the device re-reads avail.idx only when it runs out)`,
+      { key: 'shadowAvailIdx', params: {} },
     );
   const window = u16Sub(avail.idx, used.idx);
   if (u16Sub(status.last_avail_idx, used.idx) > window)
@@ -52,6 +66,7 @@ export function findDisagreements(
       status.last_avail_idx,
       `${used.idx}..${avail.idx}`,
       `last-avail-idx ${status.last_avail_idx} is outside the window used.idx..avail.idx (${used.idx}..${avail.idx}) in memory`,
+      { key: 'lastAvailIdx', params: { used: used.idx, avail: avail.idx } },
     );
   const inuse = u16Sub(status.last_avail_idx, used.idx);
   if (status.inuse !== inuse)
@@ -61,18 +76,22 @@ export function findDisagreements(
       status.inuse,
       inuse,
       `inuse is ${status.inuse} but last-avail-idx − used.idx in memory is ${inuse}`,
+      { key: 'inuse', params: {} },
     );
   if (s.statusAfter) {
     for (const [field, get] of STATUS_FIELDS) {
       const a = get(status);
       const b = get(s.statusAfter);
       if (a !== b)
-        add('status-changed', field, a, b, `${field} changed from ${a} to ${b} between the two status queries`);
+        add('status-changed', field, a, b, `${field} changed from ${a} to ${b} between the two status queries`, {
+          key: 'statusChanged',
+          params: {},
+        });
     }
   }
   const perElement: Disagreement[] = [];
-  const addElement = (kind: Disagreement['kind'], field: string, reported: unknown, actual: unknown, message: string) =>
-    perElement.push({ kind, field, reported: String(reported), actual: String(actual), message });
+  const addElement: AddDisagreement = (kind, field, reported, actual, message, tip) =>
+    perElement.push({ kind, field, reported: String(reported), actual: String(actual), message, tip });
   for (const e of s.elements) elementDisagreements(e, s, addElement);
   return [...out, ...foldIndexReads(perElement)];
 }
@@ -99,6 +118,7 @@ function foldIndexReads(list: Disagreement[]): Disagreement[] {
       reported: `${lo}..${hi}`,
       actual: hits[0]!.actual,
       message: `${hits.length} element queries read ${field} from ${lo} to ${hi}; the dump holds ${hits[0]!.actual} (the guest kept going while the queries ran)`,
+      tip: { key: 'indexReads', params: { queries: hits.length, lo, hi } },
     });
   }
   return [...list.filter((d) => d.kind !== 'element-avail-idx' && d.kind !== 'element-used-idx'), ...out];
@@ -107,11 +127,12 @@ function foldIndexReads(list: Disagreement[]): Disagreement[] {
 function elementDisagreements(
   e: QueueElement,
   s: Pick<RingSnapshot, 'avail' | 'used' | 'desc' | 'size'>,
-  add: (kind: Disagreement['kind'], field: string, reported: unknown, actual: unknown, message: string) => void,
+  add: AddDisagreement,
 ): void {
   const { avail, used, size } = s;
   const pos = e.availPos;
   const at = pos === null ? 'the element query' : `the element query at avail position ${pos}`;
+  const atPos: Record<string, number> = pos === null ? {} : { pos };
   if (pos !== null) {
     const slot = pos % size;
     const head = avail.ring[slot]!;
@@ -122,6 +143,7 @@ function elementDisagreements(
         e.index,
         head,
         `${at} found head ${e.index}; avail.ring[${slot}] in memory holds ${head}`,
+        { key: 'elementHead', params: { ...atPos } },
       );
     if (u16Sub(pos, used.idx) >= u16Sub(avail.idx, used.idx)) {
       const garbage = e.descs.filter((d) => d.addr >= PLAUSIBLE_ADDR).map((d) => `0x${d.addr.toString(16)}`);
@@ -131,6 +153,12 @@ function elementDisagreements(
         `head ${e.index}`,
         `not in flight (${used.idx}..${avail.idx})`,
         `${at} is not an outstanding request in memory (used.idx ${used.idx}, avail.idx ${avail.idx}): its chain is whatever that memory holds now${garbage.length ? `, e.g. the impossible address ${garbage.join(', ')}` : ''}`,
+        garbage.length
+          ? {
+              key: 'elementStaleGarbage',
+              params: { ...atPos, used: used.idx, avail: avail.idx, addrs: garbage.join(', ') },
+            }
+          : { key: 'elementStale', params: { ...atPos, used: used.idx, avail: avail.idx } },
       );
     } else if (u16Sub(e.used.idx, used.idx) > u16Sub(pos, used.idx)) {
       add(
@@ -139,6 +167,7 @@ function elementDisagreements(
         `used.idx ${e.used.idx}`,
         `in flight at the dump`,
         `${at} ran after the request completed (used.idx had reached ${e.used.idx}): its chain may already be reused`,
+        { key: 'elementLate', params: { ...atPos, reached: e.used.idx } },
       );
     }
   }
@@ -149,6 +178,7 @@ function elementDisagreements(
       e.avail.idx,
       avail.idx,
       `${at} read avail.idx ${e.avail.idx}; the dump holds ${avail.idx}`,
+      { key: 'elementAvailIdx', params: { ...atPos } },
     );
   if (e.used.idx !== used.idx)
     add(
@@ -157,6 +187,7 @@ function elementDisagreements(
       e.used.idx,
       used.idx,
       `${at} read used.idx ${e.used.idx}; the dump holds ${used.idx}`,
+      { key: 'elementUsedIdx', params: { ...atPos } },
     );
   const d = s.desc[e.index];
   if (d && d.flags & VRING_DESC_F_INDIRECT) {
@@ -168,6 +199,7 @@ function elementDisagreements(
         e.descs.length,
         entries,
         `${at} lists ${e.descs.length} descriptors; desc[${e.index}] in memory is an indirect table of ${entries}`,
+        { key: 'elementLength', params: { ...atPos, desc: e.index } },
       );
   }
 }

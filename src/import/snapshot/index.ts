@@ -8,6 +8,7 @@ export type {
   SnapshotDesc,
   SnapshotIndirect,
   Disagreement,
+  DisagreementTip,
   CapturedArea,
   CapturedDump,
   SnapshotArea,

@@ -123,6 +123,31 @@ export interface Disagreement {
   actual: string;
   /** English sentence, for the CLI and logs. */
   message: string;
+  /**
+   * `message` as data, so a UI can say it in its own language: a sentence key (i18n `snapshot:disagree.tip.<key>`,
+   * whose English is `message` word for word) and the values it needs beyond field, reported and actual; `pos` is
+   * the avail position an element query was about, absent when it was not asked about one.
+   */
+  tip?: DisagreementTip;
+}
+
+export interface DisagreementTip {
+  key:
+    | 'usedIdx'
+    | 'usedIdxAfter'
+    | 'shadowAvailIdx'
+    | 'lastAvailIdx'
+    | 'inuse'
+    | 'statusChanged'
+    | 'elementHead'
+    | 'elementStale'
+    | 'elementStaleGarbage'
+    | 'elementLate'
+    | 'elementAvailIdx'
+    | 'elementUsedIdx'
+    | 'elementLength'
+    | 'indexReads';
+  params: Record<string, string | number>;
 }
 
 export interface RingSnapshot {

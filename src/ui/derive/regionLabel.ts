@@ -7,9 +7,9 @@ const DATA_PART = /^req \d+ (data|id|range)$/;
 /**
  * A region's label in the page's language, built from its kind, queue and owner (the engine's label is English:
  * "vq0 descriptor table", "req 3 data"). Regions this cannot name keep the engine's label. `t` is the 'rings'
- * namespace's.
+ * namespace's. Only the region's parts are read, so a step message's region (StepMessage.regions) is named alike.
  */
-export function regionLabel(region: Region, t: TFunction<'rings'>): string {
+export function regionLabel(region: Pick<Region, 'kind' | 'queue' | 'owner' | 'label'>, t: TFunction<'rings'>): string {
   const { kind, queue, owner, label } = region;
   switch (kind) {
     case 'desc-table':

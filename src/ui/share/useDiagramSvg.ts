@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useActorName } from '../code/useActorName';
 import { useStepSentence } from '../code/stepSentence';
+import { scenarioTitle } from '../i18n/scenarioText';
 import { simStore } from '../store';
 
 /**
@@ -17,10 +18,7 @@ export function useDiagramSvg(): () => Promise<string | null> {
     const queue = s.sim?.view.queues[s.queueIndex];
     if (!s.sim || !queue) return null;
     const current = s.sim.current;
-    const name = s.scenario?.name ?? s.scenarioName;
-    const title = s.custom
-      ? (s.scenario?.title ?? name)
-      : tApp(`scenarios.${name}`, { defaultValue: s.scenario?.title ?? name });
+    const title = scenarioTitle(tApp, s.scenario ?? s.custom ?? s.scenarioName, s.custom !== null);
     const caption = current ? `${actorName(current.actor)} · ${current.fn}: ${sentence(current)}` : '';
     const step = s.sim.view.step;
     const { renderQueueSvg } = await import('./diagramSvg');

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Disagreement } from '../../../import/snapshot';
 import { useSafeId } from '../../components/useSafeId';
-import { disagreementCells } from './disagreementCells';
+import { disagreementCells, disagreementTip } from './disagreementCells';
 
 /** Every place the queries and the bytes differ, in a table: shown, never smoothed over. */
 export function DisagreementList({ list }: { list: readonly Disagreement[] }) {
@@ -30,7 +30,7 @@ export function DisagreementList({ list }: { list: readonly Disagreement[] }) {
               {list.map((d, i) => {
                 const cells = disagreementCells(d, t);
                 return (
-                  <tr key={i} data-kind={d.kind} title={d.message}>
+                  <tr key={i} data-kind={d.kind} title={disagreementTip(d, t)}>
                     <td>{t(`disagree.kind.${d.kind}`)}</td>
                     <td>
                       <code>{cells.field}</code>

@@ -27,3 +27,21 @@ function cell(text: string, t: TFunction<'snapshot'>): string {
   if (text === 'in flight at the dump') return t('snapshot:disagree.cell.inFlightAtDump');
   return text;
 }
+
+/**
+ * A disagreement's whole sentence (the row's tooltip) in the page's language, from the importer's `tip` (its
+ * sentence as a key and values); the importer's English `message` where there is no tip. `t` is 'snapshot''s.
+ */
+export function disagreementTip(d: Disagreement, t: TFunction<'snapshot'>): string {
+  if (!d.tip) return d.message;
+  const { key, params } = d.tip;
+  const at =
+    params.pos === undefined ? t('snapshot:disagree.tipAt.any') : t('snapshot:disagree.tipAt.pos', { pos: params.pos });
+  return t(`snapshot:disagree.tip.${key}`, {
+    ...params,
+    field: d.field,
+    reported: d.reported,
+    actual: d.actual,
+    at,
+  });
+}
