@@ -71,12 +71,23 @@ function PointerTags({ pointers }: { pointers: readonly RingPointer[] }) {
   ));
 }
 
+/**
+ * The classes that mark a slot's box edge with the colour of the tag touching it (the nearest tag above, the
+ * nearest below): on a ring that wraps over several lines, a tag between two lines belongs to the box it is joined
+ * to, not to the line beyond the gap. Exported for tests.
+ */
+export function markClasses(above: readonly RingPointer[], below: readonly RingPointer[]): string {
+  const top = above[above.length - 1];
+  const bottom = below[0];
+  return `${top ? ` vr-mark-top vr-mark-top-${top.side}` : ''}${bottom ? ` vr-mark-bottom vr-mark-bottom-${bottom.side}` : ''}`;
+}
+
 /** One slot. Memoised: a step re-renders only the slots whose entry, state, colour or pointers changed. */
 const SlotItem = memo(
   function SlotItem({ slot, main, label, flash, state, color, entryIdx, above, below, setSize }: SlotItemProps) {
     return (
       <li
-        className={`vr-slot vr-slot-${state} ${flash ? 'vr-flash' : ''}`}
+        className={`vr-slot vr-slot-${state}${markClasses(above, below)} ${flash ? 'vr-flash' : ''}`}
         style={color ? { ['--vr-req' as string]: color } : undefined}
         aria-label={label}
         aria-setsize={setSize}
@@ -117,7 +128,7 @@ export const RING_VIRTUAL_ABOVE = 64;
 /** Lines of slots drawn beyond the visible ones. */
 const LINE_OVERSCAN = 3;
 /** Extra room a line takes for its pointer tags, besides the tags themselves (their padding). */
-const TAG_PAD_PX = 10;
+const TAG_PAD_PX = 2;
 
 interface RingMetrics {
   cols: number;

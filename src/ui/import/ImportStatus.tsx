@@ -1,10 +1,20 @@
 import { useTranslation } from 'react-i18next';
+import { ImportAnnouncer } from './ImportAnnouncer';
 import { importActions, useImport } from './importStore';
 import { ProblemText } from './ProblemText';
 import './import.css';
 
-/** A parse in progress (with a way to stop it), or why the last import showed nothing. */
+/** A parse in progress (with a way to stop it), or why the last import showed nothing; and, for screen readers, that one arrived. */
 export function ImportStatus() {
+  return (
+    <>
+      <ImportAnnouncer />
+      <ImportProgressOrError />
+    </>
+  );
+}
+
+function ImportProgressOrError() {
   const { t } = useTranslation('import');
   const progress = useImport((s) => s.progress);
   const error = useImport((s) => s.error);

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import i18n from '../i18n';
 import { parseTrace } from '../../import/trace/parser';
 import { L, readRequest, text, withStamps } from '../../import/trace/testing/lines';
@@ -112,5 +112,84 @@ describe('ImportView (trace)', () => {
     importStore.setState({ progress: null, error: { file: 'x.bin', byte: 12, message: 'too short' } });
     rerender(<ImportStatus />);
     expect(screen.getByRole('alert').textContent).toContain('x.bin, byte 12');
+  });
+});
+
+describe('a new import takes focus and is announced', () => {
+  const announcer = () => screen.getByTestId('import-announcer');
+  const heading = () => screen.getByRole('heading', { level: 2, name: /Real VM: QEMU trace/ });
+
+  it('focus moves from <body> to the view’s heading, and a screen reader hears what arrived', () => {
+    render(
+      <>
+        <ImportStatus />
+        <ImportView />
+      </>,
+    );
+    expect(announcer().textContent).toBe('');
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement).toBe(document.body);
+    act(() => load([L.kick(), ...readRequest('0xa', 0)]));
+    expect(document.activeElement).toBe(heading());
+    expect(heading().tabIndex).toBe(-1);
+    const imported = importStore.getState().imported!;
+    const events = imported.kind === 'trace' ? imported.trace.events.length : -1;
+    expect(announcer().textContent).toBe(
+      `Imported the QEMU trace hand.log: ${events} events. The view shows the queue after the last one.`,
+    );
+    expect(announcer().getAttribute('aria-live')).toBe('polite');
+  });
+
+  it('coming back to the same import leaves focus on the control that switched to it', () => {
+    const view = (shown: boolean) => (
+      <>
+        <ImportStatus />
+        <button type="button">Show the import</button>
+        {shown && <ImportView />}
+      </>
+    );
+    const { rerender } = render(view(false));
+    act(() => load([L.kick(), ...readRequest('0xa', 0)]));
+    rerender(view(true));
+    expect(document.activeElement).toBe(heading());
+    rerender(view(false));
+    const again = screen.getByRole('button', { name: 'Show the import' });
+    again.focus();
+    rerender(view(true));
+    expect(document.activeElement).toBe(again);
+  });
+
+  it('focus the user put outside the main area stays there; the import is still announced', () => {
+    const main = document.createElement('main');
+    main.id = 'main';
+    document.body.append(main);
+    render(
+      <>
+        <button type="button">Lessons</button>
+        <ImportStatus />
+        <ImportView />
+      </>,
+    );
+    const elsewhere = screen.getByRole('button', { name: 'Lessons' });
+    elsewhere.focus();
+    act(() => load([L.kick(), L.pop('0xa'), L.flush()]));
+    expect(document.activeElement).toBe(elsewhere);
+    expect(announcer().textContent).toMatch(
+      /^Imported the QEMU trace hand\.log: \d+ events?\. .* Only part of it could be read: a note at the top of the view says why\.$/,
+    );
+    main.remove();
+  });
+
+  it('says it in the language on screen', async () => {
+    await i18n.changeLanguage('zh-CN');
+    await i18n.loadNamespaces(['import']);
+    render(
+      <>
+        <ImportStatus />
+        <ImportView />
+      </>,
+    );
+    act(() => load([L.kick(), ...readRequest('0xa', 0)]));
+    expect(announcer().textContent).toMatch(/^已导入 QEMU trace hand\.log：共 \d+ 个事件。/);
   });
 });

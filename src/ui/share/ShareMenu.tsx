@@ -1,4 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FocusEvent as ReactFocusEvent,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { simStore, useSim } from '../store';
 import { ShareNotice } from './ShareNotice';
@@ -39,7 +46,35 @@ function MenuItem(props: { label: string; disabled: boolean; onClick: () => void
   );
 }
 
-/** Share menu: copy a link (or embed code), export or import a run, export the diagram as SVG or PNG. */
+/** Where a key moves focus among the panel's `count` items from `at` (-1: none focused), or null for other keys. */
+export function itemFor(key: string, at: number, count: number): number | null {
+  if (count === 0) return null;
+  switch (key) {
+    case 'ArrowDown':
+      return at < 0 ? 0 : (at + 1) % count;
+    case 'ArrowUp':
+      return at < 0 ? count - 1 : (at - 1 + count) % count;
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}
+
+const MOVE_KEYS = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End']);
+
+/** The items a key can move to: a disabled one is skipped (it cannot take focus). */
+const enabledItems = (panel: HTMLElement | null): HTMLButtonElement[] =>
+  Array.from(panel?.querySelectorAll<HTMLButtonElement>('li > button:enabled') ?? []);
+
+/**
+ * Share menu: copy a link (or embed code), export or import a run, export the diagram as SVG or PNG.
+ * A disclosure (the button shows a list of buttons) with the keys of a menu: ↓/↑ go round the items (↓/↑ on the
+ * button opens the list at its first/last item), Home/End, Esc closes it with focus back on the button, and
+ * Tab moves on, closing the list once focus has left it. The page does not scroll on those keys meanwhile.
+ */
 export function ShareMenu() {
   const { t } = useTranslation('share');
   const [open, setOpen] = useState(false);
@@ -47,6 +82,9 @@ export function ShareMenu() {
   const rootRef = useRef<HTMLDivElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  /** The item to focus once the panel is shown (it is hidden until the next render). */
+  const focusOnOpen = useRef<'first' | 'last' | null>(null);
   /** Closes the menu; focus inside it goes back to the Share button rather than to <body> with the hidden panel. */
   const close = () => {
     if (rootRef.current?.contains(document.activeElement)) buttonRef.current?.focus();
@@ -75,6 +113,42 @@ export function ShareMenu() {
       document.removeEventListener('keydown', onKey);
     };
   }, [open]);
+
+  useEffect(() => {
+    const which = focusOnOpen.current;
+    focusOnOpen.current = null;
+    if (!open || which === null) return;
+    const list = enabledItems(panelRef.current);
+    list[which === 'first' ? 0 : list.length - 1]?.focus();
+  }, [open]);
+
+  const onButtonKey = (e: ReactKeyboardEvent<HTMLButtonElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const which = e.key === 'ArrowDown' ? 'first' : 'last';
+    if (open) {
+      const list = enabledItems(panelRef.current);
+      list[which === 'first' ? 0 : list.length - 1]?.focus();
+      return;
+    }
+    focusOnOpen.current = which;
+    setOpen(true);
+  };
+
+  const onPanelKey = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || !MOVE_KEYS.has(e.key)) return;
+    // The page would scroll on these keys: inside the menu they move between its items.
+    e.preventDefault();
+    const list = enabledItems(panelRef.current);
+    const next = itemFor(e.key, list.indexOf(document.activeElement as HTMLButtonElement), list.length);
+    if (next !== null) list[next]!.focus();
+  };
+
+  /** Tab (or a click) took focus out of the menu: the list closes behind it. */
+  const onBlur = (e: ReactFocusEvent<HTMLDivElement>) => {
+    const to = e.relatedTarget as Node | null;
+    if (open && to !== null && !rootRef.current?.contains(to)) setOpen(false);
+  };
 
   const copyLink = async (embed: boolean) => {
     // A free-run cannot be replayed: the link leaves the step out and opens the scenario from the start. Say so.
@@ -147,14 +221,16 @@ export function ShareMenu() {
   };
 
   return (
-    <div className="share-menu" ref={rootRef}>
+    <div className="share-menu" ref={rootRef} onBlur={onBlur}>
       <button
         ref={buttonRef}
+        id={`${panelId}-button`}
         type="button"
         aria-expanded={open}
         aria-controls={panelId}
         aria-label={t('menuLabel')}
         onClick={() => setOpen(!open)}
+        onKeyDown={onButtonKey}
       >
         {working
           ? progress === null
@@ -162,8 +238,8 @@ export function ShareMenu() {
             : t('busyProgress', { percent: Math.floor(progress * 100) })
           : t('menu')}
       </button>
-      <div id={panelId} className="share-panel" hidden={!open}>
-        <ul>
+      <div id={panelId} ref={panelRef} className="share-panel" hidden={!open} onKeyDown={onPanelKey}>
+        <ul aria-labelledby={`${panelId}-button`}>
           <MenuItem label={t('copyLink')} disabled={off} onClick={() => run(() => copyLink(false))} />
           <MenuItem label={t('copyEmbed')} disabled={off} onClick={() => run(() => copyLink(true))} />
           <MenuItem label={t('exportRun')} disabled={off || afterFreeRun} onClick={() => run(onExportRun)} />
