@@ -145,17 +145,24 @@ function columnsIn(width: number): number {
 
 type SlotState = SlotItemProps['state'];
 
-/** Each slot's accessible name, with the sentence translated once per language rather than once per slot. */
-function useSlotLabel(): (slot: number, value: string, state: SlotState) => string {
+/**
+ * Each slot's accessible name, with the sentence translated once per language rather than once per slot. The index
+ * tags are drawn only (aria-hidden), so the name says which indices point at the slot.
+ */
+function useSlotLabel(): (slot: number, value: string, state: SlotState, here?: readonly RingPointer[]) => string {
   const { t } = useTranslation('rings');
   return useMemo(() => {
     const label = compileTemplate(t, 'ring.slotLabel', ['slot', 'value', 'state']);
+    const pointed = compileTemplate(t, 'ring.slotPointers', ['label', 'names']);
     const states: Record<SlotState, string> = {
       unpublished: t('ring.state.unpublished'),
       pending: t('ring.state.pending'),
       stale: t('ring.state.stale'),
     };
-    return (slot, value, state) => label({ slot, value, state: states[state] });
+    return (slot, value, state, here) => {
+      const text = label({ slot, value, state: states[state] });
+      return here?.length ? pointed({ label: text, names: here.map((p) => p.name).join(', ') }) : text;
+    };
   }, [t]);
 }
 
@@ -252,7 +259,7 @@ export function RingSlots({ size, label, slots, pointers, pending, unpublished, 
         key={s.changed ? `${slot}:${stamp}` : slot}
         slot={slot}
         main={s.main}
-        label={slotLabel(slot, s.text, state)}
+        label={slotLabel(slot, s.text, state, here)}
         flash={s.changed}
         state={state}
         color={color}

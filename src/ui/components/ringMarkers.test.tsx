@@ -93,3 +93,13 @@ describe('ring markers on rings that wrap over several lines', () => {
     );
   });
 });
+
+describe('slot names for screen readers', () => {
+  it('say which indices point at a slot (the drawn tags are hidden from them)', () => {
+    const items = show(16, POINTERS);
+    const label = (slot: number) => items.find((li) => slotNo(li) === slot)!.getAttribute('aria-label');
+    expect(label(6)).toBe('slot 6: id 6 (old entry); pointed at by avail_idx_shadow, avail.idx');
+    expect(label(5)).toBe('slot 5: id 5 (old entry); pointed at by last_avail_idx');
+    expect(label(0)).toBe('slot 0: id 0 (old entry)');
+  });
+});

@@ -37,6 +37,7 @@ describe('HelpDialog', () => {
       'Page UpPrevious stop of the open lesson',
       '?This help',
       'EscClose the Share menu or a dialog',
+      '↓↑HomeEndIn the open Share menu: the next or previous item, the first or last',
     ]);
   });
 

@@ -9,6 +9,7 @@ const SHORTCUTS = [
   { keys: ['Page Up'], what: 'help.keys.lessonPrevious' },
   { keys: ['?'], what: 'help.keys.help' },
   { keys: ['Esc'], what: 'help.keys.escape' },
+  { keys: ['↓', '↑', 'Home', 'End'], what: 'help.keys.menu' },
 ] as const;
 
 /** The "?" dialog: keyboard shortcuts and how to read the screen. A native <dialog>, so focus stays inside it. */
