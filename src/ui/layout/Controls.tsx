@@ -9,6 +9,7 @@ import { useStepSentence } from '../code/stepSentence';
 import { useFreeRunCaption } from '../code/freeRunCaption';
 import { stepTotal } from '../derive/runLength';
 import { useRunLength } from '../store/runLength';
+import { ControlsFoldButton, useControlsFolded, useControlsFoldOpen } from '../lessons/ControlsFold';
 import { Breakpoints } from './Breakpoints';
 import { useKeepFocus } from './keepFocus';
 import { StepAnnouncer } from './StepAnnouncer';
@@ -100,6 +101,10 @@ export function Controls() {
   const atEnd = useSim((s) => !s.freeRunning && (s.sim?.view.ended ?? null) !== null);
   const hasBreakpoints = useSim((s) => s.breakpoints.length > 0);
   const narrow = useMediaQuery('(max-width: 700px)');
+  // While a lesson is open its panel steps: the Run to row folds behind a disclosure (a phone has More already).
+  const folded = useControlsFolded() && !narrow;
+  const foldOpen = useControlsFoldOpen();
+  const foldId = useId();
   // A button that becomes disabled under the keyboard hands focus on: Back at step 0 to Step, Step and Play at the
   // end of the run to Back.
   const backRef = useRef<HTMLButtonElement>(null);
@@ -211,6 +216,7 @@ export function Controls() {
           </button>
         </div>
         {!narrow && pace}
+        {folded && <ControlsFoldButton controls={foldId} breakpoints={!presenter} />}
         <StatusLine />
       </div>
       {narrow ? (
@@ -219,6 +225,10 @@ export function Controls() {
           <div className="control-row">{pace}</div>
           {runRow}
         </details>
+      ) : folded ? (
+        <div id={foldId} className="controls-fold-row" hidden={!foldOpen}>
+          {runRow}
+        </div>
       ) : (
         runRow
       )}

@@ -52,8 +52,9 @@ export function LessonPlayerPanel() {
     return p ? atStop(s, p) : true;
   });
   const reduced = useMediaQuery('(prefers-reduced-motion: reduce)');
+  const wide = useMediaQuery('(min-width: 1100px)');
   const panel = useRef<HTMLElement>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   useClicker(lessonId !== null);
 
   const lesson = lessonId ? lessonById(lessonId) : undefined;
@@ -96,7 +97,7 @@ export function LessonPlayerPanel() {
 
   // A new stop is announced by moving focus to its heading (screen readers read it; keyboard users stay in the panel).
   useEffect(() => {
-    if (lessonId && !moving) heading.current?.focus({ preventScroll: true });
+    if (lessonId && !moving) headingRef.current?.focus({ preventScroll: true });
   }, [lessonId, index, phase, moving]);
 
   if (!lessonId || !lesson) return null;
@@ -112,115 +113,163 @@ export function LessonPlayerPanel() {
   const params = view ? textParams(view) : {};
   const answerText = (v: number) => (question ? choiceLabel(question, v, t) : String(v));
 
+  const where = shown && (
+    <span className="lesson-dim lesson-where" data-testid="lesson-where">
+      {t('ui.stepNote', { scenario: scenarioTitle(tApp, shown.scenario), step: shown.step })}
+    </span>
+  );
+  const offTrack = !onTrack && !moving && (
+    <button type="button" className="lesson-link" onClick={() => void lessonActions.resync()}>
+      {t('ui.offTrack')} {t('ui.backOnTrack')}
+    </button>
+  );
+  const previous = (
+    <button type="button" disabled={!plan || index === 0 || moving} onClick={() => void lessonActions.previous()}>
+      ← {t('ui.previous')}
+    </button>
+  );
+  const onward = last ? (
+    <button type="button" className="primary" onClick={closeLesson}>
+      {t('ui.finish')}
+    </button>
+  ) : (
+    <button
+      type="button"
+      className="primary"
+      data-testid="lesson-next"
+      disabled={!plan || moving}
+      onClick={() => void lessonActions.next()}
+    >
+      {t('ui.next')} →
+    </button>
+  );
+  const close = (
+    <button type="button" className="lesson-close" onClick={closeLesson}>
+      {t('ui.close')}
+    </button>
+  );
+  const marks = highlights.length > 0 && (
+    <ul className="lesson-marks" aria-label={t('ui.lookAt')}>
+      {highlights.map((h) => {
+        const parsed = parseHighlight(h.id)!;
+        return (
+          <li key={h.id}>
+            <button
+              type="button"
+              data-selector={h.selector}
+              data-testid="lesson-mark"
+              onClick={() => scrollToHighlight(h.selector, panel.current?.offsetHeight ?? 0, !reduced)}
+            >
+              {t(highlightLabelKey(parsed), { index: 'index' in parsed ? parsed.index : 0 })}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+  const main = stop && (
+    <>
+      {/* Always present, so the verdict that appears in it after an answer is announced. */}
+      <div aria-live="polite" data-testid="lesson-feedback-live">
+        {!asking && feedback && (
+          <p
+            className={`lesson-feedback ${feedback.given === null ? '' : feedback.given === feedback.answer ? 'lesson-right' : 'lesson-wrong'}`}
+            data-testid="lesson-feedback"
+          >
+            {feedback.given === null
+              ? t('ui.revealed', { answer: answerText(feedback.answer) })
+              : feedback.given === feedback.answer
+                ? t('ui.correct', { answer: answerText(feedback.answer) })
+                : t('ui.wrong', { answer: answerText(feedback.answer), given: answerText(feedback.given) })}
+          </p>
+        )}
+      </div>
+      {asking && question ? (
+        <QuestionBox
+          key={`${lessonId}:${index}`}
+          question={question}
+          prompt={t(stopQuestionKey(lesson, stop), params)}
+          disabled={moving}
+          onAnswer={(v) => void lessonActions.answer(v)}
+          onReveal={() => void lessonActions.reveal()}
+        />
+      ) : (
+        <>
+          <p className="lesson-text" data-testid="lesson-text">
+            {moving ? t('ui.loading') : t(stopTextKey(lesson, stop), params)}
+          </p>
+          {stop.compare && !moving && <CompareTable spec={stop.compare} state={comparison} />}
+        </>
+      )}
+    </>
+  );
+  const heading = (
+    <h2 id="lesson-title" ref={headingRef} tabIndex={-1}>
+      {t(lessonTitleKey(lesson))}
+      {plan && <span className="sr-only"> — </span>}
+      {plan && (
+        <span className="lesson-progress" data-testid="lesson-progress">
+          {t('ui.stopOf', { n: index + 1, total })}
+        </span>
+      )}
+    </h2>
+  );
+  const planProblem = planError !== null && <p className="lesson-error">{t('ui.planError', { message: planError })}</p>;
+
   return (
     <section
       ref={panel}
-      className="lesson-player"
+      className={wide ? 'lesson-player lesson-wide' : 'lesson-player'}
       aria-labelledby="lesson-title"
       data-testid="lesson-player"
       data-stop={stop?.id}
     >
       <style>{highlightCss(highlights)}</style>
-      <div className="lesson-head">
-        <h2 id="lesson-title" ref={heading} tabIndex={-1}>
-          {t(lessonTitleKey(lesson))}
-          {plan && <span className="sr-only"> — </span>}
-          {plan && (
-            <span className="lesson-progress" data-testid="lesson-progress">
-              {t('ui.stopOf', { n: index + 1, total })}
-            </span>
-          )}
-        </h2>
-        <button type="button" className="lesson-close" onClick={closeLesson}>
-          {t('ui.close')}
-        </button>
-      </div>
-      {planError !== null && <p className="lesson-error">{t('ui.planError', { message: planError })}</p>}
-      {stop && (
-        <div className="lesson-body" aria-busy={moving}>
-          {/* Always present, so the verdict that appears in it after an answer is announced. */}
-          <div aria-live="polite" data-testid="lesson-feedback-live">
-            {!asking && feedback && (
-              <p
-                className={`lesson-feedback ${feedback.given === null ? '' : feedback.given === feedback.answer ? 'lesson-right' : 'lesson-wrong'}`}
-                data-testid="lesson-feedback"
-              >
-                {feedback.given === null
-                  ? t('ui.revealed', { answer: answerText(feedback.answer) })
-                  : feedback.given === feedback.answer
-                    ? t('ui.correct', { answer: answerText(feedback.answer) })
-                    : t('ui.wrong', { answer: answerText(feedback.answer), given: answerText(feedback.given) })}
-              </p>
-            )}
+      {wide ? (
+        // A wide window: where the stop is and the way on beside the title (first after it for the keyboard), the
+        // narration with what to look at beside it, so the panel stays a few lines high and the rings keep the window.
+        <>
+          <div className="lesson-head">
+            {heading}
+            {where}
+            <div className="lesson-nav">
+              {previous}
+              {onward}
+            </div>
+            {close}
           </div>
-          {asking && question ? (
-            <QuestionBox
-              key={`${lessonId}:${index}`}
-              question={question}
-              prompt={t(stopQuestionKey(lesson, stop), params)}
-              disabled={moving}
-              onAnswer={(v) => void lessonActions.answer(v)}
-              onReveal={() => void lessonActions.reveal()}
-            />
-          ) : (
-            <>
-              <p className="lesson-text" data-testid="lesson-text">
-                {moving ? t('ui.loading') : t(stopTextKey(lesson, stop), params)}
-              </p>
-              {stop.compare && !moving && <CompareTable spec={stop.compare} state={comparison} />}
-            </>
+          {planProblem}
+          {stop && (
+            <div className="lesson-body" aria-busy={moving}>
+              <div className="lesson-main">{main}</div>
+              <div className="lesson-side">
+                {marks}
+                {offTrack}
+              </div>
+            </div>
           )}
-          {highlights.length > 0 && (
-            <ul className="lesson-marks" aria-label={t('ui.lookAt')}>
-              {highlights.map((h) => {
-                const parsed = parseHighlight(h.id)!;
-                return (
-                  <li key={h.id}>
-                    <button
-                      type="button"
-                      data-selector={h.selector}
-                      data-testid="lesson-mark"
-                      onClick={() => scrollToHighlight(h.selector, panel.current?.offsetHeight ?? 0, !reduced)}
-                    >
-                      {t(highlightLabelKey(parsed), { index: 'index' in parsed ? parsed.index : 0 })}
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
+        </>
+      ) : (
+        <>
+          <div className="lesson-head">
+            {heading}
+            {close}
+          </div>
+          {planProblem}
+          {stop && (
+            <div className="lesson-body" aria-busy={moving}>
+              {main}
+              {marks}
+            </div>
           )}
-        </div>
+          <div className="lesson-nav">
+            {where}
+            {offTrack}
+            {previous}
+            {onward}
+          </div>
+        </>
       )}
-      <div className="lesson-nav">
-        {shown && (
-          <span className="lesson-dim lesson-where">
-            {t('ui.stepNote', { scenario: scenarioTitle(tApp, shown.scenario), step: shown.step })}
-          </span>
-        )}
-        {!onTrack && !moving && (
-          <button type="button" className="lesson-link" onClick={() => void lessonActions.resync()}>
-            {t('ui.offTrack')} {t('ui.backOnTrack')}
-          </button>
-        )}
-        <button type="button" disabled={!plan || index === 0 || moving} onClick={() => void lessonActions.previous()}>
-          ← {t('ui.previous')}
-        </button>
-        {last ? (
-          <button type="button" className="primary" onClick={closeLesson}>
-            {t('ui.finish')}
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="primary"
-            data-testid="lesson-next"
-            disabled={!plan || moving}
-            onClick={() => void lessonActions.next()}
-          >
-            {t('ui.next')} →
-          </button>
-        )}
-      </div>
     </section>
   );
 }

@@ -29,7 +29,7 @@ describe('bestScroll', () => {
     expect(bestScroll([e(1000, 1100), e(1200, 1300)], 950, 500)).toBeNull();
   });
 
-  it('shows the most elements whole when they do not fit, the larger area first', () => {
+  it('shows the largest area of elements whole when they do not fit', () => {
     // A field high in one column, an index and a ring's slots lower in another: the three span 730 px, 580 free.
     const shadow = e(490, 540, 265);
     const idx = e(680, 780, 140);
@@ -37,6 +37,15 @@ describe('bestScroll', () => {
     const at = bestScroll([idx, slots, shadow], 0, 580)!;
     expect(at).toBe(680 - (580 - (1220 - 680)) / 2);
     expect(idx.top >= at && slots.bottom <= at + 580).toBe(true);
+  });
+
+  it('prefers a ring’s slots to two small fields elsewhere when the three do not fit (presenter at 1280x720)', () => {
+    // avail.idx high in the ring, the slots below it, avail_idx_shadow in the driver's column: 587 px free.
+    const idx = e(707, 836, 137);
+    const slots = e(1182, 1493, 283);
+    const shadow = e(478, 538, 259);
+    const at = bestScroll([idx, slots, shadow], 363, 587)!;
+    expect(slots.top >= at && slots.bottom <= at + 587).toBe(true);
   });
 
   it('puts the top of an element taller than the window first, and does nothing without elements', () => {

@@ -59,9 +59,9 @@ export interface Extent {
 
 /**
  * Where to scroll (the page's y at the top of the free part of the window, `room` high) so that the highlighted
- * elements are seen together: all of them centred when they fit; otherwise the position that shows the most of
- * them whole, and of two such the one that shows the larger area (a ring's slots before a single index field). Null
- * when the current position (`now`) already shows as many as any would.
+ * elements are seen together: all of them centred when they fit; otherwise the position that shows the largest area
+ * of them whole (a ring's slots, which a question asks about, before two small index fields elsewhere), and of two
+ * such the one that shows more of them. Null when the current position (`now`) already shows as much as any would.
  */
 export function bestScroll(extents: readonly Extent[], now: number, room: number): number | null {
   if (extents.length === 0 || room <= 0) return null;
@@ -78,7 +78,7 @@ export function bestScroll(extents: readonly Extent[], now: number, room: number
     return { count, area };
   };
   const better = (a: { count: number; area: number }, b: { count: number; area: number }) =>
-    a.count > b.count || (a.count === b.count && a.area > b.area);
+    a.area > b.area || (a.area === b.area && a.count > b.count);
   if (bottom - top <= room) {
     if (top >= now && bottom <= now + room) return null;
     return top - (room - (bottom - top)) / 2;
@@ -104,22 +104,42 @@ export function bestScroll(extents: readonly Extent[], now: number, room: number
   return from - (room - (to - from)) / 2;
 }
 
+/** Bumped by every scroll request: a correction still pending for an earlier one is dropped. */
+let scrollRequest = 0;
+
 /**
  * Scrolls the highlighted elements into the part of the window that the sticky controls and the lesson panel leave
- * free, together when they fit (a question about a ring shows the ring with it), else as many as fit.
+ * free, together when they fit (a question about a ring shows the ring with it), else as many as fit. Panels far down
+ * the page are laid out only as they come near the view (content-visibility: auto), so what was measured before the
+ * scroll can be an estimate: once the scroll has ended, the elements are measured again and the scroll corrected
+ * (at most twice). `smooth` false (prefers-reduced-motion) jumps.
  */
 export function scrollToHighlights(selectors: readonly string[], coveredBottom: number, smooth: boolean): void {
-  const extents: Extent[] = [];
-  for (const selector of selectors) {
-    const el = document.querySelector(selector);
-    if (!el) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) continue;
-    extents.push({ top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, area: r.width * r.height });
-  }
-  const top = coveredTop();
-  const room = window.innerHeight - coveredBottom - top;
-  const at = bestScroll(extents, window.scrollY + top, room);
-  if (at === null) return;
-  window.scrollTo({ top: Math.max(0, at - top), behavior: smooth ? 'smooth' : 'auto' });
+  const request = ++scrollRequest;
+  const go = (corrections: number) => {
+    if (request !== scrollRequest) return;
+    const extents: Extent[] = [];
+    for (const selector of selectors) {
+      const el = document.querySelector(selector);
+      if (!el) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      extents.push({ top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, area: r.width * r.height });
+    }
+    const top = coveredTop();
+    const room = window.innerHeight - coveredBottom - top;
+    const at = bestScroll(extents, window.scrollY + top, room);
+    if (at === null) return;
+    const to = Math.max(0, Math.min(at - top, document.documentElement.scrollHeight - window.innerHeight));
+    if (Math.abs(to - window.scrollY) < 2) return;
+    window.scrollTo({ top: to, behavior: smooth ? 'smooth' : 'auto' });
+    if (corrections <= 0) return;
+    const again = () => go(corrections - 1);
+    if (smooth && 'onscrollend' in window) {
+      window.addEventListener('scrollend', again, { once: true });
+      // A smooth scroll that another one interrupts may not end on its own: give up on the correction then.
+      setTimeout(() => window.removeEventListener('scrollend', again), 3000);
+    } else requestAnimationFrame(() => requestAnimationFrame(again));
+  };
+  go(2);
 }

@@ -1,0 +1,145 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+// A teacher on a 1280x720 projector, presenter mode, a lesson open: the header, the controls and the lesson panel
+// must leave the simulation most of the window. Before the lesson layout was made compact (the Run to row folded,
+// where-the-stop-is beside the title, the narration beside what to look at) the simulation began 203 px down and the
+// panel began 525 px down: 322 px of 720. 430 px (60 % of the window) is what the compact layout leaves in both
+// languages with the long narration of this stop, with a few pixels to spare; the panel, once the page has scrolled
+// to what the stop points at (the controls scroll away at this height), leaves 570 px and more.
+
+const STOP = '#s=lesson-event-idx-flags&lesson=notify&stop=3&pres=1';
+const MIN_ROOM_AT_TOP = 430;
+const MIN_ROOM_SCROLLED = 570;
+
+/** From the simulation's top edge (the kick/interrupt strip) to the lesson panel, with the page at its top. */
+async function roomAtTop(page: Page): Promise<number> {
+  await page.evaluate(() => scrollTo({ top: 0, behavior: 'instant' }));
+  return page.evaluate(
+    () =>
+      document.querySelector('.lesson-player')!.getBoundingClientRect().top -
+      document.querySelector('.board')!.getBoundingClientRect().top,
+  );
+}
+
+/** Whether the element lies wholly between the window's top (or the sticky controls) and the lesson panel. */
+async function wholeInView(el: Locator): Promise<boolean> {
+  return el.evaluate((node) => {
+    const r = node.getBoundingClientRect();
+    const panel = document.querySelector('.lesson-player')!.getBoundingClientRect().top;
+    const bar = document.querySelector('.controls')!;
+    const top = getComputedStyle(bar).position === 'sticky' ? bar.getBoundingClientRect().bottom : 0;
+    return r.top >= top - 1 && r.bottom <= panel + 1;
+  });
+}
+
+test.describe('presenter with a lesson at 1280x720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  for (const lang of ['en', 'zh-CN']) {
+    test(`the simulation keeps at least ${MIN_ROOM_AT_TOP} px of the window (${lang})`, async ({ page }) => {
+      await page.goto(`/${STOP}&lang=${lang}`);
+      await expect(page.getByTestId('lesson-text')).toContainText('virtqueue_disable_cb');
+      await expect(page.getByTestId('lesson-progress')).toBeVisible();
+      expect(await roomAtTop(page)).toBeGreaterThanOrEqual(MIN_ROOM_AT_TOP);
+      const panel = (await page.getByTestId('lesson-player').boundingBox())!;
+      expect(720 - panel.height).toBeGreaterThanOrEqual(MIN_ROOM_SCROLLED);
+      // Nothing the teacher needs went away: the way on, where the stop is, what to look at, the narration.
+      await expect(page.getByTestId('lesson-next')).toBeVisible();
+      await expect(page.getByTestId('lesson-where')).toBeVisible();
+      await expect(page.getByTestId('lesson-mark').first()).toBeVisible();
+      await expect(page.getByTestId('controls-fold')).toBeVisible();
+    });
+  }
+
+  test('the folded Run to row is reached by keyboard, with its names, and still runs', async ({ page }) => {
+    await page.goto(`/${STOP}`);
+    await expect(page.getByTestId('lesson-text')).toContainText('virtqueue_disable_cb');
+    const kick = page.getByRole('button', { name: 'Run to next kick' });
+    await expect(kick).toBeHidden();
+    const fold = page.getByRole('button', { name: 'Run to…' });
+    await expect(fold).toHaveAttribute('aria-expanded', 'false');
+    await expect(fold).toHaveAttribute('aria-controls', /.+/);
+
+    // From Free-run, Tab goes through the pace controls to the disclosure.
+    await page.getByRole('button', { name: 'Free-run' }).focus();
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      if (await fold.evaluate((b) => b === document.activeElement)) break;
+    }
+    await expect(fold).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(fold).toHaveAttribute('aria-expanded', 'true');
+    const row = page.locator(`#${await fold.getAttribute('aria-controls')}`);
+    await expect(row.getByRole('group', { name: 'Run to next:' })).toBeVisible();
+    await page.keyboard.press('Tab');
+    await expect(kick).toBeFocused();
+    for (const name of ['interrupt', 'completion', 'error', 'the end'])
+      await expect(row.getByRole('button', { name: new RegExp(`^Run to (next )?${name}$`) })).toBeVisible();
+
+    const step = page.getByLabel('current step', { exact: true });
+    const before = Number(await step.textContent());
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => Number(await step.textContent())).toBeGreaterThan(before);
+    // The lesson notices the simulation moved and offers the way back.
+    await expect(page.getByRole('button', { name: /Back to the stop/ })).toBeVisible();
+
+    // Folded again, the row is out of the way and out of the tab order.
+    await fold.click();
+    await expect(fold).toHaveAttribute('aria-expanded', 'false');
+    await expect(kick).toBeHidden();
+  });
+
+  test('the disclosure is named in Chinese too', async ({ page }) => {
+    await page.goto(`/${STOP}&lang=zh-CN`);
+    await expect(page.getByTestId('lesson-text')).toContainText('virtqueue_disable_cb');
+    const fold = page.getByRole('button', { name: '运行到…' });
+    await fold.click();
+    await expect(page.getByRole('button', { name: '运行到下一次中断' })).toBeVisible();
+  });
+
+  test('without a lesson nothing is folded', async ({ page }) => {
+    await page.goto('/#s=lesson-event-idx-flags&pres=1');
+    await expect(page.getByRole('button', { name: 'Run to next kick' })).toBeVisible();
+    await expect(page.getByTestId('controls-fold')).toHaveCount(0);
+  });
+
+  for (const motion of ['reduce', 'no-preference'] as const) {
+    test(`after the answer is revealed, what the stop points at and the answer are both in view (${motion})`, async ({
+      page,
+    }) => {
+      await page.emulateMedia({ reducedMotion: motion });
+      // The counters sit at the page's far end, under panels not yet laid out (content-visibility: auto).
+      await page.goto('/#s=lesson-event-idx-flags&lesson=notify&stop=4&ask=1&pres=1');
+      await expect(page.getByText('Your turn')).toBeVisible();
+      const counters = page.locator('.counters');
+      await expect.poll(() => wholeInView(counters)).toBe(true);
+      await page.getByRole('button', { name: 'Just show me' }).click();
+      await expect(page.getByTestId('lesson-feedback')).toBeInViewport({ ratio: 1 });
+      await expect.poll(() => wholeInView(counters)).toBe(true);
+      await expect(page.getByTestId('lesson-feedback')).toBeInViewport({ ratio: 1 });
+    });
+  }
+});
+
+test.describe('a lesson at 390x844', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('a phone keeps its More fold and no second one; the lesson leaves the rings as much room as before', async ({
+    page,
+  }) => {
+    await page.goto(`/${STOP}`);
+    await expect(page.getByTestId('lesson-text')).toContainText('virtqueue_disable_cb');
+    await expect(page.getByTestId('controls-fold')).toHaveCount(0);
+    await expect(page.getByText('Speed, step by, run to… and breakpoints')).toBeVisible();
+    // Between the sticky controls and the panel: 280 px before this layout work (the phone's layout is unchanged).
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            document.querySelector('.lesson-player')!.getBoundingClientRect().top -
+            document.querySelector('.controls')!.getBoundingClientRect().bottom,
+        ),
+      )
+      .toBeGreaterThanOrEqual(270);
+  });
+});
