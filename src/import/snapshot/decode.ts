@@ -2,7 +2,7 @@ import { VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT } from '../../virtio/constants
 import { u16Add, u16Sub } from '../../virtio/types';
 import type { CapturedMemory } from './capturedMemory';
 import { readIndirectTable } from './indirect';
-import type { OutstandingChain, QueueElement, QueueStatus, RingSnapshot, SnapshotDesc } from './types';
+import type { ChainProblem, OutstandingChain, QueueElement, QueueStatus, RingSnapshot, SnapshotDesc } from './types';
 
 type Decoded = Pick<RingSnapshot, 'desc' | 'avail' | 'used' | 'outstanding'>;
 
@@ -36,17 +36,21 @@ export function decodeRing(cap: CapturedMemory, status: QueueStatus, elements: Q
     const availPos = u16Add(used.idx, k);
     const slot = availPos % size;
     const head = avail.ring[slot]!;
-    const descs: number[] = [];
-    // Linux: virtqueue_get_buf() walks the same links; a bad head or a loop stops the walk (at most `size` hops).
-    for (let i = head, n = 0; i < size && n < size; n++) {
-      descs.push(i);
+    const walked = walkChain(desc, head, size);
+    const descs = walked.descs;
+    let problem = walked.problem;
+    for (const i of descs) {
       const d = desc[i]!;
       if (d.head === null) {
         d.head = head;
         d.availPos = availPos;
+      } else {
+        // Neither QEMU nor Linux checks this; it shows when the first of the two completes.
+        problem ??= {
+          where: null,
+          message: `descriptor ${i} is also in the chain at avail position ${d.availPos}: offered again while outstanding`,
+        };
       }
-      if (!(d.flags & VRING_DESC_F_NEXT)) break;
-      i = d.next;
     }
     const h = desc[head];
     // QEMU follows INDIRECT on the head only (virtqueue_split_pop()), as Linux only ever sets it there.
@@ -59,7 +63,41 @@ export function decodeRing(cap: CapturedMemory, status: QueueStatus, elements: Q
       indirect,
       popped: k < popped,
       element: byPos.get(availPos) ?? null,
+      ...(problem ? { problem } : {}),
     });
   }
   return { desc, avail, used, outstanding };
+}
+
+/**
+ * Follows a chain's NEXT links in the ring's descriptor table, stopping where QEMU's virtqueue_split_pop() would
+ * refuse it: a head or a `next` past the table, or a link back into the chain (QEMU notices that only after `num`
+ * hops; naming the repeated descriptor is ours). `descs` holds the descriptors read up to there.
+ */
+export function walkChain(
+  desc: readonly { flags: number; next: number }[],
+  head: number,
+  size: number,
+): { descs: number[]; problem: ChainProblem | null } {
+  const descs: number[] = [];
+  if (head >= size)
+    return { descs, problem: { where: 'virtqueue_get_head', message: `Guest says index ${head} is available` } };
+  const seen = new Set<number>();
+  for (let i = head; ;) {
+    descs.push(i);
+    seen.add(i);
+    const d = desc[i]!;
+    if (!(d.flags & VRING_DESC_F_NEXT)) return { descs, problem: null };
+    if (d.next >= size)
+      return { descs, problem: { where: 'virtqueue_split_read_next_desc', message: `Desc next is ${d.next}` } };
+    if (seen.has(d.next))
+      return {
+        descs,
+        problem: {
+          where: 'virtqueue_split_pop',
+          message: `Looped descriptor: descriptor ${i} links back to ${d.next}, already in this chain`,
+        },
+      };
+    i = d.next;
+  }
 }

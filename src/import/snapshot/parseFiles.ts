@@ -12,10 +12,15 @@ import type { CapturedArea, RingSnapshot } from './types';
 const isBin = (f: ImportFile) => /\.bin$/i.test(f.name);
 const looksJson = (f: ImportFile, text: string) => /\.json$/i.test(f.name) || /^\s*[{[]/.test(text);
 
-/** The status file: the first JSON, else the first text with `info virtio-queue-status` output. */
+/**
+ * The status file: the first JSON holding a queue status (`vring-num`), else the first JSON, else the first text
+ * with `info virtio-queue-status` output. A saved `x-query-virtio-queue-element` answer given before the status
+ * (as a shell glob sorts `element….json` first) must not be taken for it.
+ */
 function pickStatus(files: ImportFile[]): { file: ImportFile; text: string; json: boolean } | null {
   const texts = files.filter((f) => !isBin(f)).map((f) => ({ file: f, text: decodeText(f.bytes) }));
-  const json = texts.find((t) => looksJson(t.file, t.text));
+  const jsons = texts.filter((t) => looksJson(t.file, t.text));
+  const json = jsons.find((t) => /"vring-num"\s*:/.test(t.text)) ?? jsons[0];
   if (json) return { ...json, json: true };
   const hmp = texts.find((t) => /last_avail_idx\s*:/.test(t.text)) ?? texts[0];
   return hmp ? { ...hmp, json: false } : null;

@@ -1,4 +1,5 @@
 import { VRING_DESC_F_INDIRECT } from '../../virtio/constants';
+import { u16Sub } from '../../virtio/types';
 import { descFlagNamesOf } from './flags';
 import type { ElementDesc, RingSnapshot } from './types';
 
@@ -11,6 +12,7 @@ const elementDesc = (d: ElementDesc) => ({ addr: hex(d.addr), len: d.len, flags:
  */
 export function snapshotSummary(s: RingSnapshot): unknown {
   const indirectDescs = s.desc.filter((d) => d.flags & VRING_DESC_F_INDIRECT);
+  const inFlight = u16Sub(s.avail.idx, s.used.idx);
   return {
     kind: 'ring-snapshot',
     origin: s.origin,
@@ -31,6 +33,7 @@ export function snapshotSummary(s: RingSnapshot): unknown {
       size: s.size,
       avail: { flags: s.avail.flags, idx: s.avail.idx, used_event: s.avail.used_event },
       used: { flags: s.used.flags, idx: s.used.idx, avail_event: s.used.avail_event },
+      in_flight: inFlight,
       descriptors: {
         nonZero: s.desc.filter((d) => d.addr !== 0n || d.len !== 0 || d.flags !== 0 || d.next !== 0).length,
         indirect: indirectDescs.length,
@@ -62,7 +65,9 @@ export function snapshotSummary(s: RingSnapshot): unknown {
           }
         : null,
       element: c.element ? { index: c.element.index, chain: c.element.chain.map(elementDesc) } : null,
+      ...(c.problem ? { problem: c.problem } : {}),
     })),
+    problems: ringProblems(s, inFlight),
     elements: s.elements.length,
     disagreements: s.disagreements.map((d) => ({
       kind: d.kind,
@@ -72,4 +77,21 @@ export function snapshotSummary(s: RingSnapshot): unknown {
       message: d.message,
     })),
   };
+}
+
+/** What in the bytes no correct driver and device could have left: the ring's own invariants, broken. */
+function ringProblems(s: RingSnapshot, inFlight: number): string[] {
+  const out: string[] = [];
+  if (inFlight > s.size)
+    out.push(
+      `avail.idx ${s.avail.idx} is ${inFlight} ahead of used.idx ${s.used.idx}: more requests in flight than the ` +
+        `ring has entries (${s.size}); only the first ${s.size} are listed`,
+    );
+  for (const c of s.outstanding)
+    if (c.problem)
+      out.push(
+        `avail position ${c.availPos} (slot ${c.slot}, head ${c.head}): ${c.problem.message}` +
+          (c.problem.where ? ` (QEMU: ${c.problem.where})` : ''),
+      );
+  return out;
 }

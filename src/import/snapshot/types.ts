@@ -98,6 +98,15 @@ export interface OutstandingChain {
   popped: boolean;
   /** What the element query said for this position, if it was asked. */
   element: QueueElement | null;
+  /** Where walking the chain in memory broke, if it did (absent: it did not). */
+  problem?: ChainProblem;
+}
+
+/** A chain that cannot be walked: QEMU's virtio_error() wording and function where QEMU checks it. */
+export interface ChainProblem {
+  /** The QEMU function that would notice (`virtqueue_get_head`, ...), or null: neither QEMU nor Linux checks it. */
+  where: string | null;
+  message: string;
 }
 
 /** Something the JSON/HMP status and the bytes (or two queries) say differently. Shown, never hidden. */
