@@ -143,6 +143,9 @@ test.describe('focus stays on a control', () => {
     expect(total).toBeGreaterThan(1);
     await open(page, `#s=single-read&lesson=why-paravirt&stop=${total}`);
     await expect(page.getByTestId('lesson-progress')).toHaveText(`Stop ${total} of ${total}`);
+    // Once the stop's step is reached the panel announces it by focusing its heading: wait for that, or it takes
+    // focus back from the button focused below.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName ?? '')).toMatch(/^H\d$/);
     const finish = player.getByRole('button', { name: 'Finish' });
     await finish.focus();
     await page.keyboard.press('Enter');
