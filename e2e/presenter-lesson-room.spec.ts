@@ -3,12 +3,13 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 // A teacher on a 1280x720 projector, presenter mode, a lesson open: the header, the controls and the lesson panel
 // must leave the simulation most of the window. Before the lesson layout was made compact (the Run to row folded,
 // where-the-stop-is beside the title, the narration beside what to look at) the simulation began 203 px down and the
-// panel began 525 px down: 322 px of 720. 430 px (60 % of the window) is what the compact layout leaves in both
-// languages with the long narration of this stop, with a few pixels to spare; the panel, once the page has scrolled
+// panel began 525 px down: 322 px of 720. The compact layout leaves 457 px in English and 433 px in Chinese (whose
+// narration of this stop runs to a third line); the floor is 420 px (well over the old 322), a little below both so
+// that a small wording change does not fail here. The panel, once the page has scrolled
 // to what the stop points at (the controls scroll away at this height), leaves 570 px and more.
 
 const STOP = '#s=lesson-event-idx-flags&lesson=notify&stop=3&pres=1';
-const MIN_ROOM_AT_TOP = 430;
+const MIN_ROOM_AT_TOP = 420;
 const MIN_ROOM_SCROLLED = 570;
 
 /** From the simulation's top edge (the kick/interrupt strip) to the lesson panel, with the page at its top. */
