@@ -49,6 +49,25 @@ describe('the functions a step can be in', () => {
     expect([...calls.values()].map((s) => s.size)).toEqual([4, 4, 4]);
   });
 
+  it('frames show only calls the real code makes: no function directly inside itself, no completion inside the handler', () => {
+    const m = new Machine({ scenario: BUILTIN_SCENARIOS.find((s) => s.name === 'single-read')!, seed: 1 });
+    const stacks: string[] = [];
+    m.onStep = (r) => {
+      const names = r.frames.map((f) => f.fn);
+      stacks.push(names.join(' > '));
+      names.slice(1).forEach((fn, i) => expect(fn, names.join(' > ')).not.toBe(names[i]));
+      if (names.includes('virtio_blk_rw_complete')) expect(names).not.toContain('virtio_blk_handle_output');
+    };
+    while (m.stepOnce()) {
+      /* to the end */
+    }
+    expect(stacks).toContain(
+      'blk_mq_run_hw_queue > virtio_queue_rq > virtblk_add_req > virtqueue_add_sgs > virtqueue_add > virtqueue_add_split > virtqueue_add_desc_split',
+    );
+    expect(stacks).toContain('virtio_blk_handle_output > virtio_blk_handle_vq > virtqueue_pop > virtqueue_split_pop');
+    expect(stacks).toContain('virtio_blk_rw_complete');
+  });
+
   it('suggests known names that share a word with an unknown one', () => {
     expect(functionsLike('virtqueue_add_sg')).toContain('virtqueue_add_sgs');
     expect(functionsLike('zzz')).toEqual([]);

@@ -1,7 +1,7 @@
 import type { AllocationMap } from '../../virtio/allocationMap';
 import type { GuestMemory } from '../../virtio/guestMemory';
 import { message, renderStep } from '../messages';
-import { fromHex, type ActorId, type StepEvent, type StepRecord } from '../step';
+import { fromHex, type ActorId, type StepEvent, type StepFrame, type StepRecord } from '../step';
 import { framesOf, type CallTree, type CapturedItem } from './capture';
 import { describeItem } from './explain';
 import type { MissingBarrierWindow } from './machineState';
@@ -12,6 +12,15 @@ export function topFunction(actor: ActorId): string {
   if (actor === 'irq') return 'vring_interrupt';
   if (actor.startsWith('vcpu')) return 'virtio_queue_rq';
   return 'virtio_blk_handle_output';
+}
+
+/**
+ * A step's frames without the operation's own root call when real calls run inside it: the root is named after
+ * the actor's entry (topFunction), so kept above them it would read as a call the real code never makes
+ * (virtio_queue_rq > blk_mq_run_hw_queue > virtio_queue_rq, or an AIO completion inside virtio_blk_handle_output).
+ */
+function withoutRoot(frames: StepFrame[], root: number): StepFrame[] {
+  return frames.length > 1 && frames[0]!.call === root ? frames.slice(1) : frames;
 }
 
 /**
@@ -38,7 +47,7 @@ export function playItem(
     events: [],
     call: item.c ?? at.call,
     operation: at.call,
-    frames: item.c === undefined ? [{ fn, call: at.call }] : framesOf(at.calls, item.c),
+    frames: item.c === undefined ? [{ fn, call: at.call }] : withoutRoot(framesOf(at.calls, item.c), at.call),
     callEnd: at.last,
   };
   if (item.kind === 'write') {

@@ -134,9 +134,12 @@ describe('guest and device in worker_threads', () => {
     expect(free.ops).toBeGreaterThan(0);
     expect(shared.ops).toBeGreaterThan(0);
     // Three workers (the guest and two IOThreads) at 20 % each: 0.6 of a core, with room for slices that overrun
-    // and for this thread. Unlimited, they would take both cores (about 1.2 s of CPU in these 0.6 s).
-    const budgetMs = 3 * 0.2 * shared.wallMs * 1.15 + 60;
-    expect(shared.cpuMs).toBeLessThan(budgetMs);
+    // and for this thread (loaded by other test files, a worker's slice can overrun its pause). Unlimited, they take
+    // both cores of this machine: about 1.3 s of CPU in these 0.7 s, well over the budget's 0.7 s.
+    const budgetMs = 3 * 0.2 * shared.wallMs * 1.4 + 120;
+    expect(shared.cpuMs, `CPU ${shared.cpuMs} ms in ${shared.wallMs} ms (unlimited: ${free.cpuMs} ms)`).toBeLessThan(
+      budgetMs,
+    );
     // A worker sleeping for its share wakes on STOP's notify rather than at the end of its pause.
     expect(shared.stopMs).toBeLessThan(500);
     expect(c.guestDone).toBe(false);
