@@ -50,7 +50,7 @@ test.describe('at 1280x720', () => {
       await page
         .locator('.header-controls input[type=file][multiple]')
         .setInputFiles(`${QEMU_SAMPLES}/trace-default.log`);
-      await expect(page.locator('.imp-switch')).toHaveAttribute('aria-pressed', 'true');
+      await expect(page.locator('.imp-switch')).toHaveAttribute('data-showing', 'import');
       const tops = await page
         .locator('.app-header .header-controls > :is(label, button, details, div):visible')
         .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));

@@ -20,6 +20,8 @@ type Value = string | number | boolean;
 type Kind = 'index' | 'count' | 'other';
 
 const gpa = (n: number) => `0x${n.toString(16)}`;
+/** A status field QEMU did not report (a vhost device). */
+export const NOT_REPORTED = 'not reported';
 
 const FIELDS: [string, Kind, (s: RingSnapshot) => Value][] = [
   ['queue_index', 'other', (s) => s.status.queue_index],
@@ -33,8 +35,9 @@ const FIELDS: [string, Kind, (s: RingSnapshot) => Value][] = [
   ['used.flags', 'other', (s) => s.used.flags],
   ['used.idx', 'index', (s) => s.used.idx],
   ['avail_event', 'index', (s) => s.used.avail_event],
-  ['last_avail_idx', 'index', (s) => s.status.last_avail_idx],
-  ['shadow_avail_idx', 'index', (s) => s.status.shadow_avail_idx],
+  // A vhost device's status leaves these out: said so, never subtracted.
+  ['last_avail_idx', 'index', (s) => s.status.last_avail_idx ?? NOT_REPORTED],
+  ['shadow_avail_idx', 'index', (s) => s.status.shadow_avail_idx ?? NOT_REPORTED],
   ['used_idx', 'index', (s) => s.status.used_idx],
   ['signalled_used', 'index', (s) => s.status.signalled_used],
   ['signalled_used_valid', 'other', (s) => s.status.signalled_used_valid],

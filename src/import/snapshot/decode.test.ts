@@ -18,14 +18,22 @@ describe('walkChain', () => {
   it("stops at a head past the table, with QEMU's virtqueue_get_head wording", () => {
     expect(walkChain([d(0, 0)], 9, 1)).toEqual({
       descs: [],
-      problem: { where: 'virtqueue_get_head', message: 'Guest says index 9 is available' },
+      problem: {
+        where: 'virtqueue_get_head',
+        message: 'Guest says index 9 is available',
+        tip: { key: 'headPastTable', params: { head: 9, size: 1 }, qemuMessage: 'Guest says index 9 is available' },
+      },
     });
   });
 
   it("stops at a next past the table, with QEMU's wording", () => {
     expect(walkChain([d(N, 1), d(N, 7)], 0, 2)).toEqual({
       descs: [0, 1],
-      problem: { where: 'virtqueue_split_read_next_desc', message: 'Desc next is 7' },
+      problem: {
+        where: 'virtqueue_split_read_next_desc',
+        message: 'Desc next is 7',
+        tip: { key: 'nextPastTable', params: { desc: 1, next: 7, size: 2 }, qemuMessage: 'Desc next is 7' },
+      },
     });
   });
 
@@ -35,6 +43,7 @@ describe('walkChain', () => {
     expect(r.problem).toEqual({
       where: 'virtqueue_split_pop',
       message: 'Looped descriptor: descriptor 2 links back to 1, already in this chain',
+      tip: { key: 'loop', params: { desc: 2, next: 1 }, qemuMessage: 'Looped descriptor' },
     });
   });
 });
@@ -80,6 +89,11 @@ describe('ring problems in a real snapshot', () => {
     expect(problemsOf(s)).toEqual([
       'avail position 809 (slot 41, head 50): descriptor 50 is also in the chain at avail position 808: offered again while outstanding',
     ]);
+    expect(s.outstanding[1]!.problem?.tip).toEqual({
+      key: 'offeredTwice',
+      params: { desc: 50, otherPos: 808 },
+      qemuMessage: null,
+    });
   });
 
   it('says when avail.idx is further ahead of used.idx than the ring has entries', () => {

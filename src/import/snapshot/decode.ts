@@ -2,6 +2,7 @@ import { VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT } from '../../virtio/constants
 import { u16Add, u16Sub } from '../../virtio/types';
 import type { CapturedMemory } from './capturedMemory';
 import { readIndirectTable } from './indirect';
+import { usableLastAvailIdx } from './status';
 import type { ChainProblem, OutstandingChain, QueueElement, QueueStatus, RingSnapshot, SnapshotDesc } from './types';
 
 type Decoded = Pick<RingSnapshot, 'desc' | 'avail' | 'used' | 'outstanding'>;
@@ -30,7 +31,9 @@ export function decodeRing(cap: CapturedMemory, status: QueueStatus, elements: Q
   };
   const byPos = new Map(elements.filter((e) => e.availPos !== null).map((e) => [e.availPos!, e]));
   const count = Math.min(u16Sub(avail.idx, used.idx), size);
-  const popped = u16Sub(status.last_avail_idx, used.idx);
+  // Which are popped needs QEMU's last_avail_idx, which a vhost device's status does not give (null: unknown).
+  const last = usableLastAvailIdx(status);
+  const popped = last === null ? null : u16Sub(last, used.idx);
   const outstanding: OutstandingChain[] = [];
   for (let k = 0; k < count; k++) {
     const availPos = u16Add(used.idx, k);
@@ -49,6 +52,7 @@ export function decodeRing(cap: CapturedMemory, status: QueueStatus, elements: Q
         problem ??= {
           where: null,
           message: `descriptor ${i} is also in the chain at avail position ${d.availPos}: offered again while outstanding`,
+          tip: { key: 'offeredTwice', params: { desc: i, otherPos: d.availPos! }, qemuMessage: null },
         };
       }
     }
@@ -61,7 +65,7 @@ export function decodeRing(cap: CapturedMemory, status: QueueStatus, elements: Q
       head,
       descs,
       indirect,
-      popped: k < popped,
+      popped: popped === null ? null : k < popped,
       element: byPos.get(availPos) ?? null,
       ...(problem ? { problem } : {}),
     });
@@ -81,7 +85,14 @@ export function walkChain(
 ): { descs: number[]; problem: ChainProblem | null } {
   const descs: number[] = [];
   if (head >= size)
-    return { descs, problem: { where: 'virtqueue_get_head', message: `Guest says index ${head} is available` } };
+    return {
+      descs,
+      problem: {
+        where: 'virtqueue_get_head',
+        message: `Guest says index ${head} is available`,
+        tip: { key: 'headPastTable', params: { head, size }, qemuMessage: `Guest says index ${head} is available` },
+      },
+    };
   const seen = new Set<number>();
   for (let i = head; ;) {
     descs.push(i);
@@ -89,13 +100,21 @@ export function walkChain(
     const d = desc[i]!;
     if (!(d.flags & VRING_DESC_F_NEXT)) return { descs, problem: null };
     if (d.next >= size)
-      return { descs, problem: { where: 'virtqueue_split_read_next_desc', message: `Desc next is ${d.next}` } };
+      return {
+        descs,
+        problem: {
+          where: 'virtqueue_split_read_next_desc',
+          message: `Desc next is ${d.next}`,
+          tip: { key: 'nextPastTable', params: { desc: i, next: d.next, size }, qemuMessage: `Desc next is ${d.next}` },
+        },
+      };
     if (seen.has(d.next))
       return {
         descs,
         problem: {
           where: 'virtqueue_split_pop',
           message: `Looped descriptor: descriptor ${i} links back to ${d.next}, already in this chain`,
+          tip: { key: 'loop', params: { desc: i, next: d.next }, qemuMessage: 'Looped descriptor' },
         },
       };
     i = d.next;

@@ -1,9 +1,10 @@
 import { DESC_SIZE, VRING_DESC_F_INDIRECT } from '../../virtio/constants';
 import { u16Sub } from '../../virtio/types';
+import { notReportedFields, usableLastAvailIdx } from './status';
 import type { Disagreement, DisagreementTip, QueueElement, QueueStatus, RingSnapshot } from './types';
 
 /** Fields compared between the status taken before the dumps and the one taken after. */
-const STATUS_FIELDS: [string, (s: QueueStatus) => number | boolean][] = [
+const STATUS_FIELDS: [string, (s: QueueStatus) => number | boolean | null][] = [
   ['last-avail-idx', (s) => s.last_avail_idx],
   ['shadow-avail-idx', (s) => s.shadow_avail_idx],
   ['used-idx', (s) => s.used_idx],
@@ -49,7 +50,9 @@ export function findDisagreements(
         ? { key: 'usedIdxAfter', params: { after: s.statusAfter.used_idx } }
         : { key: 'usedIdx', params: {} },
     );
-  if (status.shadow_avail_idx !== avail.idx)
+  if (status.vhost) vhostNote(status, add);
+  // A comparison needs its field: a vhost device's status leaves some out (vhostNote says so, once).
+  if (status.shadow_avail_idx !== null && status.shadow_avail_idx !== avail.idx)
     add(
       'shadow-avail-idx',
       'shadow-avail-idx',
@@ -59,17 +62,18 @@ export function findDisagreements(
       { key: 'shadowAvailIdx', params: {} },
     );
   const window = u16Sub(avail.idx, used.idx);
-  if (u16Sub(status.last_avail_idx, used.idx) > window)
+  const last = usableLastAvailIdx(status);
+  if (last !== null && u16Sub(last, used.idx) > window)
     add(
       'last-avail-idx',
       'last-avail-idx',
-      status.last_avail_idx,
+      last,
       `${used.idx}..${avail.idx}`,
-      `last-avail-idx ${status.last_avail_idx} is outside the window used.idx..avail.idx (${used.idx}..${avail.idx}) in memory`,
+      `last-avail-idx ${last} is outside the window used.idx..avail.idx (${used.idx}..${avail.idx}) in memory`,
       { key: 'lastAvailIdx', params: { used: used.idx, avail: avail.idx } },
     );
-  const inuse = u16Sub(status.last_avail_idx, used.idx);
-  if (status.inuse !== inuse)
+  const inuse = last === null ? null : u16Sub(last, used.idx);
+  if (inuse !== null && status.inuse !== inuse)
     add(
       'inuse',
       'inuse',
@@ -94,6 +98,36 @@ export function findDisagreements(
     perElement.push({ kind, field, reported: String(reported), actual: String(actual), message, tip });
   for (const e of s.elements) elementDisagreements(e, s, addElement);
   return [...out, ...foldIndexReads(perElement)];
+}
+
+/**
+ * Said once for a vhost device: which fields QEMU left out (qmp_x_query_virtio_queue_status() reports
+ * shadow-avail-idx only without vhost, and last-avail-idx for a vhost queue only as vhost_get_vring_base()'s
+ * return code), so the comparisons that need them are not made.
+ */
+function vhostNote(status: QueueStatus, add: AddDisagreement): void {
+  const missing = notReportedFields(status);
+  // Field names only, so the sentence's data reads the same in every language.
+  const fields = missing.join(', ');
+  const copies = `QEMU's used-idx, inuse and signalled-used are its own copies, updated only when vhost stops`;
+  if (status.last_avail_idx === null)
+    add(
+      'not-reported',
+      fields,
+      'not reported',
+      'not compared',
+      `QEMU does not report ${fields} for a vhost device (the vhost backend runs the ring), so the comparisons that need them are left out; ${copies}`,
+      { key: 'vhostNotReported', params: { fields } },
+    );
+  else
+    add(
+      'not-reported',
+      `${fields}, last-avail-idx`,
+      'not reported',
+      'not compared',
+      `QEMU does not report ${fields} for a vhost device (the vhost backend runs the ring), and its last-avail-idx ${status.last_avail_idx} is vhost_get_vring_base()'s return code, not the index, so the comparisons that need them are left out; ${copies}`,
+      { key: 'vhostNotReportedCode', params: { fields, code: status.last_avail_idx } },
+    );
 }
 
 /**
@@ -147,18 +181,34 @@ function elementDisagreements(
       );
     if (u16Sub(pos, used.idx) >= u16Sub(avail.idx, used.idx)) {
       const garbage = e.descs.filter((d) => d.addr >= PLAUSIBLE_ADDR).map((d) => `0x${d.addr.toString(16)}`);
+      // An empty window (used.idx = avail.idx) is said as such: "not in flight (456..456)" read as a range.
+      const idle = used.idx === avail.idx;
+      const eg = garbage.length ? `, e.g. the impossible address ${garbage.join(', ')}` : '';
       add(
         'element-stale',
         `avail position ${pos}`,
         `head ${e.index}`,
-        `not in flight (${used.idx}..${avail.idx})`,
-        `${at} is not an outstanding request in memory (used.idx ${used.idx}, avail.idx ${avail.idx}): its chain is whatever that memory holds now${garbage.length ? `, e.g. the impossible address ${garbage.join(', ')}` : ''}`,
-        garbage.length
-          ? {
-              key: 'elementStaleGarbage',
-              params: { ...atPos, used: used.idx, avail: avail.idx, addrs: garbage.join(', ') },
-            }
-          : { key: 'elementStale', params: { ...atPos, used: used.idx, avail: avail.idx } },
+        idle
+          ? `no request in flight (used.idx = avail.idx = ${used.idx})`
+          : `not in flight (${used.idx}..${avail.idx})`,
+        idle
+          ? `${at} is not an outstanding request: the ring has no request in flight (used.idx and avail.idx are both ${used.idx}): its chain is whatever that memory holds now${eg}`
+          : `${at} is not an outstanding request in memory (used.idx ${used.idx}, avail.idx ${avail.idx}): its chain is whatever that memory holds now${eg}`,
+        {
+          key: idle
+            ? garbage.length
+              ? 'elementStaleIdleGarbage'
+              : 'elementStaleIdle'
+            : garbage.length
+              ? 'elementStaleGarbage'
+              : 'elementStale',
+          params: {
+            ...atPos,
+            used: used.idx,
+            avail: avail.idx,
+            ...(garbage.length ? { addrs: garbage.join(', ') } : {}),
+          },
+        },
       );
     } else if (u16Sub(e.used.idx, used.idx) > u16Sub(pos, used.idx)) {
       add(
@@ -166,7 +216,9 @@ function elementDisagreements(
         `avail position ${pos}`,
         `used.idx ${e.used.idx}`,
         `in flight at the dump`,
-        `${at} ran after the request completed (used.idx had reached ${e.used.idx}): its chain may already be reused`,
+        // used.idx passing pos proves only that many requests completed, not this one: virtio-blk completes out of
+        // order (QEMU's virtqueue_fill() takes any popped element), so this request may still be in flight.
+        `${at} ran after used.idx had reached ${e.used.idx}, past this position: the request may have completed, and its chain may already be reused`,
         { key: 'elementLate', params: { ...atPos, reached: e.used.idx } },
       );
     }

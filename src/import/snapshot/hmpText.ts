@@ -1,6 +1,6 @@
 import type { ElementDesc, QueueElement, QueueStatus } from './types';
 import type { DocResult } from './qmpText';
-import { elementFromParts } from './status';
+import { elementFromParts, usableLastAvailIdx } from './status';
 
 interface Line {
   no: number;
@@ -61,7 +61,7 @@ function statusFromBlock(b: Block): QueueStatus {
   if (!valid) throw new HmpError(b.start, '"signalled_used_valid:" is missing from this block');
   if (!/^(true|false|0|1)$/.test(valid.value))
     throw new HmpError(valid.no, `"signalled_used_valid: ${valid.value}" is not true or false`);
-  const optional = (k: string) => (get(k) ? num(get(k), k, b.start, 0xffffffff) : null);
+  const optional = (k: string, max = 0xffffffff) => (get(k) ? num(get(k), k, b.start, max) : null);
   return {
     name: get('device_name')?.value ?? '',
     queue_index: num(get('queue_index'), 'queue_index', b.start, 0xffff),
@@ -74,8 +74,11 @@ function statusFromBlock(b: Block): QueueStatus {
       avail: num(get('avail'), 'avail', b.start, Number.MAX_SAFE_INTEGER),
       used: num(get('used'), 'used', b.start, Number.MAX_SAFE_INTEGER),
     },
-    last_avail_idx: num(get('last_avail_idx'), 'last_avail_idx', b.start, 0xffff),
-    shadow_avail_idx: num(get('shadow_avail_idx'), 'shadow_avail_idx', b.start, 0xffff),
+    // hmp_virtio_queue_status() prints these two lines only when QEMU reported them (has_last_avail_idx,
+    // has_shadow_avail_idx): a vhost device's status has no shadow_avail_idx line (see QueueStatus.vhost).
+    last_avail_idx: optional('last_avail_idx', 0xffff),
+    shadow_avail_idx: optional('shadow_avail_idx', 0xffff),
+    vhost: !get('shadow_avail_idx'),
     used_idx: num(get('used_idx'), 'used_idx', b.start, 0xffff),
     signalled_used: num(get('signalled_used'), 'signalled_used', b.start, 0xffff),
     signalled_used_valid: valid.value === 'true' || valid.value === '1',
@@ -106,7 +109,7 @@ function section(b: Block, name: 'avail' | 'used'): Map<string, Line> {
   return out;
 }
 
-function elementFromBlock(b: Block, headPos: number): QueueElement {
+function elementFromBlock(b: Block, headPos: number | null): QueueElement {
   const index = b.lines.find((l) => l.key === 'index');
   const avail = section(b, 'avail');
   const used = section(b, 'used');
@@ -125,11 +128,18 @@ function elementFromBlock(b: Block, headPos: number): QueueElement {
 export function parseHmpStatusText(file: string, text: string): DocResult {
   try {
     const all = blocks(text);
-    const statusBlock = all.find((b) => b.lines.some((l) => l.key === 'last_avail_idx'));
+    // signalled_used_valid is printed for every queue; last_avail_idx is not for some vhost queues.
+    const statusBlock = all.find((b) =>
+      b.lines.some((l) => l.key === 'last_avail_idx' || l.key === 'signalled_used_valid'),
+    );
     if (!statusBlock)
       return {
         ok: false,
-        problem: { file, line: 1, message: 'no "info virtio-queue-status" output found (no last_avail_idx line)' },
+        problem: {
+          file,
+          line: 1,
+          message: 'no "info virtio-queue-status" output found (no last_avail_idx or signalled_used_valid line)',
+        },
       };
     const status = statusFromBlock(statusBlock);
     const elements: QueueElement[] = [];
@@ -137,7 +147,8 @@ export function parseHmpStatusText(file: string, text: string): DocResult {
     for (const b of all) {
       if (b === statusBlock || !b.lines.some((l) => l.key === 'index')) continue;
       try {
-        elements.push(elementFromBlock(b, status.last_avail_idx));
+        // The head QEMU shows is at its own last_avail_idx: unknown (null) for a vhost device.
+        elements.push(elementFromBlock(b, usableLastAvailIdx(status)));
       } catch (e) {
         if (!(e instanceof HmpError)) throw e;
         elementProblem = { file, line: e.line, message: `info virtio-queue-element: ${e.message}` };

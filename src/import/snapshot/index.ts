@@ -16,7 +16,13 @@ export type {
 export { parseSnapshotFiles } from './parseFiles';
 export { snapshotSummary } from './summary';
 export { looksLikeSnapshot } from './detect';
-export { snapshotQueueView, SNAPSHOT_UNKNOWN_DEVICE_FIELDS } from './queueView';
+export {
+  snapshotQueueView,
+  SNAPSHOT_UNKNOWN_DEVICE_FIELDS,
+  snapshotNotReported,
+  snapshotUndrawable,
+  type NotReportedDeviceField,
+} from './queueView';
 export {
   compareSnapshots,
   compareOutstanding,

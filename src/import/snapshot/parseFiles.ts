@@ -22,7 +22,7 @@ function pickStatus(files: ImportFile[]): { file: ImportFile; text: string; json
   const jsons = texts.filter((t) => looksJson(t.file, t.text));
   const json = jsons.find((t) => /"vring-num"\s*:/.test(t.text)) ?? jsons[0];
   if (json) return { ...json, json: true };
-  const hmp = texts.find((t) => /last_avail_idx\s*:/.test(t.text)) ?? texts[0];
+  const hmp = texts.find((t) => /(last_avail_idx|signalled_used_valid)\s*:/.test(t.text)) ?? texts[0];
   return hmp ? { ...hmp, json: false } : null;
 }
 

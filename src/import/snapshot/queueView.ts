@@ -1,10 +1,32 @@
 import type { ChainView, DescView, QueueView } from '../../engine/view';
 import { VRING_DESC_F_INDIRECT } from '../../virtio/constants';
 import type { VirtQueueState } from '../../virtio/device/virtQueueState';
+import { usableLastAvailIdx } from './status';
 import type { RingSnapshot } from './types';
 
 /** What a snapshot cannot know about the device's VirtQueue (QMP does not report it). */
 export const SNAPSHOT_UNKNOWN_DEVICE_FIELDS = ['notification', 'broken'] as const;
+
+/** QEMU's VirtQueue fields a vhost device's status leaves out (see QueueStatus.vhost), as the UI names them. */
+export type NotReportedDeviceField = 'last_avail_idx' | 'shadow_avail_idx';
+
+/** The fields QEMU did not report: shown as "not reported (vhost)", never as the view's placeholder 0. */
+export function snapshotNotReported(s: RingSnapshot): NotReportedDeviceField[] {
+  return [
+    ...(s.status.last_avail_idx === null ? (['last_avail_idx'] as const) : []),
+    ...(s.status.shadow_avail_idx === null ? (['shadow_avail_idx'] as const) : []),
+  ];
+}
+
+/**
+ * The fields that cannot be drawn as positions in the avail ring: those not reported, and a vhost device's
+ * last_avail_idx, which QEMU fills with vhost_get_vring_base()'s return code rather than the index.
+ */
+export function snapshotUndrawable(s: RingSnapshot): NotReportedDeviceField[] {
+  const out = snapshotNotReported(s);
+  if (usableLastAvailIdx(s.status) === null && !out.includes('last_avail_idx')) out.unshift('last_avail_idx');
+  return out;
+}
 
 /**
  * Linux's private `vring_virtqueue` is not in a snapshot. QueueView needs the object, so it is filled with this
@@ -29,7 +51,8 @@ const DRIVER_NOT_CAPTURED: QueueView['driver'] = {
 /**
  * A snapshot in the shape the simulation's ring components draw (MachineView's QueueView): the bytes as decoded,
  * QEMU's VirtQueue fields as reported, and the outstanding chains (with their indirect tables where captured).
- * `driver` is a placeholder (see above) and `device.notification`/`broken` are unknown.
+ * `driver` is a placeholder (see above) and `device.notification`/`broken` are unknown; so are the fields
+ * snapshotNotReported() names, which hold 0.
  */
 export function snapshotQueueView(s: RingSnapshot): QueueView {
   const desc: DescView[] = s.desc.map((d) => ({
@@ -59,8 +82,10 @@ export function snapshotQueueView(s: RingSnapshot): QueueView {
   const st = s.status;
   const device: VirtQueueState = {
     vring: { num: st.vring.num, desc: st.vring.desc, avail: st.vring.avail, used: st.vring.used },
-    last_avail_idx: st.last_avail_idx,
-    shadow_avail_idx: st.shadow_avail_idx,
+    // Placeholders where QEMU reported nothing (a vhost device): the UI is told (snapshotNotReported) and shows
+    // "not reported" instead, as it does for the driver above.
+    last_avail_idx: st.last_avail_idx ?? 0,
+    shadow_avail_idx: st.shadow_avail_idx ?? 0,
     used_idx: st.used_idx,
     signalled_used: st.signalled_used,
     signalled_used_valid: st.signalled_used_valid,

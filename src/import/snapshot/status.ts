@@ -66,12 +66,31 @@ export function statusFromQmp(o: unknown): QueueStatus {
       avail: uint(o, 'vring-avail', ADDR),
       used: uint(o, 'vring-used', ADDR),
     },
-    last_avail_idx: uint(o, 'last-avail-idx', U16),
-    shadow_avail_idx: uint(o, 'shadow-avail-idx', U16),
+    // Optional in qapi/virtio.json: a vhost device's status leaves them out (see QueueStatus). A field that is
+    // there must still be a u16.
+    last_avail_idx: optUint(o, 'last-avail-idx', U16),
+    shadow_avail_idx: optUint(o, 'shadow-avail-idx', U16),
+    vhost: o['shadow-avail-idx'] === undefined,
     used_idx: uint(o, 'used-idx', U16),
     signalled_used: uint(o, 'signalled-used', U16),
     signalled_used_valid: bool(o, 'signalled-used-valid'),
   };
+}
+
+/**
+ * last_avail_idx where it means the device's next avail position: null when QEMU left it out, and for a vhost
+ * device, where QEMU puts vhost_get_vring_base()'s return code there (qmp_x_query_virtio_queue_status()).
+ */
+export function usableLastAvailIdx(s: QueueStatus): number | null {
+  return s.vhost ? null : s.last_avail_idx;
+}
+
+/** The status fields QEMU did not report, by their QMP names (for a vhost device). */
+export function notReportedFields(s: QueueStatus): ('last-avail-idx' | 'shadow-avail-idx')[] {
+  return [
+    ...(s.last_avail_idx === null ? (['last-avail-idx'] as const) : []),
+    ...(s.shadow_avail_idx === null ? (['shadow-avail-idx'] as const) : []),
+  ];
 }
 
 /** QEMU's `x-query-virtio-queue-element` lists a chain last entry first (it prepends as it walks). */

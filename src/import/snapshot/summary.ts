@@ -1,6 +1,7 @@
 import { VRING_DESC_F_INDIRECT } from '../../virtio/constants';
 import { u16Sub } from '../../virtio/types';
 import { descFlagNamesOf } from './flags';
+import { notReportedFields } from './status';
 import type { ElementDesc, RingSnapshot } from './types';
 
 const hex = (n: number | bigint) => `0x${n.toString(16)}`;
@@ -21,8 +22,11 @@ export function snapshotSummary(s: RingSnapshot): unknown {
     device: {
       name: s.status.name,
       queue_index: s.status.queue_index,
+      // null where QEMU did not report the field (a vhost device's status: see `vhost`), never a made-up number.
       last_avail_idx: s.status.last_avail_idx,
       shadow_avail_idx: s.status.shadow_avail_idx,
+      vhost: s.status.vhost,
+      not_reported: notReportedFields(s.status),
       used_idx: s.status.used_idx,
       signalled_used: s.status.signalled_used,
       signalled_used_valid: s.status.signalled_used_valid,
@@ -65,7 +69,8 @@ export function snapshotSummary(s: RingSnapshot): unknown {
           }
         : null,
       element: c.element ? { index: c.element.index, chain: c.element.chain.map(elementDesc) } : null,
-      ...(c.problem ? { problem: c.problem } : {}),
+      // The CLI says what broke in words; the UI's translatable tip stays out of the JSON.
+      ...(c.problem ? { problem: { where: c.problem.where, message: c.problem.message } } : {}),
     })),
     problems: ringProblems(s, inFlight),
     elements: s.elements.length,

@@ -13,8 +13,21 @@ export interface QueueStatus {
   queue_index: number;
   inuse: number;
   vring: { num: number; num_default: number | null; align: number | null; desc: number; avail: number; used: number };
-  last_avail_idx: number;
-  shadow_avail_idx: number;
+  /**
+   * Optional in QEMU's schema. qmp_x_query_virtio_queue_status() (hw/virtio/virtio.c) leaves it out when vhost has
+   * the device (`vhost_started`) and the queue is not one of the vhost_dev's (`vq_index`..`vq_index + nvqs`); for
+   * a vhost queue it fills it with vhost_get_vring_base()'s return code (0 on success), not the index. Null: absent.
+   */
+  last_avail_idx: number | null;
+  /** Reported only when vhost has not started (QEMU's own VirtQueue runs the ring); null: absent. */
+  shadow_avail_idx: number | null;
+  /**
+   * A vhost device (vhost-net, vhost-user, vDPA): the status has no `shadow-avail-idx`, which QEMU reports exactly
+   * when `vhost_started` is false. The queue status carries no other marker (`vhost-started` and `vhost-dev` are in
+   * x-query-virtio-status). The backend runs the ring, so QEMU's VirtQueue fields here are its copies from the last
+   * time vhost stopped.
+   */
+  vhost: boolean;
   used_idx: number;
   signalled_used: number;
   signalled_used_valid: boolean;
@@ -94,8 +107,11 @@ export interface OutstandingChain {
   /** Ring descriptor indices in chain order. */
   descs: number[];
   indirect: SnapshotIndirect | null;
-  /** Popped by the device already (pos < last_avail_idx), or still waiting in the avail ring. */
-  popped: boolean;
+  /**
+   * Popped by the device already (pos < last_avail_idx), or still waiting in the avail ring; null when the status
+   * holds no usable last_avail_idx (a vhost device: see QueueStatus.vhost).
+   */
+  popped: boolean | null;
   /** What the element query said for this position, if it was asked. */
   element: QueueElement | null;
   /** Where walking the chain in memory broke, if it did (absent: it did not). */
@@ -107,6 +123,15 @@ export interface ChainProblem {
   /** The QEMU function that would notice (`virtqueue_get_head`, ...), or null: neither QEMU nor Linux checks it. */
   where: string | null;
   message: string;
+  /** `message` as data, so a UI can say it in its own language (i18n `snapshot:problems.chain.<key>`). */
+  tip?: ChainProblemTip;
+}
+
+export interface ChainProblemTip {
+  key: 'headPastTable' | 'nextPastTable' | 'loop' | 'offeredTwice';
+  params: Record<string, number>;
+  /** What QEMU's virtio_error() says at `where`, word for word (null when `where` is null). */
+  qemuMessage: string | null;
 }
 
 /** Something the JSON/HMP status and the bytes (or two queries) say differently. Shown, never hidden. */
@@ -123,7 +148,8 @@ export interface Disagreement {
     | 'element-used-idx'
     | 'element-stale'
     | 'element-late'
-    | 'element-length';
+    | 'element-length'
+    | 'not-reported';
   /** The field compared, e.g. "used-idx" or "avail.ring[40]". */
   field: string;
   /** What the query (JSON or HMP) said. */
@@ -151,11 +177,15 @@ export interface DisagreementTip {
     | 'elementHead'
     | 'elementStale'
     | 'elementStaleGarbage'
+    | 'elementStaleIdle'
+    | 'elementStaleIdleGarbage'
     | 'elementLate'
     | 'elementAvailIdx'
     | 'elementUsedIdx'
     | 'elementLength'
-    | 'indexReads';
+    | 'indexReads'
+    | 'vhostNotReported'
+    | 'vhostNotReportedCode';
   params: Record<string, string | number>;
 }
 

@@ -8,10 +8,21 @@ import { RingPanel, type RingPanelProps, type RingProps } from './RingPanel';
 import type { RingPointer } from './RingSlots';
 
 /** The available ring (driver to device): every slot, the published idx and both sides' private copies. */
-export function AvailRing({ queue, changed, driverKnown = true, context }: RingProps) {
+export function AvailRing({
+  queue,
+  changed,
+  driverKnown = true,
+  context,
+  deviceUndrawable = [],
+}: RingProps & {
+  /** Device indices a real VM's snapshot does not give as positions (a vhost device): not drawn. */
+  deviceUndrawable?: readonly ('last_avail_idx' | 'shadow_avail_idx')[];
+}) {
   const { t } = useTranslation('rings');
-  const { size, avail, driver, device } = queue;
+  const { size, avail, driver } = queue;
   const base = queue.addrs.avail;
+  // Without last_avail_idx there is no device position to draw: neither its pointers nor the pending window.
+  const device = deviceUndrawable.includes('last_avail_idx') ? null : queue.device;
   const offered = device ? ringWindow(device.last_avail_idx, avail.idx, size) : null;
   // A non-atomic snapshot (driverKnown false) can show last_avail_idx past avail.idx: not a 65535-entry window.
   const pending = !driverKnown && offered?.overflow ? null : offered;
@@ -22,7 +33,7 @@ export function AvailRing({ queue, changed, driverKnown = true, context }: RingP
   ].filter((p) => driverKnown || p.side !== 'guest') as RingPointer[];
   if (device) {
     pointers.push({ name: 'last_avail_idx', short: 'last', side: 'device', value: device.last_avail_idx });
-    if (device.shadow_avail_idx !== device.last_avail_idx)
+    if (!deviceUndrawable.includes('shadow_avail_idx') && device.shadow_avail_idx !== device.last_avail_idx)
       pointers.push({ name: 'shadow_avail_idx', short: 'shadow', side: 'device', value: device.shadow_avail_idx });
   }
   const slots = avail.ring.map((head, slot) => ({

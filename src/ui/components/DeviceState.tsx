@@ -8,6 +8,8 @@ export interface DeviceStateProps {
   queue: QueueView;
   /** Fields a real VM's snapshot does not report: shown as `label` instead of a value. */
   unknown?: { fields: readonly ('notification' | 'broken')[]; label: string };
+  /** Index fields a real VM's status left out (a vhost device): shown as `label`, not as the view's placeholder. */
+  notReported?: { fields: readonly ('last_avail_idx' | 'shadow_avail_idx')[]; label: string };
   /**
    * False for a snapshot that is not atomic: its VirtQueue may lag the bytes as well as lead them, so the notes
    * that explain a difference as "not yet flushed"/"stale" are left out (the difference is still emphasised).
@@ -18,10 +20,11 @@ export interface DeviceStateProps {
 }
 
 /** QEMU's private `VirtQueue` for this queue: where the device is, which may lag what memory says. */
-export function DeviceState({ queue, unknown, differenceNotes = true, context }: DeviceStateProps) {
+export function DeviceState({ queue, unknown, notReported, differenceNotes = true, context }: DeviceStateProps) {
   const { t } = useTranslation('rings');
   const titleId = useSafeId();
   const v = queue.device;
+  const missing = (k: 'last_avail_idx' | 'shadow_avail_idx') => notReported?.fields.includes(k) ?? false;
   return (
     <section className="vr-panel vr-side vr-side-device" aria-labelledby={titleId}>
       <h3 id={titleId} className="vr-panel-title">
@@ -39,19 +42,19 @@ export function DeviceState({ queue, unknown, differenceNotes = true, context }:
             <Field
               name="last_avail_idx"
               label="last_avail_idx"
-              value={v.last_avail_idx}
+              value={missing('last_avail_idx') ? notReported!.label : v.last_avail_idx}
               note={t('device.last_avail_idx')}
             />
             <Field
               name="shadow_avail_idx"
               label="shadow_avail_idx"
-              value={v.shadow_avail_idx}
+              value={missing('shadow_avail_idx') ? notReported!.label : v.shadow_avail_idx}
               note={
-                differenceNotes && v.shadow_avail_idx !== queue.avail.idx
+                differenceNotes && !missing('shadow_avail_idx') && v.shadow_avail_idx !== queue.avail.idx
                   ? t('device.shadowStale', { idx: queue.avail.idx })
                   : t('device.shadow_avail_idx')
               }
-              attention={v.shadow_avail_idx !== queue.avail.idx}
+              attention={!missing('shadow_avail_idx') && v.shadow_avail_idx !== queue.avail.idx}
             />
             <Field
               name="used_idx"

@@ -65,7 +65,9 @@ export function ImportControl() {
         <button
           type="button"
           className="imp-switch"
-          aria-pressed={view === 'import'}
+          // An action, not a toggle: its label says where it goes, so it is never shown pressed (it sat pressed
+          // beside the view's own "Back to the simulation"). data-showing lets the header's layout follow the view.
+          data-showing={view}
           onClick={() => (view === 'import' ? importActions.showSimulation() : importActions.showImport())}
         >
           {view === 'import' ? t('control.toSimulation') : t('control.toImport')}

@@ -8,6 +8,7 @@ import {
   type RingSnapshot,
 } from '../../../import/snapshot';
 import { useSafeId } from '../../components/useSafeId';
+import { poppedText } from './popped';
 
 /** Rows drawn before the rest is only counted (each side holds at most 32768). */
 const SHOWN = 512;
@@ -22,9 +23,7 @@ function Where({ c }: { c: OutstandingChain | null }) {
   return (
     <>
       <span className="vr-num">{t('chains.at', { pos: c.availPos, slot: c.slot })}</span>
-      <span className={c.popped ? 'snap-state' : 'snap-state snap-waiting'}>
-        {c.popped ? t('outstanding.popped') : t('outstanding.waiting')}
-      </span>
+      <span className={c.popped !== false ? 'snap-state' : 'snap-state snap-waiting'}>{poppedText(c, t)}</span>
     </>
   );
 }
@@ -34,7 +33,7 @@ function Note({ row }: { row: ChainDiffRow }) {
   const notes: string[] = [];
   const what = row.changes.map((c) => `desc[${c.index}].${c.field} ${c.left} → ${c.right}`).join('; ');
   if (what) notes.push(t(row.match === 'both' ? 'chains.changed' : 'chains.rewritten', { what }));
-  if (row.left && row.right && !row.left.popped && row.right.popped) notes.push(t('chains.poppedBetween'));
+  if (row.left?.popped === false && row.right?.popped === true) notes.push(t('chains.poppedBetween'));
   if (notes.length === 0) return null;
   return <span className="snap-chain-note">{notes.join(' ')}</span>;
 }

@@ -36,7 +36,7 @@ describe('DisagreementList', () => {
 
   it("a row's tooltip is Chinese in Chinese", async () => {
     expect(await rowTitle('zh-CN')).toBe(
-      '可用环位置 456 的元素查询不是内存中未完成的请求（used.idx 456，avail.idx 456）：它的链只是那块内存此刻的内容，例如不可能的地址 0xf221496b55e7f47d',
+      '可用环位置 456 的元素查询不是未完成的请求：环中没有处理中的请求（used.idx 与 avail.idx 都是 456）：它的链只是那块内存此刻的内容，例如不可能的地址 0xf221496b55e7f47d',
     );
   });
 });

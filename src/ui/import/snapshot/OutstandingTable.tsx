@@ -2,6 +2,8 @@ import { useTranslation } from 'react-i18next';
 import type { OutstandingChain } from '../../../import/snapshot';
 import { hex } from '../../components/format';
 import { useSafeId } from '../../components/useSafeId';
+import { poppedText } from './popped';
+import { chainProblemText } from './ringProblems';
 
 /** Rows drawn before the rest is only counted (a ring holds at most 32768). */
 const SHOWN = 512;
@@ -21,6 +23,19 @@ function ChainCell({ c }: { c: OutstandingChain }) {
     );
   }
   return <span>{t('outstanding.direct', { descs: c.descs.join(' → ') })}</span>;
+}
+
+/** What broke when the chain was walked, and whether QEMU would refuse it (in its own words). */
+function BrokenNote({ c }: { c: OutstandingChain }) {
+  const { t } = useTranslation('snapshot');
+  if (!c.problem) return null;
+  const { what, check } = chainProblemText(c.problem, t);
+  return (
+    <div className="snap-broken" data-testid="broken-chain">
+      <strong>{t('outstanding.brokenLabel', { what })}</strong>
+      <span>{check}</span>
+    </div>
+  );
 }
 
 function ElementCell({ c }: { c: OutstandingChain }) {
@@ -65,13 +80,14 @@ export function OutstandingTable({ chains }: { chains: readonly OutstandingChain
             </thead>
             <tbody>
               {shown.map((c) => (
-                <tr key={c.availPos}>
+                <tr key={c.availPos} className={c.problem ? 'snap-broken-row' : undefined}>
                   <td className="vr-num">{c.availPos}</td>
                   <td className="vr-num">{c.slot}</td>
                   <td className="vr-num">{c.head}</td>
-                  <td>{c.popped ? t('outstanding.popped') : t('outstanding.waiting')}</td>
+                  <td>{poppedText(c, t)}</td>
                   <td>
                     <ChainCell c={c} />
+                    <BrokenNote c={c} />
                   </td>
                   <td>
                     <ElementCell c={c} />

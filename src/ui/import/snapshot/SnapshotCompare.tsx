@@ -1,6 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { compareSnapshots, type RingSnapshot } from '../../../import/snapshot';
+import { NOT_REPORTED } from '../../../import/snapshot/compare';
 import { useSafeId } from '../../components/useSafeId';
 import { SnapshotRing } from './SnapshotRing';
 
@@ -62,8 +63,8 @@ export function SnapshotCompare(props: SnapshotCompareProps) {
                 <th scope="row">
                   <code>{r.field}</code>
                 </th>
-                <td className="vr-num">{r.left}</td>
-                <td className="vr-num">{r.right}</td>
+                <td className="vr-num">{r.left === NOT_REPORTED ? t('notes.notReportedVhost') : r.left}</td>
+                <td className="vr-num">{r.right === NOT_REPORTED ? t('notes.notReportedVhost') : r.right}</td>
                 {moved && <td className="vr-num">{r.moved ?? ''}</td>}
                 <td>{r.same ? t('compare.same') : t('compare.differs')}</td>
               </tr>

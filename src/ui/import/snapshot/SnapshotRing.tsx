@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import {
   snapshotQueueView,
   SNAPSHOT_UNKNOWN_DEVICE_FIELDS,
+  snapshotNotReported,
+  snapshotUndrawable,
   uncapturedIndirect,
   type RingSnapshot,
 } from '../../../import/snapshot';
@@ -43,6 +45,9 @@ export function SnapshotRing({
     return notes;
   }, [snapshot, t]);
   const unknown = { fields: SNAPSHOT_UNKNOWN_DEVICE_FIELDS, label: t('notes.unknown') };
+  // A vhost device's status leaves some of QEMU's indices out: said so, never drawn from the placeholder.
+  const notReported = { fields: snapshotNotReported(snapshot), label: t('notes.notReportedVhost') };
+  const undrawable = snapshotUndrawable(snapshot);
   return (
     <div className="columns snap-columns">
       {guest && (
@@ -67,12 +72,24 @@ export function SnapshotRing({
           />
         )}
         <div className="rings">
-          <AvailRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} context={context} />
+          <AvailRing
+            queue={queue}
+            changed={NOTHING_CHANGED}
+            driverKnown={false}
+            context={context}
+            deviceUndrawable={undrawable}
+          />
           <UsedRing queue={queue} changed={NOTHING_CHANGED} driverKnown={false} context={context} />
         </div>
       </div>
       <div className="column column-device">
-        <DeviceState queue={queue} unknown={unknown} differenceNotes={false} context={context} />
+        <DeviceState
+          queue={queue}
+          unknown={unknown}
+          notReported={notReported}
+          differenceNotes={false}
+          context={context}
+        />
       </div>
     </div>
   );

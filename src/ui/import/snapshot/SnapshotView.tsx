@@ -9,6 +9,8 @@ import { ProblemText } from '../ProblemText';
 import { DisagreementList } from './DisagreementList';
 import { ExportSnapshotButton } from './ExportSnapshotButton';
 import { OutstandingTable } from './OutstandingTable';
+import { RingProblemList } from './RingProblemList';
+import { ringProblems } from './ringProblems';
 import { simulationSnapshot } from './fromSimulation';
 import { SnapshotCompare } from './SnapshotCompare';
 import { SnapshotPair } from './SnapshotPair';
@@ -50,6 +52,7 @@ export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
   // The first uncaptured table's own pmemsave line, so the hint is a command that can be pasted into the monitor.
   const first = uncaptured[0];
   const command = first?.indirect ? pmemsaveCommand(first.indirect.addr, first.indirect.len) : '';
+  const problems = useMemo(() => ringProblems(snapshot), [snapshot]);
   return (
     <section className="snap-view" aria-label={t('title')} data-testid="snapshot-view">
       <div className="snap-head">
@@ -74,6 +77,7 @@ export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
           <ExportSnapshotButton />
         </div>
       </div>
+      <RingProblemList problems={problems} />
       {problem && (
         <p className="vr-warn snap-partial" role="alert">
           {t('partial')} <ProblemText problem={problem} />

@@ -2,6 +2,7 @@ import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshotFiles } from '../../../import/snapshot/parseFiles';
 import { sampleFiles } from '../../../import/snapshot/samples.testutil';
+import { vhostFiles } from '../../../import/snapshot/vhost.testutil';
 import type { Disagreement } from '../../../import/snapshot';
 import en from '../../i18n/locales/en/snapshot.json';
 import zh from '../../i18n/locales/zh-CN/snapshot.json';
@@ -21,6 +22,15 @@ function tIn(lng: 'en' | 'zh-CN') {
     initAsync: false,
   });
   return i.getFixedT(lng, 'snapshot');
+}
+
+/** The real samples edited as QEMU answers for a vhost device: the note that says what is not reported. */
+function vhostDisagreements(): readonly Disagreement[] {
+  return (['outside-vhost', 'vhost-queue'] as const).flatMap((c) => {
+    const r = parseSnapshotFiles(vhostFiles('snap02', c));
+    if (!r.ok) throw new Error(r.problem.message);
+    return r.value.disagreements;
+  });
 }
 
 function disagreementsOf(snap: 'snap00' | 'snap02'): readonly Disagreement[] {
@@ -46,7 +56,7 @@ describe('disagreementCells', () => {
     expect(disagreementCells(stale, tIn('zh-CN'))).toEqual({
       field: '可用环位置 456',
       reported: '链头 2',
-      actual: '不在处理中（456..456）',
+      actual: '环中没有处理中的请求（used.idx = avail.idx = 456）',
     });
   });
 
@@ -75,7 +85,7 @@ describe('disagreementCells', () => {
  * A made-up snapshot of a queue of 8 where everything disagrees: the status with the bytes, the two status
  * queries, and element queries of every kind (one about no avail position). Between it and the samples, every tip.
  */
-function everyKind(): readonly Disagreement[] {
+function everyKind(idle = false): readonly Disagreement[] {
   const status: QueueStatus = {
     name: 'virtio-blk',
     queue_index: 0,
@@ -86,6 +96,7 @@ function everyKind(): readonly Disagreement[] {
     used_idx: 9,
     signalled_used: 9,
     signalled_used_valid: true,
+    vhost: false,
   };
   const desc: SnapshotDesc[] = Array.from({ length: 8 }, (_, index) => ({
     index,
@@ -110,18 +121,26 @@ function everyKind(): readonly Disagreement[] {
     size: 8,
     desc,
     avail: { flags: 0, idx: 12, ring: [0, 1, 2, 3, 4, 5, 6, 7], used_event: 0 },
-    used: { flags: 0, idx: 10, ring: [], avail_event: 0 },
-    elements: [
-      element(10, 5, 12, 10), // head 5, but avail.ring[2] holds 2
-      element(12, 4, 12, 10), // not in flight, no impossible address
-      element(11, 3, 13, 11, 2), // late, reads a later avail.idx and used.idx, lists 2 of the 3 indirect entries
-      element(null, 0, 12, 10),
-    ],
+    used: { flags: 0, idx: idle ? 12 : 10, ring: [], avail_event: 0 },
+    elements: idle
+      ? [element(12, 4, 12, 12)] // nothing in flight at all, no impossible address
+      : [
+          element(10, 5, 12, 10), // head 5, but avail.ring[2] holds 2
+          element(12, 4, 12, 10), // not in flight, no impossible address
+          element(11, 3, 13, 11, 2), // late, reads a later avail.idx and used.idx, lists 2 of the 3 indirect entries
+          element(null, 0, 12, 10),
+        ],
   });
 }
 
 describe('disagreementTip (the row tooltip)', () => {
-  const all = [...disagreementsOf('snap00'), ...disagreementsOf('snap02'), ...everyKind()];
+  const all = [
+    ...disagreementsOf('snap00'),
+    ...disagreementsOf('snap02'),
+    ...everyKind(),
+    ...everyKind(true),
+    ...vhostDisagreements(),
+  ];
 
   it('covers every sentence the importer has', () => {
     const keys = new Set(all.map((d) => d.tip?.key));
@@ -143,8 +162,19 @@ describe('disagreementTip (the row tooltip)', () => {
     }
     const stale = disagreementsOf('snap00').find((d) => d.kind === 'element-stale')!;
     expect(disagreementTip(stale, t)).toBe(
-      '可用环位置 456 的元素查询不是内存中未完成的请求（used.idx 456，avail.idx 456）：它的链只是那块内存此刻的内容，例如不可能的地址 0xf221496b55e7f47d',
+      '可用环位置 456 的元素查询不是未完成的请求：环中没有处理中的请求（used.idx 与 avail.idx 都是 456）：它的链只是那块内存此刻的内容，例如不可能的地址 0xf221496b55e7f47d',
     );
+    const late = disagreementsOf('snap02').find((d) => d.kind === 'element-late')!;
+    const { pos, reached } = late.tip!.params;
+    expect(late.message).toBe(
+      `the element query at avail position ${pos} ran after used.idx had reached ${reached}, past this position: the request may have completed, and its chain may already be reused`,
+    );
+    expect(disagreementTip(late, t)).toBe(
+      `可用环位置 ${pos} 的元素查询在 used.idx 已到 ${reached}、越过此位置之后才执行：该请求可能已完成，它的链可能已被重用`,
+    );
+    const idle = everyKind(true).find((d) => d.kind === 'element-stale')!;
+    expect(disagreementCells(idle, t).actual).toBe('环中没有处理中的请求（used.idx = avail.idx = 12）');
+    expect(disagreementCells(idle, tIn('en')).actual).toBe('no request in flight (used.idx = avail.idx = 12)');
     const head = everyKind().find((d) => d.kind === 'element-head')!;
     expect(disagreementTip(head, t)).toBe('可用环位置 10 的元素查询得到链头 5；内存中的 avail.ring[2] 为 2');
   });

@@ -24,7 +24,11 @@ function cell(text: string, t: TFunction<'snapshot'>): string {
   if (m) return t('snapshot:disagree.cell.head', { head: m[1] });
   m = /^not in flight \((\d+)\.\.(\d+)\)$/.exec(text);
   if (m) return t('snapshot:disagree.cell.notInFlight', { used: m[1], avail: m[2] });
+  m = /^no request in flight \(used\.idx = avail\.idx = (\d+)\)$/.exec(text);
+  if (m) return t('snapshot:disagree.cell.noneInFlight', { idx: m[1] });
   if (text === 'in flight at the dump') return t('snapshot:disagree.cell.inFlightAtDump');
+  if (text === 'not reported') return t('snapshot:disagree.cell.notReported');
+  if (text === 'not compared') return t('snapshot:disagree.cell.notCompared');
   return text;
 }
 

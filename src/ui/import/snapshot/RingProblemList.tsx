@@ -1,0 +1,48 @@
+import { useTranslation } from 'react-i18next';
+import { useSafeId } from '../../components/useSafeId';
+import { ringProblemText, type RingProblem } from './ringProblems';
+
+/** Problems listed before the rest fold behind a "more" (a reused head can break every later chain). */
+const SHOWN = 5;
+
+function ProblemItems({ problems }: { problems: readonly RingProblem[] }) {
+  const { t } = useTranslation('snapshot');
+  return (
+    <ul>
+      {problems.map((p) => {
+        const { text, check } = ringProblemText(p, t);
+        return (
+          <li key={p.kind === 'chain' ? p.pos : 'tooMany'}>
+            <strong>{text}</strong>
+            {check && <span className="snap-problem-check"> {check}</span>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * The ring's broken invariants, at the top of the snapshot view: a ring no correct driver and device could leave
+ * must not read as healthy further down. Nothing is drawn when there are none.
+ */
+export function RingProblemList({ problems }: { problems: readonly RingProblem[] }) {
+  const { t } = useTranslation('snapshot');
+  const titleId = useSafeId();
+  if (problems.length === 0) return null;
+  return (
+    <section className="snap-problems" role="alert" aria-labelledby={titleId} data-testid="ring-problems">
+      <h3 id={titleId} className="snap-problems-title">
+        {t('problems.title', { count: problems.length })}
+      </h3>
+      <p className="snap-problems-lede">{t('problems.lede')}</p>
+      <ProblemItems problems={problems.slice(0, SHOWN)} />
+      {problems.length > SHOWN && (
+        <details className="snap-problems-more">
+          <summary>{t('problems.more', { count: problems.length - SHOWN })}</summary>
+          <ProblemItems problems={problems.slice(SHOWN)} />
+        </details>
+      )}
+    </section>
+  );
+}
