@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VRING_DESC_F_NEXT } from '../../virtio/constants';
-import type { ImportFile } from '../types';
 import { walkChain } from './decode';
-import { parseSnapshotFiles } from './parseFiles';
-import { sampleFiles } from './samples.testutil';
+import { snap02With } from './samples.testutil';
 import { snapshotSummary } from './summary';
 import type { RingSnapshot } from './types';
 
@@ -47,19 +45,6 @@ describe('walkChain', () => {
     });
   });
 });
-
-/** snap02 with its dumps patched: `patch` gets the desc and avail bytes (little-endian views) to break. */
-function snap02With(patch: (desc: DataView, avail: DataView) => void): RingSnapshot {
-  const files: ImportFile[] = sampleFiles('snap02').map((f) => ({ name: f.name, bytes: f.bytes.slice() }));
-  const view = (part: string) => {
-    const f = files.find((x) => x.name.endsWith(part))!;
-    return new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
-  };
-  patch(view('desc.bin'), view('avail.bin'));
-  const r = parseSnapshotFiles(files);
-  if (!r.ok) throw new Error(r.problem.message);
-  return r.value;
-}
 
 const problemsOf = (s: RingSnapshot) => (snapshotSummary(s) as { problems: string[] }).problems;
 

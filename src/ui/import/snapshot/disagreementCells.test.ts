@@ -1,28 +1,16 @@
-import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { snapshotT } from './snapshotT.testutil';
 import { parseSnapshotFiles } from '../../../import/snapshot/parseFiles';
 import { sampleFiles } from '../../../import/snapshot/samples.testutil';
 import { vhostFiles } from '../../../import/snapshot/vhost.testutil';
 import type { Disagreement } from '../../../import/snapshot';
 import en from '../../i18n/locales/en/snapshot.json';
-import zh from '../../i18n/locales/zh-CN/snapshot.json';
 import { findDisagreements } from '../../../import/snapshot/disagreements';
 import type { QueueElement, QueueStatus, SnapshotDesc } from '../../../import/snapshot/types';
 import { VRING_DESC_F_INDIRECT } from '../../../virtio/constants';
 import { disagreementCells, disagreementTip } from './disagreementCells';
 
-function tIn(lng: 'en' | 'zh-CN') {
-  const i = i18next.createInstance();
-  void i.init({
-    lng,
-    fallbackLng: 'en',
-    resources: { en: { snapshot: en }, 'zh-CN': { snapshot: zh } },
-    defaultNS: 'snapshot',
-    interpolation: { escapeValue: false },
-    initAsync: false,
-  });
-  return i.getFixedT(lng, 'snapshot');
-}
+const tIn = snapshotT;
 
 /** The real samples edited as QEMU answers for a vhost device: the note that says what is not reported. */
 function vhostDisagreements(): readonly Disagreement[] {

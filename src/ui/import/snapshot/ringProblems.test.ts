@@ -1,40 +1,12 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
-import type { ImportFile } from '../../../import/types';
-import { parseSnapshotFiles } from '../../../import/snapshot/parseFiles';
-import { sampleFiles } from '../../../import/snapshot/samples.testutil';
+import { snapshotT } from './snapshotT.testutil';
+import { snap02With } from '../../../import/snapshot/samples.testutil';
 import { snapshotSummary } from '../../../import/snapshot/summary';
-import type { RingSnapshot } from '../../../import/snapshot/types';
 import { VRING_DESC_F_NEXT } from '../../../virtio/constants';
-import en from '../../i18n/locales/en/snapshot.json';
-import zh from '../../i18n/locales/zh-CN/snapshot.json';
 import { chainProblemText, ringProblems, ringProblemText, type RingProblem } from './ringProblems';
 
-function tIn(lng: 'en' | 'zh-CN') {
-  const i = i18next.createInstance();
-  void i.init({
-    lng,
-    fallbackLng: 'en',
-    resources: { en: { snapshot: en }, 'zh-CN': { snapshot: zh } },
-    defaultNS: 'snapshot',
-    interpolation: { escapeValue: false },
-    initAsync: false,
-  });
-  return i.getFixedT(lng, 'snapshot');
-}
-
-/** snap02 with its dumps patched (as decode.test.ts does): `patch` gets the desc and avail bytes to break. */
-function snap02With(patch: (desc: DataView, avail: DataView) => void): RingSnapshot {
-  const files: ImportFile[] = sampleFiles('snap02').map((f) => ({ name: f.name, bytes: f.bytes.slice() }));
-  const view = (part: string) => {
-    const f = files.find((x) => x.name.endsWith(part))!;
-    return new DataView(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
-  };
-  patch(view('desc.bin'), view('avail.bin'));
-  const r = parseSnapshotFiles(files);
-  if (!r.ok) throw new Error(r.problem.message);
-  return r.value;
-}
+const tIn = snapshotT;
 
 const N = VRING_DESC_F_NEXT;
 /**
