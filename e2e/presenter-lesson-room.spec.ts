@@ -122,6 +122,49 @@ test.describe('presenter with a lesson at 1280x720', () => {
   }
 });
 
+// Presenter's rings: side by side in the shared column each was ~314 px wide at presenter type (three slots a line,
+// every index box wrapped), the available ring of random-soak at queue size 256 was 1204 px tall and a stop pointing
+// at avail.idx and the slots could not show both above the lesson panel. Stacked, each ring has the column's width
+// (637 px) and the big ring's scroll box is capped at 40% of the window: that ring measures 753 px; the bound, 800,
+// leaves a little room for fonts, and is far below the side-by-side 1204.
+const MAX_BIG_RING = 800;
+
+test.describe('presenter rings at 1280x720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test(`the rings are stacked, each the column's width, and a 256-slot ring is at most ${MAX_BIG_RING} px tall`, async ({
+    page,
+  }) => {
+    await page.goto('/#s=random-soak&qs=256&pres=1');
+    await expect(page.getByLabel('avail.idx', { exact: true }).first()).toBeVisible();
+    const avail = (await page.locator('.vr-ring.vr-avail').boundingBox())!;
+    const used = (await page.locator('.vr-ring.vr-used').boundingBox())!;
+    const column = (await page.locator('.column-shared').boundingBox())!;
+    expect(used.y).toBeGreaterThan(avail.y + avail.height - 1);
+    expect(avail.width).toBeGreaterThan(column.width - 2);
+    expect(avail.height).toBeLessThanOrEqual(MAX_BIG_RING);
+    // The ordinary layout keeps them side by side.
+    await page.getByRole('button', { name: 'Presenter' }).click();
+    await expect(page.getByRole('button', { name: 'Presenter' })).toHaveAttribute('aria-pressed', 'false');
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            document.querySelector('.vr-ring.vr-used')!.getBoundingClientRect().top -
+            document.querySelector('.vr-ring.vr-avail')!.getBoundingClientRect().top,
+        ),
+      )
+      .toBe(0);
+  });
+
+  test('a stop pointing at avail.idx and the ring slots shows both above the lesson panel', async ({ page }) => {
+    await page.goto('/#s=single-read&seed=1&lesson=journey&stop=4&pres=1');
+    await expect(page.getByTestId('lesson-text')).toContainText('virtio_wmb');
+    await expect.poll(() => wholeInView(page.locator('.vr-ring.vr-avail .vr-slots'))).toBe(true);
+    expect(await wholeInView(page.locator('.vr-ring.vr-avail .vr-index:has(> dd[aria-label="avail.idx"])'))).toBe(true);
+  });
+});
+
 test.describe('a lesson at 390x844', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 

@@ -55,8 +55,19 @@ describe('SnapshotView', () => {
 
   it('compare with the simulation says so when none is loaded', () => {
     show(<SnapshotView snapshot={load('snap00')} />);
-    fireEvent.click(screen.getByRole('button', { name: 'Compare with the simulation' }));
+    const open = screen.getByRole('button', { name: 'Compare with the simulation' });
+    // An action whose label says what it does, never a pressed toggle (as the header's switch).
+    expect(open.hasAttribute('aria-pressed')).toBe(false);
+    expect(open.dataset.showing).toBe('none');
+    fireEvent.click(open);
     expect(screen.getByText('No simulation is loaded to compare with.')).toBeTruthy();
+    const hide = screen.getByRole('button', { name: 'Hide the comparison' });
+    expect(hide.hasAttribute('aria-pressed')).toBe(false);
+    expect(hide.dataset.showing).toBe('comparison');
+    expect(screen.queryByRole('button', { name: 'Compare with the simulation' })).toBeNull();
+    fireEvent.click(hide);
+    expect(screen.queryByText('No simulation is loaded to compare with.')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Compare with the simulation' }).dataset.showing).toBe('none');
     expect((screen.getByTestId('export-ring-snapshot') as HTMLButtonElement).disabled).toBe(true);
   }, 30_000);
 });

@@ -71,7 +71,14 @@ export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
           </ul>
         </details>
         <div className="button-group snap-actions">
-          <button type="button" aria-pressed={comparing} onClick={() => setComparing(!comparing)}>
+          <button
+            type="button"
+            className="snap-compare-sim"
+            // An action, as the header's switch is: its label says what a press does, so it is never shown pressed
+            // (pressed while labelled "Hide the comparison", it said on and off at once). data-showing: what is open.
+            data-showing={comparing ? 'comparison' : 'none'}
+            onClick={() => setComparing(!comparing)}
+          >
             {comparing ? t('compare.hide') : t('compare.button')}
           </button>
           <ExportSnapshotButton />
