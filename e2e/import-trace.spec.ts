@@ -101,6 +101,20 @@ test('a trace that contradicts itself: what came before, marked partial, with th
   await expect(page.getByTestId('trace-total-requests')).toHaveText('1');
 });
 
+test('a trace that starts mid-run (cut with tail) imports and says what it cannot know', async ({ page }) => {
+  await open(page);
+  const lines = readFileSync(`${SAMPLES}/trace-default.log`, 'utf8').trimEnd().split('\n').slice(1499);
+  await importInput(page).setInputFiles({
+    name: 'mid.log',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(lines.join('\n') + '\n'),
+  });
+  await expect(page.getByRole('heading', { name: /Real VM: QEMU trace/ })).toBeVisible();
+  await expect(page.getByTestId('import-mid-run')).toContainText('Starts mid-run');
+  await expect(page.getByTestId('import-mid-run')).toContainText('1 request(s) began before the trace');
+  await expect(page.getByTestId('import-partial')).toHaveCount(0);
+});
+
 test('imports a ring snapshot (QMP JSON and the three pmemsave dumps)', async ({ page }) => {
   await open(page);
   await importInput(page).setInputFiles(

@@ -57,6 +57,17 @@ describe('virtio-viz import --format summary', () => {
     expect(r.err).toMatch(/bad\.log:41: virtqueue_flush: count 1 with nothing filled/);
   });
 
+  it('a trace that starts mid-run (cut with tail): imports, and says what it cannot know', () => {
+    const lines = readFileSync(`${SAMPLES}/trace-default.log`, 'utf8').trimEnd().split('\n').slice(1499);
+    const r = cli('import', file('mid.log', lines.join('\n') + '\n'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out) as TraceSummary;
+    expect(s).toMatchObject({ linesRead: lines.length, events: lines.length, startsMidRun: true });
+    expect(s.notKnown.length).toBeGreaterThan(0);
+    expect(s.queues[0]).toMatchObject({ stateKnown: true, beforeTrace: { requests: 1, unnamedElements: 0 } });
+  });
+
   it('a missing file', () => {
     const r = cli('import', join(dir, 'nope.log'));
     expect(r.code).toBe(2);

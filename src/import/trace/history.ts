@@ -15,6 +15,11 @@ export interface TraceHistory {
   eventCounts: Partial<Record<TraceEventName, number>>;
   /** Whether the lines carried QEMU's `<tid>@<sec>.<usec>:` prefix (`-msg timestamp=on`). */
   hasTimestamps: boolean;
+  /**
+   * True when the trace starts mid-run: some queue or request was seen before any reset of its device (trace
+   * events switched on later, or a log cut with `tail`). The state before the first line is then unknown.
+   */
+  startsMidRun: boolean;
   devices: TraceDevice[];
   queues: TraceQueue[];
   events: TraceEvents;
@@ -80,6 +85,13 @@ export const countersOf = (q: QueueCounters): QueueCounters => ({
   maxInFlight: q.maxInFlight,
 });
 
+export interface BeforeTrace {
+  /** Requests a later event names (handle, complete, fill) that were popped before the trace started. */
+  requests: number;
+  /** Elements filled before the trace and flushed in it: the trace never names their pointer. */
+  unnamedElements: number;
+}
+
 export interface TraceQueue extends QueueCounters {
   /** The `vq` pointer: QEMU's VirtQueue. */
   vq: string;
@@ -90,8 +102,21 @@ export interface TraceQueue extends QueueCounters {
   /** virtio_blk_req_complete by status value. */
   completions: Record<string, number>;
   final: QueueFields;
-  /** The fields just before the last reset that found the queue in use; null when none did. */
-  beforeLastReset: (QueueFields & { line: number }) | null;
+  /**
+   * False when no reset came before the queue's first event: its state before the trace is unknown, so
+   * last_avail_idx and used_idx count from the trace's start (not the ring's), and inuse/inFlight count only the
+   * elements the trace has shown (a lower bound). True once a reset zeroed it (QEMU: __virtio_queue_reset).
+   */
+  stateKnown: boolean;
+  /** The event from which the state is known: 0 when known from the start, the reset that showed it, or -1. */
+  knownFromEvent: number;
+  /** What the trace shows of work begun before its first line (all 0 when the state was known from the start). */
+  beforeTrace: BeforeTrace;
+  /**
+   * The fields just before the last reset that found the queue in use; null when none did. `fromTraceStart`:
+   * the state was not known then (see stateKnown), so these count from the trace's start.
+   */
+  beforeLastReset: (QueueFields & { line: number; fromTraceStart?: true }) | null;
   /** Indices of the events that touched this queue (its own, and resets of its device), ascending. */
   events: Uint32Array;
 }
@@ -128,7 +153,10 @@ export const OP_FLUSH = 3;
 export type RequestOp = 'unknown' | 'read' | 'write' | 'flush';
 export const OP_NAMES: readonly RequestOp[] = ['unknown', 'read', 'write', 'flush'];
 
-/** One row per popped element (virtio-blk: per request). -1 = did not happen (yet). */
+/**
+ * One row per popped element (virtio-blk: per request), and per request begun before the trace. -1 = did not
+ * happen (yet). `queue` is -1 for a request begun before the trace until an event names its vq.
+ */
 export interface TraceRequests {
   length: number;
   queue: Int16Array;
@@ -141,6 +169,7 @@ export interface TraceRequests {
   status: Int16Array;
   /** virtio_blk_rw_complete ret (0 = success), meaningful when rwCompleteEvent >= 0. */
   ret: Int32Array;
+  /** virtqueue_pop; for a request begun before the trace, the first event that named it. */
   popEvent: Uint32Array;
   /** virtio_blk_handle_read / _write. */
   handleEvent: Int32Array;
@@ -152,4 +181,9 @@ export interface TraceRequests {
   mergedEvent: Int32Array;
   /** The reset event that dropped it while the device held it. */
   resetEvent: Int32Array;
+  /**
+   * 1 when the request was popped before the trace started (no virtqueue_pop line): popEvent is then the first
+   * event that named it, and its in_num/out_num (0) and latency are unknown.
+   */
+  beforeTrace: Uint8Array;
 }

@@ -8,6 +8,7 @@ export type {
   TraceRequests,
   QueueFields,
   RequestOp,
+  BeforeTrace,
 } from './history';
 export { OP_NAMES, OP_UNKNOWN, OP_READ, OP_WRITE, OP_FLUSH } from './history';
 export { TraceParser, parseTrace, type TraceProgress } from './parser';
@@ -20,6 +21,8 @@ export {
   requestsNear,
   requestLatencyUs,
   lastAtOrBefore,
+  stateKnownAt,
+  requestsBeforeTrace,
   type TraceCounters,
   type LatencyStats,
   type DepthPoint,

@@ -76,9 +76,13 @@ export function countersAt(h: TraceHistory, queue: number, at: number): TraceCou
   };
 }
 
-/** Pop to completion (virtio_blk_req_complete, else virtqueue_fill), in microseconds; NaN without timestamps. */
+/**
+ * Pop to completion (virtio_blk_req_complete, else virtqueue_fill), in microseconds; NaN without timestamps, and
+ * for a request begun before the trace (its pop is not in it).
+ */
 export function requestLatencyUs(h: TraceHistory, req: number): number {
   const r = h.requests;
+  if (r.beforeTrace[req]) return NaN;
   const end = r.completeEvent[req]! >= 0 ? r.completeEvent[req]! : r.fillEvent[req]!;
   if (end < 0) return NaN;
   return h.events.time[end]! - h.events.time[r.popEvent[req]!]!;
@@ -166,7 +170,10 @@ export interface RequestRow {
   merged: boolean;
   /** Where the request is at the chosen event. */
   stage: 'popped' | 'completed' | 'filled' | 'flushed' | 'reset';
+  /** The virtqueue_pop line; for a request begun before the trace, the first line that named it. */
   popLine: number;
+  /** Popped before the trace started: in_num/out_num and latency unknown. */
+  beforeTrace: boolean;
   latencyUs: number | null;
 }
 
@@ -195,6 +202,7 @@ export function requestAt(h: TraceHistory, req: number, at: number): RequestRow 
     merged: seen(r.mergedEvent[req]!),
     stage,
     popLine: h.events.line[r.popEvent[req]!]!,
+    beforeTrace: r.beforeTrace[req] === 1,
     latencyUs: Number.isFinite(lat) && seen(endEvent) ? lat : null,
   };
 }
@@ -228,6 +236,20 @@ export function requestsNear(h: TraceHistory, queue: number, at: number, limit: 
   }
   rows.reverse();
   return [...rows, ...finished].slice(0, limit);
+}
+
+/** Whether the queue's fields at event `at` are QEMU's own (false: they count from the trace's start). */
+export function stateKnownAt(h: TraceHistory, queue: number, at: number): boolean {
+  const q = h.queues[queue];
+  if (!q) return true;
+  return q.knownFromEvent >= 0 && q.knownFromEvent <= at;
+}
+
+/** Requests begun before the trace started (popped before its first line). */
+export function requestsBeforeTrace(h: TraceHistory): number {
+  let n = 0;
+  for (let i = 0; i < h.requests.length; i++) n += h.requests.beforeTrace[i]!;
+  return n;
 }
 
 /** Events that reset a device (virtio_set_status val 0): the ring state starts again there. */

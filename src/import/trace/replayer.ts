@@ -1,6 +1,14 @@
 import { EV } from './events';
 import { Growable } from './growable';
-import type { QueueCounters, QueueFields, TraceDevice, TraceEvents, TraceQueue, TraceRequests } from './history';
+import type {
+  BeforeTrace,
+  QueueCounters,
+  QueueFields,
+  TraceDevice,
+  TraceEvents,
+  TraceQueue,
+  TraceRequests,
+} from './history';
 import { OP_FLUSH, OP_READ, OP_UNKNOWN, OP_WRITE, countersOf, zeroCounters } from './history';
 import type { LineReader } from './lineReader';
 
@@ -11,10 +19,19 @@ interface LiveQueue extends QueueCounters {
   device: number;
   index: number | null;
   state: QueueFields;
-  /** Requests filled since the last flush, in fill order (virtqueue_fill's idx counts them). */
+  /**
+   * Requests filled since the last flush, in fill order (virtqueue_fill's idx counts them); -1 for an element
+   * filled before the trace started, whose pointer the trace never names.
+   */
   pendingFills: number[];
+  /** See TraceQueue.stateKnown. */
+  known: boolean;
+  knownFrom: number;
+  /** Unknown state and no flush yet: elements filled before the trace may still wait for their flush. */
+  fillsBeforeTrace: boolean;
+  beforeTrace: BeforeTrace;
   completions: Map<number, number>;
-  beforeLastReset: (QueueFields & { line: number }) | null;
+  beforeLastReset: (QueueFields & { line: number; fromTraceStart?: true }) | null;
   events: Growable<Uint32Array>;
 }
 
@@ -26,6 +43,13 @@ const zeroFields = (): QueueFields => ({ last_avail_idx: 0, used_idx: 0, inuse: 
  * status write of 0 (a reset: virtio_reset → __virtio_queue_reset) zeroes them. Every event that would be
  * impossible for the QEMU code to emit in the state so far is a contradiction: `apply` returns its message and
  * leaves the history as it was before that line.
+ *
+ * A trace may start mid-run (events switched on later with HMP `trace-event`, or a log cut with `tail`). Until a
+ * reset shows it, a queue's state before the first line is unknown, not empty: an element the trace never saw
+ * popped may be named by a later handle/complete/fill (a request begun before the trace, created then), a fill's
+ * idx or a flush's count may cover elements filled before the trace, and the indices count from the trace's
+ * start. Only what the trace itself showed can be contradicted (a pointer it saw popped and finished, a device
+ * it saw reset).
  */
 export class TraceReplayer {
   private readonly devices: TraceDevice[] = [];
@@ -34,6 +58,12 @@ export class TraceReplayer {
   private readonly queueByVq = new Map<number, number>();
   /** elem pointer → request, for elements popped and not yet filled. Pointers are reused after that. */
   private readonly outstanding = new Map<number, number>();
+  /** Every elem pointer the trace popped or named as begun before it: such a pointer is no longer a mystery. */
+  private readonly seenElems = new Set<number>();
+  /** Requests begun before the trace whose queue no event has named yet → the device that named them. */
+  private readonly unplaced = new Map<number, number>();
+  private resetSeen = false;
+  private midRun = false;
 
   private readonly ev = {
     kind: new Growable(Uint8Array),
@@ -65,6 +95,7 @@ export class TraceReplayer {
     flushEvent: new Growable(Int32Array, 256),
     mergedEvent: new Growable(Int32Array, 256),
     resetEvent: new Growable(Int32Array, 256),
+    beforeTrace: new Growable(Uint8Array, 256),
   };
 
   get eventCount(): number {
@@ -94,9 +125,16 @@ export class TraceReplayer {
         dev.status = n[0]!;
         if (n[0] !== 0) return this.row(r, line, -1, -1, n[0]!);
         dev.resets++;
+        this.resetSeen = true;
         for (let s = 0; s < this.queues.length; s++) {
           const q = this.queues[s]!;
           if (q.device === d || q.device === -1) this.resetQueue(s, at, line);
+        }
+        for (const [elem, req] of this.outstanding) {
+          if (this.unplaced.get(req) !== d) continue;
+          this.rq.resetEvent.set(req, at);
+          this.outstanding.delete(elem);
+          this.unplaced.delete(req);
         }
         return this.row(r, line, -1, -1, 0);
       }
@@ -122,8 +160,9 @@ export class TraceReplayer {
         if (held !== undefined) {
           return `virtqueue_pop: elem ${ptr(p[1]!)} popped again while the device still holds it (popped at line ${this.lineOf(this.rq.popEvent.get(held))}, never filled)`;
         }
-        const req = this.newRequest(s, n[0]!, n[1]!, at);
+        const req = this.newRequest(s, n[0]!, n[1]!, at, false);
         this.outstanding.set(p[1]!, req);
+        this.seenElems.add(p[1]!);
         const st = q.state;
         st.last_avail_idx = (st.last_avail_idx + 1) & 0xffff;
         st.inuse++;
@@ -135,25 +174,28 @@ export class TraceReplayer {
       case EV.virtio_blk_handle_read:
       case EV.virtio_blk_handle_write: {
         const name = r.kind === EV.virtio_blk_handle_read ? 'virtio_blk_handle_read' : 'virtio_blk_handle_write';
-        const req = this.held(name, p[1]!, ptr);
+        const d = this.device(p[0]!, ptr);
+        const req = this.held(name, p[1]!, ptr, d, at);
         if (typeof req === 'string') return req;
         if (this.rq.op.get(req) !== OP_UNKNOWN) return `${name}: req ${ptr(p[1]!)} was already handled`;
         const s = this.rq.queue.get(req);
-        const q = this.queues[s]!;
-        const tie = this.tie(q, this.device(p[0]!, ptr), name);
-        if (tie) return tie;
+        const q = this.queues[s];
+        if (q) {
+          const tie = this.tie(q, d, name);
+          if (tie) return tie;
+        }
         this.rq.op.set(req, r.kind === EV.virtio_blk_handle_read ? OP_READ : OP_WRITE);
         this.rq.sector.set(req, n[0]!);
         this.rq.nsectors.set(req, n[1]!);
         this.rq.handleEvent.set(req, at);
-        if (r.kind === EV.virtio_blk_handle_read) q.reads++;
-        else q.writes++;
+        if (q && r.kind === EV.virtio_blk_handle_read) q.reads++;
+        else if (q) q.writes++;
         return this.row(r, line, s, req, n[0]!);
       }
       case EV.virtio_blk_submit_multireq:
         return this.merge(r, line, at);
       case EV.virtio_blk_rw_complete: {
-        const req = this.held('virtio_blk_rw_complete', p[1]!, ptr);
+        const req = this.held('virtio_blk_rw_complete', p[1]!, ptr, this.device(p[0]!, ptr), at);
         if (typeof req === 'string') return req;
         if (this.rq.rwCompleteEvent.get(req) >= 0) return `virtio_blk_rw_complete: req ${ptr(p[1]!)} completed twice`;
         this.rq.rwCompleteEvent.set(req, at);
@@ -161,30 +203,44 @@ export class TraceReplayer {
         return this.row(r, line, this.rq.queue.get(req), req, n[0]!);
       }
       case EV.virtio_blk_req_complete: {
-        const req = this.held('virtio_blk_req_complete', p[1]!, ptr);
+        const req = this.held('virtio_blk_req_complete', p[1]!, ptr, this.device(p[0]!, ptr), at);
         if (typeof req === 'string') return req;
         if (this.rq.completeEvent.get(req) >= 0) return `virtio_blk_req_complete: req ${ptr(p[1]!)} completed twice`;
-        const q = this.queues[this.rq.queue.get(req)]!;
-        if (this.rq.op.get(req) === OP_UNKNOWN) {
+        const q = this.queues[this.rq.queue.get(req)];
+        // A request begun before the trace may have been handled before it too: its type stays unknown.
+        if (this.rq.op.get(req) === OP_UNKNOWN && this.rq.beforeTrace.get(req) === 0) {
           this.rq.op.set(req, OP_FLUSH);
-          q.flushRequests++;
+          if (q) q.flushRequests++;
         }
         this.rq.completeEvent.set(req, at);
         this.rq.status.set(req, n[0]!);
-        q.completions.set(n[0]!, (q.completions.get(n[0]!) ?? 0) + 1);
+        if (q) q.completions.set(n[0]!, (q.completions.get(n[0]!) ?? 0) + 1);
         return this.row(r, line, this.rq.queue.get(req), req, n[0]!);
       }
       case EV.virtqueue_fill: {
         const s = this.queue(p[0]!, ptr);
         const q = this.queues[s]!;
-        const req = this.outstanding.get(p[1]!);
-        if (req === undefined) {
+        const held = this.outstanding.get(p[1]!);
+        const before = held === undefined && !q.known && !this.seenElems.has(p[1]!);
+        if (held === undefined && !before) {
           return `virtqueue_fill: elem ${ptr(p[1]!)} was never popped (or was already filled): a fill without a pop`;
         }
-        const from = this.rq.queue.get(req);
-        if (from !== s) return `virtqueue_fill: elem ${ptr(p[1]!)} was popped from vq ${this.queues[from]!.vq}`;
-        if (n[1] !== q.pendingFills.length) {
-          return `virtqueue_fill: idx ${n[1]} but ${q.pendingFills.length} element(s) were filled since the last flush`;
+        const from = held === undefined ? -1 : this.rq.queue.get(held);
+        if (from !== -1 && from !== s) {
+          return `virtqueue_fill: elem ${ptr(p[1]!)} was popped from vq ${this.queues[from]!.vq}`;
+        }
+        // idx counts the fills since the last flush; before the first flush some of them may predate the trace.
+        const idx = n[1]!;
+        const waiting = q.pendingFills.length;
+        if (idx !== waiting && !(q.fillsBeforeTrace && idx > waiting)) {
+          return `virtqueue_fill: idx ${idx} but ${waiting} element(s) were filled since the last flush`;
+        }
+        if (idx > waiting) this.unnamedFills(q, idx - waiting);
+        let req: number;
+        if (held === undefined) req = this.beganBefore(p[1]!, s, at);
+        else {
+          req = held;
+          if (from === -1) this.placeRequest(req, s);
         }
         this.outstanding.delete(p[1]!);
         q.pendingFills.push(req);
@@ -197,12 +253,16 @@ export class TraceReplayer {
         const s = this.queue(p[0]!, ptr);
         const q = this.queues[s]!;
         const count = n[0]!;
+        if (q.fillsBeforeTrace) {
+          if (count > q.pendingFills.length) this.unnamedFills(q, count - q.pendingFills.length);
+          q.fillsBeforeTrace = false;
+        }
         if (count > q.pendingFills.length) {
           return q.pendingFills.length === 0
             ? `virtqueue_flush: count ${count} with nothing filled since the last flush`
             : `virtqueue_flush: count ${count} but only ${q.pendingFills.length} element(s) filled since the last flush`;
         }
-        for (const req of q.pendingFills.splice(0, count)) this.rq.flushEvent.set(req, at);
+        for (const req of q.pendingFills.splice(0, count)) if (req >= 0) this.rq.flushEvent.set(req, at);
         q.state.used_idx = (q.state.used_idx + count) & 0xffff;
         q.state.inuse -= count;
         q.flushes++;
@@ -224,7 +284,13 @@ export class TraceReplayer {
   }
 
   /** The result's parts. Call once, at the end. */
-  build(): { devices: TraceDevice[]; queues: TraceQueue[]; events: TraceEvents; requests: TraceRequests } {
+  build(): {
+    startsMidRun: boolean;
+    devices: TraceDevice[];
+    queues: TraceQueue[];
+    events: TraceEvents;
+    requests: TraceRequests;
+  } {
     const queues: TraceQueue[] = this.queues.map((q) => ({
       vq: q.vq,
       device: q.device,
@@ -232,6 +298,9 @@ export class TraceReplayer {
       ...countersOf(q),
       completions: Object.fromEntries([...q.completions].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
       final: { ...q.state },
+      stateKnown: q.known,
+      knownFromEvent: q.knownFrom,
+      beforeTrace: { ...q.beforeTrace },
       beforeLastReset: q.beforeLastReset,
       events: q.events.done(),
     }));
@@ -268,8 +337,15 @@ export class TraceReplayer {
       flushEvent: q.flushEvent.done(),
       mergedEvent: q.mergedEvent.done(),
       resetEvent: q.resetEvent.done(),
+      beforeTrace: q.beforeTrace.done(),
     };
-    return { devices: this.devices.map((d) => ({ ...d })), queues, events, requests };
+    return {
+      startsMidRun: this.midRun,
+      devices: this.devices.map((d) => ({ ...d })),
+      queues,
+      events,
+      requests,
+    };
   }
 
   private lineOf(event: number): number {
@@ -291,12 +367,20 @@ export class TraceReplayer {
     if (s === undefined) {
       s = this.queues.length;
       this.queueByVq.set(ptrId, s);
+      // A queue first seen after a reset starts from QEMU's zeroed VirtQueue; one seen before any reset
+      // started before the trace.
+      const known = this.resetSeen;
+      if (!known) this.midRun = true;
       this.queues.push({
         vq: ptr(ptrId),
         device: -1,
         index: null,
         state: zeroFields(),
         pendingFills: [],
+        known,
+        knownFrom: known ? 0 : -1,
+        fillsBeforeTrace: !known,
+        beforeTrace: { requests: 0, unnamedElements: 0 },
         ...zeroCounters(),
         completions: new Map(),
         beforeLastReset: null,
@@ -316,12 +400,74 @@ export class TraceReplayer {
   }
 
   /** The request whose element (virtio-blk: VirtIOBlockReq starts with it) has this pointer and is held. */
-  private held(name: string, ptrId: number, ptr: (id: number) => string): number | string {
+  private held(name: string, ptrId: number, ptr: (id: number) => string, d: number, at: number): number | string {
     const req = this.outstanding.get(ptrId);
-    return req ?? `${name}: req ${ptr(ptrId)} is not a request the device holds (no virtqueue_pop of that elem)`;
+    if (req !== undefined) return req;
+    if (this.devices[d]!.resets === 0 && !this.seenElems.has(ptrId)) {
+      // No reset of this device yet: the request may have been popped before the trace started.
+      const s = this.onlyQueueOf(d);
+      if (s === -1 || !this.queues[s]!.known) {
+        const req = this.beganBefore(ptrId, s, at);
+        if (s === -1) this.unplaced.set(req, d);
+        return req;
+      }
+    }
+    return `${name}: req ${ptr(ptrId)} is not a request the device holds (no virtqueue_pop of that elem)`;
   }
 
-  private newRequest(queue: number, inNum: number, outNum: number, popEvent: number): number {
+  /** The device's one queue, when the trace has shown exactly one that can be its; else -1 (not known yet). */
+  private onlyQueueOf(d: number): number {
+    let found = -1;
+    for (let s = 0; s < this.queues.length; s++) {
+      const owner = this.queues[s]!.device;
+      if (owner !== d && owner !== -1) continue;
+      if (found !== -1) return -1;
+      found = s;
+    }
+    return found;
+  }
+
+  /**
+   * A request popped before the trace started, named now for the first time; held by the device since then.
+   * Its queue (-1: not known yet) gets it when an event names the vq.
+   */
+  private beganBefore(ptrId: number, s: number, at: number): number {
+    this.midRun = true;
+    const req = this.newRequest(-1, 0, 0, at, true);
+    this.outstanding.set(ptrId, req);
+    this.seenElems.add(ptrId);
+    if (s >= 0) this.placeRequest(req, s);
+    return req;
+  }
+
+  /** Puts a request begun before the trace on its queue, counting there what the trace already said of it. */
+  private placeRequest(req: number, s: number): void {
+    const q = this.queues[s]!;
+    const r = this.rq;
+    r.queue.set(req, s);
+    this.unplaced.delete(req);
+    q.beforeTrace.requests++;
+    q.state.inuse++;
+    q.state.inFlight++;
+    if (q.state.inFlight > q.maxInFlight) q.maxInFlight = q.state.inFlight;
+    if (r.handleEvent.get(req) >= 0) {
+      if (r.op.get(req) === OP_READ) q.reads++;
+      else q.writes++;
+    }
+    if (r.completeEvent.get(req) >= 0) {
+      const status = r.status.get(req);
+      q.completions.set(status, (q.completions.get(status) ?? 0) + 1);
+    }
+  }
+
+  /** Elements filled before the trace started and not yet flushed when it did: the device still held them. */
+  private unnamedFills(q: LiveQueue, count: number): void {
+    for (let i = 0; i < count; i++) q.pendingFills.unshift(-1);
+    q.beforeTrace.unnamedElements += count;
+    q.state.inuse += count;
+  }
+
+  private newRequest(queue: number, inNum: number, outNum: number, popEvent: number, beforeTrace: boolean): number {
     const q = this.rq;
     const id = q.queue.length;
     q.queue.push(queue);
@@ -340,6 +486,7 @@ export class TraceReplayer {
     q.flushEvent.push(-1);
     q.mergedEvent.push(-1);
     q.resetEvent.push(-1);
+    q.beforeTrace.push(beforeTrace ? 1 : 0);
     return id;
   }
 
@@ -366,27 +513,35 @@ export class TraceReplayer {
       .sort((a, b) => q.popEvent.get(b) - q.popEvent.get(a))
       .slice(0, num);
     const sectors = candidates.reduce((sum, req) => sum + q.nsectors.get(req), 0);
-    if (candidates.length < num || sectors * SECTOR !== size) {
+    // With the device's state unknown, some merged requests may have been handled before the trace: mark those
+    // the trace shows, and accept the rest as unseen.
+    const unknown = this.devices[this.device(r.p[0]!, (id) => r.pointerName(id))]!.resets === 0;
+    if (!unknown && (candidates.length < num || sectors * SECTOR !== size)) {
       return `virtio_blk_submit_multireq: merges ${num} ${isWrite ? 'write' : 'read'}s of bytes ${offset}..${offset + size} but ${candidates.length} handled request(s) covering ${sectors} sector(s) lie there`;
     }
     for (const req of candidates) q.mergedEvent.set(req, at);
-    const s = q.queue.get(candidates[0]!);
-    this.queues[s]!.mergedSubmissions++;
+    const s = candidates.length > 0 ? q.queue.get(candidates[0]!) : -1;
+    if (s >= 0) this.queues[s]!.mergedSubmissions++;
     return this.row(r, line, s, -1, num);
   }
 
   private resetQueue(s: number, at: number, line: number): void {
     const q = this.queues[s]!;
     const st = q.state;
-    if (st.last_avail_idx || st.used_idx || st.inuse || st.inFlight) q.beforeLastReset = { ...st, line };
+    if (st.last_avail_idx || st.used_idx || st.inuse || st.inFlight) {
+      q.beforeLastReset = q.known ? { ...st, line } : { ...st, line, fromTraceStart: true };
+    }
     for (const [elem, req] of this.outstanding) {
       if (this.rq.queue.get(req) !== s) continue;
       this.rq.resetEvent.set(req, at);
       this.outstanding.delete(elem);
     }
-    for (const req of q.pendingFills) this.rq.resetEvent.set(req, at);
+    for (const req of q.pendingFills) if (req >= 0) this.rq.resetEvent.set(req, at);
     q.pendingFills.length = 0;
     q.state = zeroFields();
+    if (!q.known) q.knownFrom = at;
+    q.known = true;
+    q.fillsBeforeTrace = false;
     q.events.push(at);
   }
 

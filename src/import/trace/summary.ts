@@ -1,5 +1,5 @@
 import type { ImportProblem, ImportResult } from '../types';
-import { countersOf, type QueueCounters, type QueueFields, type TraceHistory } from './history';
+import { countersOf, type BeforeTrace, type QueueCounters, type QueueFields, type TraceHistory } from './history';
 
 export interface TraceQueueSummary extends QueueCounters {
   device: string | null;
@@ -11,7 +11,10 @@ export interface TraceQueueSummary extends QueueCounters {
   used_idx: number;
   inuse: number;
   /** The fields when the last reset came (a guest that powers off resets the device: the final ones are 0). */
-  beforeLastReset: (QueueFields & { line: number }) | null;
+  beforeLastReset: (QueueFields & { line: number; fromTraceStart?: true }) | null;
+  /** False: no reset showed this queue's state, so its fields count from the trace's start (see TraceQueue). */
+  stateKnown: boolean;
+  beforeTrace: BeforeTrace;
 }
 
 export interface TraceSummary {
@@ -23,11 +26,21 @@ export interface TraceSummary {
   events: number;
   eventCounts: Record<string, number>;
   timestamps: boolean;
+  /** The trace starts mid-run: the state before its first line is unknown (see `notKnown`). */
+  startsMidRun: boolean;
+  /** What a trace that starts mid-run cannot tell; empty otherwise. */
+  notKnown: string[];
   devices: { vdev: string; resets: number; statusChanges: number; status: number }[];
   queues: TraceQueueSummary[];
   /** Present when the trace contradicted itself: the summary covers the lines before it. */
   partial?: { problem: ImportProblem };
 }
+
+const NOT_KNOWN_MID_RUN = [
+  'the VirtQueue fields before the first line: until a reset, last_avail_idx and used_idx count from the trace start, and inuse counts only the elements the trace has shown',
+  'for requests begun before the trace: when they were popped, their in_num/out_num, their latency, and their type unless a handle line follows',
+  'requests begun and finished before the trace',
+];
 
 /** What the CLI prints for a trace: per queue counts and final VirtQueue fields. */
 export function traceSummary(h: TraceHistory, problem?: ImportProblem): TraceSummary {
@@ -40,6 +53,8 @@ export function traceSummary(h: TraceHistory, problem?: ImportProblem): TraceSum
     events: h.events.length,
     eventCounts: h.eventCounts as Record<string, number>,
     timestamps: h.hasTimestamps,
+    startsMidRun: h.startsMidRun,
+    notKnown: h.startsMidRun ? NOT_KNOWN_MID_RUN : [],
     devices: h.devices,
     queues: h.queues.map((q) => ({
       device: q.device >= 0 ? h.devices[q.device]!.vdev : null,
@@ -53,6 +68,8 @@ export function traceSummary(h: TraceHistory, problem?: ImportProblem): TraceSum
       used_idx: q.final.used_idx,
       inuse: q.final.inuse,
       beforeLastReset: q.beforeLastReset,
+      stateKnown: q.stateKnown,
+      beforeTrace: q.beforeTrace,
     })),
     ...(problem ? { partial: { problem } } : {}),
   };

@@ -23,6 +23,7 @@ export function ImportAnnouncer() {
   let text = '';
   if (said?.kind === 'trace') text = t('announce.trace', { file: said.trace.file, count: said.trace.events.length });
   else if (said) text = t('announce.snapshot', { file: said.snapshot.statusFile });
+  if (said?.kind === 'trace' && said.trace.startsMidRun) text += ` ${t('announce.midRun')}`;
   if (said?.problem) text += ` ${t('announce.partial')}`;
   return (
     <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="import-announcer">

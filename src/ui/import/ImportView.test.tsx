@@ -92,9 +92,33 @@ describe('ImportView (trace)', () => {
   });
 
   it('marks a partial import with its file and line', () => {
-    load([L.kick(), L.pop('0xa'), L.flush()]);
+    // From a reset on the state is known: a flush with nothing filled contradicts it.
+    load([L.reset(), L.kick(), L.pop('0xa'), L.flush()]);
     render(<ImportView />);
-    expect(screen.getByTestId('import-partial').textContent).toContain('hand.log:3');
+    expect(screen.getByTestId('import-partial').textContent).toContain('hand.log:4');
+    expect(screen.queryByTestId('import-mid-run')).toBeNull();
+  });
+
+  it('says that a trace starts mid-run, what it cannot know, and which requests began before it', () => {
+    load([L.read('0xa', 0), L.done('0xa'), L.fill('0xa'), L.flush(), L.kick(), L.pop('0xb')]);
+    importStore.setState({ selected: 3 });
+    render(<ImportView />);
+    expect(screen.getByTestId('import-mid-run').textContent).toMatch(
+      /Starts mid-run: .* before line 1 is unknown.* 1 request\(s\) began before the trace/,
+    );
+    expect(screen.getByTestId('import-fields-relative').textContent).toMatch(/from the trace's start/);
+    expect(screen.getByText(/\(begun before the trace\)/)).toBeTruthy();
+    act(() => importStore.setState({ selected: 5 }));
+    expect(screen.getByLabelText('last_avail_idx').textContent).toBe('1');
+  });
+
+  it('after a reset the fields are QEMU’s own again', () => {
+    load([L.kick(), L.pop('0xa'), L.reset(), L.status(15), L.kick(), L.pop('0xb')]);
+    render(<ImportView />);
+    expect(screen.getByTestId('import-mid-run')).toBeTruthy();
+    expect(screen.queryByTestId('import-fields-relative')).toBeNull();
+    act(() => importStore.setState({ selected: 1 }));
+    expect(screen.getByTestId('import-fields-relative')).toBeTruthy();
   });
 
   it('back to the simulation switches the view only', () => {
@@ -129,7 +153,7 @@ describe('a new import takes focus and is announced', () => {
     expect(announcer().textContent).toBe('');
     (document.activeElement as HTMLElement | null)?.blur();
     expect(document.activeElement).toBe(document.body);
-    act(() => load([L.kick(), ...readRequest('0xa', 0)]));
+    act(() => load([L.reset(), L.kick(), ...readRequest('0xa', 0)]));
     expect(document.activeElement).toBe(heading());
     expect(heading().tabIndex).toBe(-1);
     const imported = importStore.getState().imported!;
@@ -172,12 +196,23 @@ describe('a new import takes focus and is announced', () => {
     );
     const elsewhere = screen.getByRole('button', { name: 'Lessons' });
     elsewhere.focus();
-    act(() => load([L.kick(), L.pop('0xa'), L.flush()]));
+    act(() => load([L.reset(), L.kick(), L.pop('0xa'), L.flush()]));
     expect(document.activeElement).toBe(elsewhere);
     expect(announcer().textContent).toMatch(
       /^Imported the QEMU trace hand\.log: \d+ events?\. .* Only part of it could be read: a note at the top of the view says why\.$/,
     );
     main.remove();
+  });
+
+  it('a trace that starts mid-run is announced as such', () => {
+    render(
+      <>
+        <ImportStatus />
+        <ImportView />
+      </>,
+    );
+    act(() => load([L.kick(), ...readRequest('0xa', 0)]));
+    expect(announcer().textContent).toMatch(/ It starts mid-run: the state before its first line is unknown/);
   });
 
   it('says it in the language on screen', async () => {

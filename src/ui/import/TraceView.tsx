@@ -2,7 +2,14 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BLK_STATUS_NAMES, TRACE_EVENTS, VALUE_ARG } from '../../import/trace/events';
 import type { TraceHistory } from '../../import/trace/history';
-import { countersAt, queueStateAt, requestsNear, type TraceCounters } from '../../import/trace/query';
+import {
+  countersAt,
+  queueStateAt,
+  requestsBeforeTrace,
+  requestsNear,
+  stateKnownAt,
+  type TraceCounters,
+} from '../../import/trace/query';
 import type { ImportProblem } from '../../import/types';
 import { Field } from '../components/Field';
 import { Timeline } from '../components/Timeline';
@@ -16,7 +23,9 @@ import { traceTimeline } from './traceTimeline';
 const NOT_IN_TRACE = ['avail_idx', 'shadow_avail_idx', 'descriptors', 'ring_slots', 'event_idx'] as const;
 
 const queueName = (trace: TraceHistory, q: number) => {
-  const queue = trace.queues[q]!;
+  const queue = trace.queues[q];
+  // A request begun before the trace has no queue until an event names its vq.
+  if (!queue) return '?';
   const name = queue.index === null ? `vq ${queue.vq}` : String(queue.index);
   // Several devices each have a queue 0: name the device too.
   return trace.devices.length > 1 && queue.device >= 0 ? `${trace.devices[queue.device]!.vdev}/${name}` : name;
@@ -42,6 +51,12 @@ export function TraceView({ trace, problem }: { trace: TraceHistory; problem: Im
           })}{' '}
           {trace.hasTimestamps ? t('trace.timestamps') : t('trace.noTimestamps')}
         </p>
+        {trace.startsMidRun && (
+          <p className="vr-warn" data-testid="import-mid-run">
+            <strong>{t('trace.midRun', { line: trace.events.line[0] ?? 1 })}</strong>{' '}
+            {t('trace.midRunDetail', { requests: requestsBeforeTrace(trace) })}
+          </p>
+        )}
         {problem && (
           <p className="vr-warn" role="status" data-testid="import-partial">
             <strong>{t('trace.partial')}</strong> <ProblemText problem={problem} />
@@ -142,6 +157,11 @@ function QueueFields({ trace, queue, selected }: { trace: TraceHistory; queue: n
         <Field name="inuse" label="inuse" value={f.inuse} note={t('fields.inuse')} />
         <Field name={t('fields.inFlightName')} label="in flight" value={f.inFlight} note={t('fields.inFlight')} />
       </dl>
+      {!stateKnownAt(trace, queue, selected) && (
+        <p className="vr-note" data-testid="import-fields-relative">
+          {t('fields.relative')}
+        </p>
+      )}
       {q && (
         <p className="vr-note">
           {t('fields.device', {
@@ -258,10 +278,11 @@ function TraceRequests({ trace, queue, selected }: { trace: TraceHistory; queue:
                   <td>
                     {t(`op.${r.op}`)}
                     {r.merged && <span className="imp-tag"> {t('requests.merged')}</span>}
+                    {r.beforeTrace && <span className="imp-tag"> {t('requests.beforeTrace')}</span>}
                   </td>
                   <td>{r.sector ?? '–'}</td>
                   <td>{r.nsectors ?? '–'}</td>
-                  <td>{t('requests.outIn', { out: r.out_num, in: r.in_num })}</td>
+                  <td>{r.beforeTrace ? '–' : t('requests.outIn', { out: r.out_num, in: r.in_num })}</td>
                   <td>{r.status === null ? '–' : (BLK_STATUS_NAMES[r.status] ?? r.status)}</td>
                   <td>{t(`stage.${r.stage}`)}</td>
                   <td>{r.latencyUs === null ? '–' : formatUs(r.latencyUs)}</td>
