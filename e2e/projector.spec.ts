@@ -84,8 +84,7 @@ test.describe('at 1280x720', () => {
     await page.goto('/#s=single-read&seed=1');
     await expect(stepButton(page)).toBeEnabled();
     // The rings, well above the end of the page (which gets shorter: presenter mode leaves out the memory view).
-    // Side by side they share one top; presenter stacks them (each takes the column's width), so the first ring keeps
-    // the place and the used ring moves below it.
+    // The available ring: the first of the two, whatever way they are laid out.
     const ring = page.locator('.vr-ring.vr-avail');
     await page.evaluate(() => scrollTo(0, 400));
     const before = (await ring.boundingBox())!.y;

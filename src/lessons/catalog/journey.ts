@@ -12,7 +12,8 @@ export const journey: Lesson = {
     {
       id: 'publish',
       target: { when: 'avail.idx == 1' },
-      highlight: ['avail.idx', 'avail-slots', 'avail_idx_shadow'],
+      // The slots first: the question asks which one the head goes in.
+      highlight: ['avail-slots', 'avail.idx', 'avail_idx_shadow'],
       question: { kind: 'choice', choices: slotChoices(8), answer: 'slotLastPublished' },
     },
     { id: 'kick', target: { run: 'kick' }, highlight: ['notify', 'num_added'] },
@@ -26,7 +27,8 @@ export const journey: Lesson = {
     {
       id: 'push',
       target: { when: 'used.idx == 1' },
-      highlight: ['used.idx', 'used-slots'],
+      // The slots first: the element the device just filled is what the stop shows.
+      highlight: ['used-slots', 'used.idx'],
       question: { kind: 'number', answer: 'lastUsedLen' },
     },
     { id: 'interrupt', target: { run: 'interrupt' }, highlight: ['notify'] },

@@ -9,7 +9,7 @@ import { useMediaQuery } from '../layout/useMediaQuery';
 import { useSim } from '../store';
 import { CompareTable } from './CompareTable';
 import { highlightCss, resolveHighlights, scrollToHighlight, scrollToHighlights } from './highlight';
-import { atStop } from './lessonStore';
+import { atStop, stopOnScreen } from './lessonStore';
 import { choiceLabel, QuestionBox } from './QuestionBox';
 import { lessonActions, useLesson } from '.';
 import './lessons.css';
@@ -48,7 +48,7 @@ export function LessonPlayerPanel() {
   const comparison = useLesson((s) => s.comparison);
   const view = useSim((s) => s.sim?.view ?? null);
   const onTrack = useSim((s) => {
-    const p = plan?.[phase === 'ask' ? index - 1 : index];
+    const p = plan ? stopOnScreen(plan, index, phase === 'ask') : undefined;
     return p ? atStop(s, p) : true;
   });
   const reduced = useMediaQuery('(prefers-reduced-motion: reduce)');
@@ -60,8 +60,8 @@ export function LessonPlayerPanel() {
   const lesson = lessonId ? lessonById(lessonId) : undefined;
   const stop = plan?.[index]?.stop;
   const asking = phase === 'ask' && stop?.question !== undefined;
-  // The state on screen: while asking, the previous stop's.
-  const shown = plan?.[asking ? index - 1 : index];
+  // The state on screen: while asking, the state just before the stop (askingAt).
+  const shown = plan ? stopOnScreen(plan, index, asking) : undefined;
   const highlights = stop && !moving ? resolveHighlights(stop.highlight) : [];
 
   // The page keeps room at its bottom for the panel, so nothing stays hidden behind it.

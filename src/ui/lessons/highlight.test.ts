@@ -39,13 +39,19 @@ describe('bestScroll', () => {
     expect(idx.top >= at && slots.bottom <= at + 580).toBe(true);
   });
 
-  it('prefers a ring’s slots to two small fields elsewhere when the three do not fit (presenter at 1280x720)', () => {
-    // avail.idx high in the ring, the slots below it, avail_idx_shadow in the driver's column: 587 px free.
+  it('shows the first element (what the stop is about), with the largest area of the others that fits', () => {
+    // The slots a question asks about, listed first; avail.idx high in the ring; avail_idx_shadow in the driver's
+    // column: 587 px free, not room for all three.
     const idx = e(707, 836, 137);
     const slots = e(1182, 1493, 283);
     const shadow = e(478, 538, 259);
-    const at = bestScroll([idx, slots, shadow], 363, 587)!;
+    const at = bestScroll([slots, idx, shadow], 363, 587)!;
     expect(slots.top >= at && slots.bottom <= at + 587).toBe(true);
+    // A small descriptor row first, the big step panel far below it: the row is shown, not the bigger panel.
+    const row = e(900, 940, 40);
+    const panel = e(2400, 2800, 400);
+    const at2 = bestScroll([row, panel], 0, 587)!;
+    expect(row.top >= at2 && row.bottom <= at2 + 587).toBe(true);
   });
 
   it('puts the top of an element taller than the window first, and does nothing without elements', () => {

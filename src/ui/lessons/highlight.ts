@@ -59,14 +59,17 @@ export interface Extent {
 
 /**
  * Where to scroll (the page's y at the top of the free part of the window, `room` high) so that the highlighted
- * elements are seen together: all of them centred when they fit; otherwise the position that shows the largest area
- * of them whole (a ring's slots, which a question asks about, before two small index fields elsewhere), and of two
- * such the one that shows more of them. Null when the current position (`now`) already shows as much as any would.
+ * elements are seen together: all of them centred when they fit; otherwise a position that shows the first of them
+ * (what the stop is about, as the lesson lists it) whole when it fits, and with it the largest area of the others
+ * whole (a ring's slots, which a question asks about, before two small index fields elsewhere), then the most of
+ * them. Null when the current position (`now`) already shows as much as any would.
  */
 export function bestScroll(extents: readonly Extent[], now: number, room: number): number | null {
   if (extents.length === 0 || room <= 0) return null;
   const top = Math.min(...extents.map((e) => e.top));
   const bottom = Math.max(...extents.map((e) => e.bottom));
+  const main = extents[0]!;
+  const mainFits = main.bottom - main.top <= room;
   const shown = (at: number) => {
     let count = 0;
     let area = 0;
@@ -75,10 +78,12 @@ export function bestScroll(extents: readonly Extent[], now: number, room: number
         count++;
         area += e.area;
       }
-    return { count, area };
+    const first = mainFits && main.top >= at - 0.5 && main.bottom <= at + room + 0.5;
+    return { first, count, area };
   };
-  const better = (a: { count: number; area: number }, b: { count: number; area: number }) =>
-    a.area > b.area || (a.area === b.area && a.count > b.count);
+  type Shown = ReturnType<typeof shown>;
+  const better = (a: Shown, b: Shown) =>
+    (a.first && !b.first) || (a.first === b.first && (a.area > b.area || (a.area === b.area && a.count > b.count)));
   if (bottom - top <= room) {
     if (top >= now && bottom <= now + room) return null;
     return top - (room - (bottom - top)) / 2;

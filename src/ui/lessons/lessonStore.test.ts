@@ -3,7 +3,7 @@ import { LocalClient } from '../../engine/client/localClient';
 import { planLesson } from '../../lessons/plan';
 import { lessonById } from '../../lessons/catalog';
 import { createSimStore } from '../store/store';
-import { atStop, createLessonStore, placeOf } from './lessonStore';
+import { askingAt, atStop, createLessonStore, placeOf } from './lessonStore';
 
 function setup() {
   const sim = createSimStore({ client: new LocalClient(), scenarioName: 'single-read', seed: 7, language: 'en' });
@@ -105,6 +105,30 @@ describe('lesson store', () => {
     expect(s().lessonId).toBe('journey');
     s().close();
     expect(placeOf(s())).toBeNull();
+  });
+
+  it('asks a stop that brings its own scenario over that scenario, one step before its answer', async () => {
+    const { sim, lessons } = setup();
+    await sim.getState().load();
+    const s = () => lessons.getState();
+    await s().start('chains');
+    const plan = s().plan!;
+    const own = plan.findIndex((p, i) => i > 0 && p.stop.question && p.scenario !== plan[i - 1]!.scenario);
+    expect(own).toBeGreaterThan(0);
+    expect(plan[own]!.scenario).toBe('write-batch-event-idx');
+    expect(askingAt(plan, own)).toEqual({ ...plan[own]!, step: plan[own]!.step - 1 });
+    // A question in the same run as the stop before it still waits at that stop.
+    const same = plan.findIndex((p, i) => i > 0 && p.stop.question && p.scenario === plan[i - 1]!.scenario);
+    expect(askingAt(plan, same)).toBe(plan[same - 1]);
+
+    while (s().index < own) await s().next();
+    expect(s().phase).toBe('ask');
+    expect(sim.getState().scenarioName).toBe('write-batch-event-idx');
+    expect(sim.getState().sim?.view.step).toBe(plan[own]!.step - 1);
+    await s().reveal();
+    expect(sim.getState().sim?.view.step).toBe(plan[own]!.step);
+    // The write's used.len is 1 (the status byte), not the 4097 of the read shown at the stop before.
+    expect(s().feedback?.answer).toBe(1);
   });
 
   it('ignores a lesson it does not know', async () => {

@@ -109,6 +109,22 @@ export function runComparison(spec: CompareSpec, label: (key: string) => string)
   return compareRuns(entries, spec.seed ?? 1, { mode: spec.mode });
 }
 
+/**
+ * Where the simulation waits while stop `index` asks its question: the state just before the stop. That is the
+ * previous stop when it is in the same run, earlier; a stop that brings its own scenario (or seed) waits one step
+ * before its own step in that run, so the question is asked over the scenario it is about.
+ */
+export function askingAt(plan: readonly PlannedStop[], index: number): PlannedStop {
+  const stop = plan[index]!;
+  const prev = plan[index - 1];
+  if (prev && prev.scenario === stop.scenario && prev.seed === stop.seed && prev.step <= stop.step) return prev;
+  return { ...stop, step: Math.max(0, stop.step - 1) };
+}
+
+/** The planned stop whose state is on screen: the stop itself, or while it asks, where it waits (askingAt). */
+export const stopOnScreen = (plan: readonly PlannedStop[], index: number, asking: boolean): PlannedStop | undefined =>
+  plan[index] === undefined ? undefined : asking ? askingAt(plan, index) : plan[index];
+
 export function createLessonStore(sim: SimHandle, label: (key: string) => string): StoreApi<LessonStore> {
   return createStore<LessonStore>()((set, get) => {
     /** Loads the stop's scenario if another is on screen, then jumps to its step: the real engine moves. */
@@ -135,8 +151,8 @@ export function createLessonStore(sim: SimHandle, label: (key: string) => string
       if (!stop) return;
       set({ index, phase, feedback: null, moving: move, comparison: null });
       if (move) {
-        // Asking: the learner looks at the state before the stop (the previous stop's), and guesses.
-        await moveTo(phase === 'ask' ? plan[index - 1]! : stop);
+        // Asking: the learner looks at the state before the stop, and guesses.
+        await moveTo(phase === 'ask' ? askingAt(plan, index) : stop);
         if (get().plan !== plan || get().index !== index) return;
         set({ moving: false });
       }
@@ -219,7 +235,7 @@ export function createLessonStore(sim: SimHandle, label: (key: string) => string
       resync: async () => {
         const { plan, index, phase } = get();
         if (!plan) return;
-        await moveTo(phase === 'ask' ? plan[index - 1]! : plan[index]!);
+        await moveTo(phase === 'ask' ? askingAt(plan, index) : plan[index]!);
       },
       close: () => set({ ...CLOSED }),
     };
