@@ -107,7 +107,7 @@ describe('lesson store', () => {
     expect(placeOf(s())).toBeNull();
   });
 
-  it('asks a stop that brings its own scenario over that scenario, one step before its answer', async () => {
+  it('asks a stop that brings its own scenario over that scenario, from its start', async () => {
     const { sim, lessons } = setup();
     await sim.getState().load();
     const s = () => lessons.getState();
@@ -116,7 +116,7 @@ describe('lesson store', () => {
     const own = plan.findIndex((p, i) => i > 0 && p.stop.question && p.scenario !== plan[i - 1]!.scenario);
     expect(own).toBeGreaterThan(0);
     expect(plan[own]!.scenario).toBe('write-batch-event-idx');
-    expect(askingAt(plan, own)).toEqual({ ...plan[own]!, step: plan[own]!.step - 1 });
+    expect(askingAt(plan, own)).toEqual({ ...plan[own]!, step: 0 });
     // A question in the same run as the stop before it still waits at that stop.
     const same = plan.findIndex((p, i) => i > 0 && p.stop.question && p.scenario === plan[i - 1]!.scenario);
     expect(askingAt(plan, same)).toBe(plan[same - 1]);
@@ -124,7 +124,7 @@ describe('lesson store', () => {
     while (s().index < own) await s().next();
     expect(s().phase).toBe('ask');
     expect(sim.getState().scenarioName).toBe('write-batch-event-idx');
-    expect(sim.getState().sim?.view.step).toBe(plan[own]!.step - 1);
+    expect(sim.getState().sim?.view.step).toBe(0);
     await s().reveal();
     expect(sim.getState().sim?.view.step).toBe(plan[own]!.step);
     // The write's used.len is 1 (the status byte), not the 4097 of the read shown at the stop before.

@@ -110,15 +110,16 @@ export function runComparison(spec: CompareSpec, label: (key: string) => string)
 }
 
 /**
- * Where the simulation waits while stop `index` asks its question: the state just before the stop. That is the
- * previous stop when it is in the same run, earlier; a stop that brings its own scenario (or seed) waits one step
- * before its own step in that run, so the question is asked over the scenario it is about.
+ * Where the simulation waits while stop `index` asks its question: a state before the stop. That is the previous
+ * stop when it is in the same run, earlier; a stop that brings its own scenario (or seed) waits at that run's start,
+ * so the question is asked over the scenario it is about without showing the answer (a step just before the stop
+ * can already hold it, filled but not yet published).
  */
 export function askingAt(plan: readonly PlannedStop[], index: number): PlannedStop {
   const stop = plan[index]!;
   const prev = plan[index - 1];
   if (prev && prev.scenario === stop.scenario && prev.seed === stop.seed && prev.step <= stop.step) return prev;
-  return { ...stop, step: Math.max(0, stop.step - 1) };
+  return { ...stop, step: 0 };
 }
 
 /** The planned stop whose state is on screen: the stop itself, or while it asks, where it waits (askingAt). */
