@@ -15,6 +15,7 @@ export type {
 } from './types';
 export { parseSnapshotFiles } from './parseFiles';
 export { snapshotSummary } from './summary';
+export { ringProblems, type RingProblem } from './problems';
 export { looksLikeSnapshot } from './detect';
 export {
   snapshotQueueView,

@@ -1,6 +1,7 @@
 import { VRING_DESC_F_INDIRECT } from '../../virtio/constants';
 import { u16Sub } from '../../virtio/types';
 import { descFlagNamesOf } from './flags';
+import { ringProblems } from './problems';
 import { notReportedFields } from './status';
 import type { ElementDesc, RingSnapshot } from './types';
 
@@ -72,7 +73,7 @@ export function snapshotSummary(s: RingSnapshot): unknown {
       // The CLI says what broke in words; the UI's translatable tip stays out of the JSON.
       ...(c.problem ? { problem: { where: c.problem.where, message: c.problem.message } } : {}),
     })),
-    problems: ringProblems(s, inFlight),
+    problems: problemLines(s),
     elements: s.elements.length,
     disagreements: s.disagreements.map((d) => ({
       kind: d.kind,
@@ -84,19 +85,13 @@ export function snapshotSummary(s: RingSnapshot): unknown {
   };
 }
 
-/** What in the bytes no correct driver and device could have left: the ring's own invariants, broken. */
-function ringProblems(s: RingSnapshot, inFlight: number): string[] {
-  const out: string[] = [];
-  if (inFlight > s.size)
-    out.push(
-      `avail.idx ${s.avail.idx} is ${inFlight} ahead of used.idx ${s.used.idx}: more requests in flight than the ` +
-        `ring has entries (${s.size}); only the first ${s.size} are listed`,
-    );
-  for (const c of s.outstanding)
-    if (c.problem)
-      out.push(
-        `avail position ${c.availPos} (slot ${c.slot}, head ${c.head}): ${c.problem.message}` +
-          (c.problem.where ? ` (QEMU: ${c.problem.where})` : ''),
-      );
-  return out;
+/** ringProblems in English, a line each. */
+function problemLines(s: RingSnapshot): string[] {
+  return ringProblems(s).map((p) =>
+    p.kind === 'tooMany'
+      ? `avail.idx ${p.avail} is ${p.inFlight} ahead of used.idx ${p.used}: more requests in flight than the ` +
+        `ring has entries (${p.size}); only the first ${p.size} are listed`
+      : `avail position ${p.pos} (slot ${p.slot}, head ${p.head}): ${p.problem.message}` +
+        (p.problem.where ? ` (QEMU: ${p.problem.where})` : ''),
+  );
 }

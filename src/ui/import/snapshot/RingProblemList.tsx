@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useSafeId } from '../../components/useSafeId';
-import { ringProblemText, type RingProblem } from './ringProblems';
+import type { RingProblem } from '../../../import/snapshot/problems';
+import { ringProblemText } from './ringProblems';
 
 /** Problems listed before the rest fold behind a "more" (a reused head can break every later chain). */
 const SHOWN = 5;

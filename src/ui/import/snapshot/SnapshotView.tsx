@@ -10,7 +10,7 @@ import { DisagreementList } from './DisagreementList';
 import { ExportSnapshotButton } from './ExportSnapshotButton';
 import { OutstandingTable } from './OutstandingTable';
 import { RingProblemList } from './RingProblemList';
-import { ringProblems } from './ringProblems';
+import { ringProblems } from '../../../import/snapshot/problems';
 import { simulationSnapshot } from './fromSimulation';
 import { SnapshotCompare } from './SnapshotCompare';
 import { SnapshotPair } from './SnapshotPair';

@@ -4,7 +4,8 @@ import { snapshotT } from './snapshotT.testutil';
 import { snap02With } from '../../../import/snapshot/samples.testutil';
 import { snapshotSummary } from '../../../import/snapshot/summary';
 import { VRING_DESC_F_NEXT } from '../../../virtio/constants';
-import { chainProblemText, ringProblems, ringProblemText, type RingProblem } from './ringProblems';
+import { ringProblems, type RingProblem } from '../../../import/snapshot/problems';
+import { chainProblemText, ringProblemText } from './ringProblems';
 
 const tIn = snapshotT;
 

@@ -1,24 +1,8 @@
 import type { TFunction } from 'i18next';
-import type { ChainProblem, RingSnapshot } from '../../../import/snapshot/types';
-import { u16Sub } from '../../../virtio/types';
+import type { ChainProblem } from '../../../import/snapshot/types';
+import type { RingProblem } from '../../../import/snapshot/problems';
 
-/** One thing wrong with the ring's bytes, as the snapshot view lists it at its top. */
-export type RingProblem =
-  | { kind: 'tooMany'; avail: number; used: number; inFlight: number; size: number }
-  | { kind: 'chain'; pos: number; slot: number; head: number; problem: ChainProblem };
-
-/**
- * What no correct driver and device leave in a ring (the CLI summary's `problems`, as data): avail.idx more than
- * a ring ahead of used.idx, then each outstanding chain that cannot be walked, oldest first.
- */
-export function ringProblems(s: RingSnapshot): RingProblem[] {
-  const out: RingProblem[] = [];
-  const inFlight = u16Sub(s.avail.idx, s.used.idx);
-  if (inFlight > s.size) out.push({ kind: 'tooMany', avail: s.avail.idx, used: s.used.idx, inFlight, size: s.size });
-  for (const c of s.outstanding)
-    if (c.problem) out.push({ kind: 'chain', pos: c.availPos, slot: c.slot, head: c.head, problem: c.problem });
-  return out;
-}
+// The list itself is the importer's ringProblems (the CLI prints the same one in English): this module words it.
 
 /** A chain's problem in the page's language: what broke, and what QEMU would say (its own words, in English). */
 export interface ChainProblemText {
