@@ -4,12 +4,15 @@ import type { QueueView } from '../../engine/view';
 import { hex } from './format';
 import { Field } from './Field';
 
+export type WithheldField = 'notification' | 'broken' | 'last_avail_idx' | 'shadow_avail_idx';
+
 export interface DeviceStateProps {
   queue: QueueView;
-  /** Fields a real VM's snapshot does not report: shown as `label` instead of a value. */
-  unknown?: { fields: readonly ('notification' | 'broken')[]; label: string };
-  /** Index fields a real VM's status left out (a vhost device): shown as `label`, not as the view's placeholder. */
-  notReported?: { fields: readonly ('last_avail_idx' | 'shadow_avail_idx')[]; label: string };
+  /**
+   * Fields a real VM's snapshot does not give, each with what to show instead of the view's placeholder value (a
+   * snapshot never holds notification or broken; a vhost device's status leaves out some indices).
+   */
+  withheld?: Partial<Record<WithheldField, string>>;
   /**
    * False for a snapshot that is not atomic: its VirtQueue may lag the bytes as well as lead them, so the notes
    * that explain a difference as "not yet flushed"/"stale" are left out (the difference is still emphasised).
@@ -20,11 +23,10 @@ export interface DeviceStateProps {
 }
 
 /** QEMU's private `VirtQueue` for this queue: where the device is, which may lag what memory says. */
-export function DeviceState({ queue, unknown, notReported, differenceNotes = true, context }: DeviceStateProps) {
+export function DeviceState({ queue, withheld = {}, differenceNotes = true, context }: DeviceStateProps) {
   const { t } = useTranslation('rings');
   const titleId = useSafeId();
   const v = queue.device;
-  const missing = (k: 'last_avail_idx' | 'shadow_avail_idx') => notReported?.fields.includes(k) ?? false;
   return (
     <section className="vr-panel vr-side vr-side-device" aria-labelledby={titleId}>
       <h3 id={titleId} className="vr-panel-title">
@@ -42,19 +44,19 @@ export function DeviceState({ queue, unknown, notReported, differenceNotes = tru
             <Field
               name="last_avail_idx"
               label="last_avail_idx"
-              value={missing('last_avail_idx') ? notReported!.label : v.last_avail_idx}
+              value={withheld.last_avail_idx ?? v.last_avail_idx}
               note={t('device.last_avail_idx')}
             />
             <Field
               name="shadow_avail_idx"
               label="shadow_avail_idx"
-              value={missing('shadow_avail_idx') ? notReported!.label : v.shadow_avail_idx}
+              value={withheld.shadow_avail_idx ?? v.shadow_avail_idx}
               note={
-                differenceNotes && !missing('shadow_avail_idx') && v.shadow_avail_idx !== queue.avail.idx
+                differenceNotes && withheld.shadow_avail_idx === undefined && v.shadow_avail_idx !== queue.avail.idx
                   ? t('device.shadowStale', { idx: queue.avail.idx })
                   : t('device.shadow_avail_idx')
               }
-              attention={!missing('shadow_avail_idx') && v.shadow_avail_idx !== queue.avail.idx}
+              attention={withheld.shadow_avail_idx === undefined && v.shadow_avail_idx !== queue.avail.idx}
             />
             <Field
               name="used_idx"
@@ -77,9 +79,9 @@ export function DeviceState({ queue, unknown, notReported, differenceNotes = tru
           </dl>
           <ul className="vr-bools" aria-label={t('device.flagsLabel')}>
             {(['signalled_used_valid', 'notification', 'broken'] as const).map((k) =>
-              k !== 'signalled_used_valid' && unknown?.fields.includes(k) ? (
+              k !== 'signalled_used_valid' && withheld[k] !== undefined ? (
                 <li key={k} className="vr-bool vr-off vr-unknown">
-                  <code>{k}</code> <span>{unknown.label}</span>
+                  <code>{k}</code> <span>{withheld[k]}</span>
                 </li>
               ) : (
                 <li
@@ -92,7 +94,7 @@ export function DeviceState({ queue, unknown, notReported, differenceNotes = tru
               ),
             )}
           </ul>
-          {!unknown?.fields.includes('notification') && (
+          {withheld.notification === undefined && (
             <p className="vr-note">{v.notification ? t('device.notifyOn') : t('device.notifyOff')}</p>
           )}
           <dl className="vr-vring">

@@ -35,6 +35,7 @@ export const UsedRing = memo(
 );
 export const DriverState = memo(DriverStateView);
 export const DeviceState = memo(DeviceStateView);
+export type { DeviceStateProps } from './DeviceState';
 export const StructuresView = memo(StructuresViewView);
 export const RequestsTable = memo(RequestsTableView);
 export const MemoryView = memo(MemoryViewView);

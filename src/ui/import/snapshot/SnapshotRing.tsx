@@ -8,7 +8,7 @@ import {
   uncapturedIndirect,
   type RingSnapshot,
 } from '../../../import/snapshot';
-import { AvailRing, DescriptorTable, DeviceState, UsedRing } from '../../components';
+import { AvailRing, DescriptorTable, DeviceState, UsedRing, type DeviceStateProps } from '../../components';
 import { hex } from '../../components/format';
 import { useSafeId } from '../../components/useSafeId';
 
@@ -44,9 +44,15 @@ export function SnapshotRing({
     }
     return notes;
   }, [snapshot, t]);
-  const unknown = { fields: SNAPSHOT_UNKNOWN_DEVICE_FIELDS, label: t('notes.unknown') };
-  // A vhost device's status leaves some of QEMU's indices out: said so, never drawn from the placeholder.
-  const notReported = { fields: snapshotNotReported(snapshot), label: t('notes.notReportedVhost') };
+  // A snapshot never holds notification or broken, and a vhost device's status leaves some of QEMU's indices out:
+  // said so, never drawn from the view's placeholder.
+  const withheld = useMemo<DeviceStateProps['withheld']>(
+    () => ({
+      ...Object.fromEntries(SNAPSHOT_UNKNOWN_DEVICE_FIELDS.map((f) => [f, t('notes.unknown')])),
+      ...Object.fromEntries(snapshotNotReported(snapshot).map((f) => [f, t('notes.notReportedVhost')])),
+    }),
+    [snapshot, t],
+  );
   const undrawable = snapshotUndrawable(snapshot);
   return (
     <div className="columns snap-columns">
@@ -83,13 +89,7 @@ export function SnapshotRing({
         </div>
       </div>
       <div className="column column-device">
-        <DeviceState
-          queue={queue}
-          unknown={unknown}
-          notReported={notReported}
-          differenceNotes={false}
-          context={context}
-        />
+        <DeviceState queue={queue} withheld={withheld} differenceNotes={false} context={context} />
       </div>
     </div>
   );
