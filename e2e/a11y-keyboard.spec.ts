@@ -130,6 +130,9 @@ test.describe('focus stays on a control', () => {
 
   test('closing or finishing a lesson gives focus to the Lessons button', async ({ page }) => {
     await open(page, '#s=single-read&lesson=journey&stop=2');
+    // Once the stop's step is reached the panel announces it by focusing its heading: wait for that, or it takes
+    // focus back from the button focused below.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName ?? '')).toMatch(/^H\d$/);
     const close = page.getByRole('button', { name: 'Close the lesson' });
     await close.focus();
     await page.keyboard.press('Enter');
