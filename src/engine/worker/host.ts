@@ -95,16 +95,30 @@ function freeRun(m: Machine, signals: Int32Array, actors: ActorId[]): void {
   const waitWord = isGuest ? SIG.IRQ_SEQ : SIG.KICK_SEQ;
   const share = Atomics.load(signals, SIG.CPU_SHARE);
   const limited = share > 0 && share < 100;
-  let busySince = performance.now();
+  // Time worked and time waited for the other side since the last pause: idle waits count towards the share, and
+  // work done just before an idle wait still counts towards the next pause (forgetting it let short bursts between
+  // kicks run unlimited).
+  let busy = 0;
+  let rest = 0;
+  let since = performance.now();
+  const account = (resting: boolean): void => {
+    const now = performance.now();
+    if (resting) rest += now - since;
+    else busy += now - since;
+    since = now;
+  };
   while (Atomics.load(signals, SIG.STOP) === 0) {
     const seen = Atomics.load(signals, waitWord);
     if (m.freeRunOnce(actors)) {
       if (limited) {
-        const busy = performance.now() - busySince;
+        account(false);
         if (busy >= SHARE_SLICE_MS) {
+          const owed = (busy * (100 - share)) / share - rest;
           // Pause for the rest of this slice's share (woken at once by STOP's notify), so the page keeps a core.
-          Atomics.wait(signals, SIG.STOP, 0, (busy * (100 - share)) / share);
-          busySince = performance.now();
+          if (owed > 0) Atomics.wait(signals, SIG.STOP, 0, owed);
+          busy = 0;
+          rest = 0;
+          since = performance.now();
         }
       }
       continue;
@@ -113,9 +127,10 @@ function freeRun(m: Machine, signals: Int32Array, actors: ActorId[]): void {
       Atomics.store(signals, SIG.GUEST_DONE, 1);
       Atomics.notify(signals, SIG.GUEST_DONE);
     }
+    if (limited) account(false);
     // Nothing to do: sleep until the other side signals (or a short timeout, to notice STOP).
     Atomics.wait(signals, waitWord, seen, IDLE_WAIT_MS);
-    busySince = performance.now();
+    if (limited) account(true);
   }
   m.endFreeRun();
 }
