@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../engine/scenario/builtin';
 import type { RunSummary } from '../engine/machine/summary';
 import type { StepRecord } from '../engine/step';
+import { Machine } from '../engine/machine/machine';
 import { cliHarness } from './testing/cliHarness';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -180,6 +181,35 @@ describe('virtio-viz run', () => {
     }
   });
 
+  it('--dump-memory makes the folders it is to write into, as --export-snapshot does', () => {
+    const path = join(dir, 'new', 'deeper', 'mem.bin');
+    summary('single-read', '--dump-memory', path);
+    expect(statSync(path).size).toBe(builtinScenario('single-read')!.guest.memory);
+    expect(statSync(`${path}.json`).isFile()).toBe(true);
+    const snap = join(dir, 'new2', 'snap');
+    summary('single-read', '--export-snapshot', snap);
+    expect(statSync(snap).isDirectory()).toBe(true);
+  });
+
+  it('--format jsonl writes every address in hex, as the summaries do', () => {
+    const { text, steps } = jsonl('single-read');
+    const writes = steps.flatMap((r) => r.writes as unknown as { addr: string }[]);
+    expect(writes.length).toBeGreaterThan(10);
+    for (const w of writes) expect(w.addr).toMatch(/^0x[0-9a-f]+$/);
+    const reads = steps.flatMap((r) => r.events).filter((e) => e.type === 'segment-read');
+    expect(reads.length).toBeGreaterThan(0);
+    for (const e of reads) expect((e as unknown as { addr: string }).addr).toMatch(/^0x[0-9a-f]+$/);
+    expect(text).not.toMatch(/"addr":\d/);
+    // The same addresses the machine's records hold (numbers), only written in hex.
+    const machine = new Machine({ scenario: builtinScenario('single-read')!, seed: 1 });
+    const records: StepRecord[] = [];
+    machine.onStep = (r) => records.push(r);
+    while (machine.stepOnce()) {
+      /* stepping */
+    }
+    expect(writes.map((w) => Number(w.addr))).toEqual(records.flatMap((r) => r.writes.map((w) => w.addr)));
+  });
+
   it('runs a scenario from a JSON file', () => {
     const path = file(
       'mine.json',
@@ -235,7 +265,13 @@ describe('virtio-viz with invalid input', () => {
   });
 
   it('a dump file that cannot be written', () => {
-    fails(['run', 'single-read', '--dump-memory', join(dir, 'no-such-dir', 'x.bin')], /--dump-memory: cannot write/);
+    // A missing folder is made (as --export-snapshot makes its own); a folder that cannot be one is refused.
+    const notADir = file('plain.txt', 'a file, not a folder');
+    fails(
+      ['run', 'single-read', '--dump-memory', join(notADir, 'x.bin')],
+      /--dump-memory: cannot write .*plain\.txt\/x\.bin: EEXIST/,
+    );
+    fails(['run', 'single-read', '--dump-memory', dir], /--dump-memory: cannot write .*EISDIR/);
   });
 
   it('a valid scenario whose rings do not fit in the guest', () => {

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_SCENARIOS } from '../engine/scenario/builtin';
 import { FEATURE_NAMES } from '../engine/scenario/schema';
@@ -8,6 +9,7 @@ import { describeMemory } from '../engine/machine/memoryDump';
 import { CliError, loadScenario } from './loadScenario';
 import { addImportCommand } from './importCommand';
 import { writeSnapshotExport } from './exportSnapshot';
+import { jsonlStep } from './jsonlStep';
 
 const integer = (what: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -80,7 +82,7 @@ export function buildProgram(out: (s: string) => void): Command {
           ...(opts.features !== undefined ? { features: opts.features } : {}),
         });
         const machine = new Machine({ scenario, seed: opts.seed });
-        if (opts.format === 'jsonl') machine.onStep = (r) => out(JSON.stringify(r, bigintSafe) + '\n');
+        if (opts.format === 'jsonl') machine.onStep = (r) => out(jsonlStep(r) + '\n');
         const limit = opts.steps ?? Infinity;
         while (machine.stepCount < limit && machine.stepOnce()) {
           /* stepping */
@@ -94,11 +96,13 @@ export function buildProgram(out: (s: string) => void): Command {
   return program;
 }
 
-const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
-
-/** FILE gets the raw guest memory, FILE.json where the rings are and what was negotiated. */
+/**
+ * FILE gets the raw guest memory, FILE.json where the rings are and what was negotiated. A missing folder on the
+ * way is made, as --export-snapshot makes its own.
+ */
 function dumpMemory(machine: Machine, file: string): void {
   try {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, new Uint8Array(machine.mem.buffer));
     writeFileSync(`${file}.json`, JSON.stringify(describeMemory(machine), null, 2) + '\n');
   } catch (e) {

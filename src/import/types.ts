@@ -5,6 +5,11 @@
 export interface ImportFile {
   name: string;
   bytes: Uint8Array;
+  /**
+   * Where a memory dump's first byte sits in guest-physical memory, when the user said so (the CLI's `--base`);
+   * otherwise a dump's name may carry it (`ring_0x2986000.bin`).
+   */
+  gpa?: number;
 }
 
 export interface ImportProblem {

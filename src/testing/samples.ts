@@ -30,7 +30,7 @@ export const TRACE_DEFAULT_QUEUE0 = {
   writes: 25,
   flushRequests: 2,
   mergedSubmissions: 7,
-  completions: { '0': 457 },
+  completions: { VIRTIO_BLK_S_OK: 457 },
   last_avail_idx: 0,
   used_idx: 0,
   inuse: 0,

@@ -1,6 +1,7 @@
 import { availRingBytes, descTableBytes, usedRingBytes } from '../../virtio/layout';
 import type { ImportFile, ImportProblem } from '../types';
-import type { SnapshotArea } from './types';
+import { areaNotInDump, cutRingDump, pmemsaveRingCommand, type AreaPlaces } from './ringDump';
+import type { RingDumpSlice, SnapshotArea } from './types';
 
 export const AREAS: readonly SnapshotArea[] = ['desc', 'avail', 'used'];
 
@@ -49,24 +50,52 @@ export interface MemoryDump {
 }
 
 /**
- * Assigns the binary files to the three areas: by name first, then by the address in the name (the area's
- * vring-* address), then by size (16·num, 6+2·num, 6+8·num are distinct for every queue size). A file named by
- * an address that is none of the three is a further dump of guest memory (an indirect table, say). A named file
- * of the wrong size, a missing area or two files for one area is a problem naming the file and the byte where it
- * goes wrong.
+ * Assigns the binary files to the three areas: by name first, then by the guest-physical address the name carries
+ * (or the user gave, ImportFile.gpa): a dump at an area's vring-* address of exactly its size is that area, and a
+ * dump reaching into the areas otherwise is cut into the ones it holds (one pmemsave over the whole ring); then by
+ * size (16·num, 6+2·num, 6+8·num are distinct for every queue size). A dump at an address that touches no area is a
+ * further dump of guest memory (an indirect table, say). A named file of the wrong size, a dump holding part of an
+ * area, a missing area or two files for one area is a problem naming the file and the byte where it goes wrong.
  */
 export function assignAreas(
   bins: ImportFile[],
   num: number,
   statusFile: string,
   gpa: Record<SnapshotArea, number> | null = null,
-): { ok: true; areas: Record<SnapshotArea, ImportFile>; dumps: MemoryDump[] } | { ok: false; problem: ImportProblem } {
+):
+  | { ok: true; areas: Record<SnapshotArea, ImportFile>; dumps: MemoryDump[]; ringDumps: RingDumpSlice[] }
+  | { ok: false; problem: ImportProblem } {
   const found: Partial<Record<SnapshotArea, ImportFile>> = {};
   const unnamed: ImportFile[] = [];
   const dumps: MemoryDump[] = [];
+  const ringDumps: RingDumpSlice[] = [];
+  const places = gpa
+    ? (Object.fromEntries(AREAS.map((a) => [a, { gpa: gpa[a], bytes: areaBytes(a, num) }])) as AreaPlaces)
+    : null;
+  const take = (a: SnapshotArea, f: ImportFile): ImportProblem | null => {
+    if (found[a]) return { file: f.name, message: `two files for the ${AREA_TEXT[a]}: ${found[a].name} and ${f.name}` };
+    found[a] = f;
+    return null;
+  };
   for (const f of bins) {
-    const at = dumpAddrByName(f.name);
-    const a = areaByName(f.name) ?? (gpa && at !== null ? (AREAS.find((x) => gpa[x] === at) ?? null) : null);
+    const at = f.gpa ?? dumpAddrByName(f.name);
+    let a = areaByName(f.name);
+    if (!a && at !== null && places) {
+      a = AREAS.find((x) => places[x].gpa === at && places[x].bytes === f.bytes.length) ?? null;
+      if (!a) {
+        const cut = cutRingDump(f, at, places);
+        if (cut.kind === 'problem') return { ok: false, problem: cut.problem };
+        if (cut.kind === 'areas') {
+          ringDumps.push(cut.slice);
+          for (const x of AREAS) {
+            const part = cut.parts[x];
+            const clash = part ? take(x, part) : null;
+            if (clash) return { ok: false, problem: clash };
+          }
+          continue;
+        }
+      }
+    }
     if (!a && at !== null) {
       if (f.bytes.length === 0) return { ok: false, problem: { file: f.name, byte: 0, message: `${f.name} is empty` } };
       dumps.push({ file: f, gpa: at });
@@ -76,12 +105,8 @@ export function assignAreas(
       unnamed.push(f);
       continue;
     }
-    if (found[a])
-      return {
-        ok: false,
-        problem: { file: f.name, message: `two files for the ${AREA_TEXT[a]}: ${found[a].name} and ${f.name}` },
-      };
-    found[a] = f;
+    const clash = take(a, f);
+    if (clash) return { ok: false, problem: clash };
   }
   for (const f of unnamed) {
     const a = AREAS.find((x) => !found[x] && areaBytes(x, num) === f.bytes.length);
@@ -92,13 +117,17 @@ export function assignAreas(
     const want = areaBytes(a, num);
     if (!f) {
       const stray = unnamed.find((u) => !AREAS.some((x) => found[x] === u));
+      const ringDump = ringDumps[0];
+      if (!stray && ringDump && places) return { ok: false, problem: areaNotInDump(a, places, ringDump) };
+      // A dump of the whole ring needs the address of its first byte to be cut: the command names it so.
+      const whole = places && stray && stray.bytes.length > want ? `; ${wholeRingHint(places)}` : '';
       return {
         ok: false,
         problem: stray
           ? {
               file: stray.name,
               byte: Math.min(stray.bytes.length, want),
-              message: `${stray.name} is ${stray.bytes.length} bytes, which fits no area of a ring of ${num}: the ${AREA_TEXT[a]} must be ${want} bytes`,
+              message: `${stray.name} is ${stray.bytes.length} bytes, which fits no area of a ring of ${num}: the ${AREA_TEXT[a]} must be ${want} bytes${whole}`,
             }
           : {
               file: statusFile,
@@ -120,5 +149,14 @@ export function assignAreas(
       };
     }
   }
-  return { ok: true, areas: found as Record<SnapshotArea, ImportFile>, dumps };
+  return { ok: true, areas: found as Record<SnapshotArea, ImportFile>, dumps, ringDumps };
+}
+
+/** What to do with a dump of the whole ring that carries no address. */
+function wholeRingHint(places: AreaPlaces): string {
+  const start = Math.min(...AREAS.map((a) => places[a].gpa));
+  return (
+    `if it is one dump of the whole ring, name it by the guest-physical address of its first byte ` +
+    `(\`${pmemsaveRingCommand(places)}\` saves it as ring_0x${start.toString(16)}.bin; the CLI also takes --base ADDR)`
+  );
 }

@@ -3,6 +3,9 @@ import type { ImportFile, ImportProblem, ImportResult } from '../types';
 import { AREAS, assignAreas } from './areas';
 import { CapturedMemory } from './capturedMemory';
 import { decodeRing } from './decode';
+import { readExtraJson } from './extraJson';
+import { matchElementFiles } from './matchElements';
+import { decideVhost } from './vhostDecision';
 import { findDisagreements } from './disagreements';
 import { parseHmpStatusText } from './hmpText';
 import { parseQmpStatusText, type DocResult } from './qmpText';
@@ -20,10 +23,13 @@ const looksJson = (f: ImportFile, text: string) => /\.json$/i.test(f.name) || /^
 function pickStatus(files: ImportFile[]): { file: ImportFile; text: string; json: boolean } | null {
   const texts = files.filter((f) => !isBin(f)).map((f) => ({ file: f, text: decodeText(f.bytes) }));
   const jsons = texts.filter((t) => looksJson(t.file, t.text));
-  const json = jsons.find((t) => /"vring-num"\s*:/.test(t.text)) ?? jsons[0];
+  const json = jsons.find((t) => /"vring-num"\s*:/.test(t.text));
   if (json) return { ...json, json: true };
-  const hmp = texts.find((t) => /(last_avail_idx|signalled_used_valid)\s*:/.test(t.text)) ?? texts[0];
-  return hmp ? { ...hmp, json: false } : null;
+  // An HMP status with JSON beside it (an x-query-virtio-status or element answer) is still the HMP one.
+  const hmp = texts.find((t) => !jsons.includes(t) && /(last_avail_idx|signalled_used_valid)\s*:/.test(t.text));
+  if (hmp) return { ...hmp, json: false };
+  if (jsons[0]) return { ...jsons[0], json: true };
+  return texts[0] ? { ...texts[0], json: false } : null;
 }
 
 /**
@@ -54,7 +60,13 @@ function parse(files: ImportFile[]): ImportResult<RingSnapshot> {
   const { file, text, json } = picked;
   const doc: DocResult = json ? parseQmpStatusText(file.name, text) : parseHmpStatusText(file.name, text);
   if (!doc.ok) return { ok: false, problem: doc.problem };
-  const { status, statusAfter, elements, elementProblem } = doc.doc;
+  const extra = readExtraJson(files.filter((f) => f !== file && !isBin(f)));
+  if (!extra.ok) return { ok: false, problem: extra.problem };
+  const { elementProblem } = doc.doc;
+  const vhostDecision = decideVhost(doc.doc.status, extra.extra.device);
+  // The decision replaces the inference in both queries: everything after reads `vhost` from the status.
+  const status = { ...doc.doc.status, vhost: vhostDecision.vhost };
+  const statusAfter = doc.doc.statusAfter && { ...doc.doc.statusAfter, vhost: vhostDecision.vhost };
   const num = status.vring.num;
   const sized = validateQueueSize(num);
   if (!sized.ok)
@@ -70,12 +82,16 @@ function parse(files: ImportFile[]): ImportResult<RingSnapshot> {
   const assigned = assignAreas(files.filter(isBin), num, file.name, gpa);
   if (!assigned.ok) return { ok: false, problem: assigned.problem };
   const dumps = assigned.dumps.map((d) => ({ file: d.file.name, gpa: d.gpa, bytes: d.file.bytes }));
-  const areas: CapturedArea[] = AREAS.map((a) => ({
-    area: a,
-    file: assigned.areas[a].name,
-    gpa: gpa[a],
-    bytes: assigned.areas[a].bytes,
-  }));
+  const areas: CapturedArea[] = AREAS.map((a) => {
+    const offset = assigned.ringDumps.find((r) => r.areas[a] !== undefined)?.areas[a];
+    return {
+      area: a,
+      file: assigned.areas[a].name,
+      gpa: gpa[a],
+      bytes: assigned.areas[a].bytes,
+      ...(offset !== undefined ? { offset } : {}),
+    };
+  });
   const cap = new CapturedMemory(
     num,
     {
@@ -85,7 +101,17 @@ function parse(files: ImportFile[]): ImportResult<RingSnapshot> {
     },
     dumps,
   );
-  const decoded = decodeRing(cap, status, elements);
+  const decoded = decodeRing(cap, status, doc.doc.elements);
+  const byFile = matchElementFiles(
+    decoded.outstanding,
+    extra.extra.elements,
+    { usedIdx: decoded.used.idx, availIdx: decoded.avail.idx },
+    file.name,
+  );
+  // Every element query, by avail position (one the status's wrapper held, or a file's that matched a chain).
+  const elements = [...doc.doc.elements, ...byFile.matched].sort(
+    (a, b) => (a.availPos ?? Infinity) - (b.availPos ?? Infinity),
+  );
   const base = { status, statusAfter, size: num, elements, ...decoded };
   const snapshot: RingSnapshot = {
     origin: json ? 'qmp' : 'hmp',
@@ -93,6 +119,9 @@ function parse(files: ImportFile[]): ImportResult<RingSnapshot> {
     addrs: gpa,
     areas,
     dumps,
+    ringDumps: assigned.ringDumps,
+    vhostDecision,
+    unmatchedElements: byFile.unmatched,
     ...base,
     disagreements: findDisagreements(base),
   };

@@ -20,6 +20,13 @@ export function snapshotSummary(s: RingSnapshot): unknown {
     origin: s.origin,
     files: { status: s.statusFile, ...Object.fromEntries(s.areas.map((a) => [a.area, a.file])) },
     dumps: s.dumps.map((d) => ({ file: d.file, gpa: hex(d.gpa), bytes: d.bytes.length })),
+    // A dump of several areas at once, and where each area was cut from it (offsets in the file).
+    ringDumps: s.ringDumps.map((r) => ({
+      file: r.file,
+      gpa: hex(r.gpa),
+      bytes: r.bytes,
+      areas: Object.fromEntries(Object.entries(r.areas).map(([a, off]) => [a, hex(off)])),
+    })),
     device: {
       name: s.status.name,
       queue_index: s.status.queue_index,
@@ -27,6 +34,21 @@ export function snapshotSummary(s: RingSnapshot): unknown {
       last_avail_idx: s.status.last_avail_idx,
       shadow_avail_idx: s.status.shadow_avail_idx,
       vhost: s.status.vhost,
+      // 'vhost-started' / 'vhost-dev': an x-query-virtio-status answer said so; 'missing-fields': inferred from the
+      // queue status (no shadow-avail-idx), as when no device status is given.
+      vhost_decided_by: s.vhostDecision.by,
+      ...(s.vhostDecision.device
+        ? {
+            virtio_status: {
+              file: s.vhostDecision.device.file,
+              vhost_started: s.vhostDecision.device.vhost_started,
+              vhost_dev: s.vhostDecision.device.vhost_dev,
+              queue_in_vhost_dev: s.vhostDecision.queueInVhostDev,
+              // What the missing fields alone would have said (they differ when vhost started between the queries).
+              vhost_inferred_from_fields: s.vhostDecision.inferred,
+            },
+          }
+        : {}),
       not_reported: notReportedFields(s.status),
       used_idx: s.status.used_idx,
       signalled_used: s.status.signalled_used,
@@ -75,6 +97,14 @@ export function snapshotSummary(s: RingSnapshot): unknown {
     })),
     problems: problemLines(s),
     elements: s.elements.length,
+    // Element answers given as their own files that no outstanding chain took, and why.
+    unmatchedElements: s.unmatchedElements.map((u) => ({
+      file: u.file,
+      index: u.index,
+      availPos: u.availPos,
+      reason: u.reason,
+      message: u.message,
+    })),
     disagreements: s.disagreements.map((d) => ({
       kind: d.kind,
       field: d.field,

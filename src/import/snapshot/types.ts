@@ -22,10 +22,10 @@ export interface QueueStatus {
   /** Reported only when vhost has not started (QEMU's own VirtQueue runs the ring); null: absent. */
   shadow_avail_idx: number | null;
   /**
-   * A vhost device (vhost-net, vhost-user, vDPA): the status has no `shadow-avail-idx`, which QEMU reports exactly
-   * when `vhost_started` is false. The queue status carries no other marker (`vhost-started` and `vhost-dev` are in
-   * x-query-virtio-status). The backend runs the ring, so QEMU's VirtQueue fields here are its copies from the last
-   * time vhost stopped.
+   * A vhost device (vhost-net, vhost-user, vDPA): `vhost-started` of an x-query-virtio-status answer given with the
+   * snapshot, else inferred: the status has no `shadow-avail-idx`, which QEMU reports exactly when `vhost_started`
+   * is false (RingSnapshot.vhostDecision says which). The backend runs the ring, so QEMU's VirtQueue fields here
+   * are its copies from the last time vhost stopped.
    */
   vhost: boolean;
   used_idx: number;
@@ -62,6 +62,64 @@ export interface CapturedArea {
   file: string;
   gpa: number;
   bytes: Uint8Array;
+  /** Where the area starts in `file`, when one dump of the whole ring held it (see RingDumpSlice); else absent. */
+  offset?: number;
+}
+
+/**
+ * One pmemsave over several areas (`pmemsave 0x2986000 6726 ring_0x2986000.bin`: desc table, avail ring and used
+ * ring in one go), cut into the areas it holds by the status's vring-* addresses.
+ */
+export interface RingDumpSlice {
+  file: string;
+  /** Guest-physical address of the file's first byte (from its name, or given by the user). */
+  gpa: number;
+  bytes: number;
+  /** Each area the dump held, at this offset in the file. */
+  areas: Partial<Record<SnapshotArea, number>>;
+}
+
+/** What `x-query-virtio-status` (qmp_x_query_virtio_status()) said about vhost, from a file given with the queue's. */
+export interface DeviceVhostStatus {
+  file: string;
+  /** `vhost-started` (VirtIODevice.vhost_started); null when the answer has no such field. */
+  vhost_started: boolean | null;
+  /** `vhost-dev`, present only while vhost runs: the virtqueues it owns are vq-index .. vq-index + nvqs - 1. */
+  vhost_dev: { vq_index: number; nvqs: number } | null;
+}
+
+/**
+ * How the snapshot decided the device is a vhost one: from x-query-virtio-status (`vhost-started`, or the
+ * `vhost-dev` object when the answer has no `vhost-started`), or inferred from the queue status's missing
+ * `shadow-avail-idx` (which QEMU reports exactly when vhost has not started) when no device status was given.
+ */
+export interface VhostDecision {
+  vhost: boolean;
+  by: 'vhost-started' | 'vhost-dev' | 'missing-fields';
+  /** What the missing-fields inference says; it may differ when the two queries straddle vhost starting. */
+  inferred: boolean;
+  device: DeviceVhostStatus | null;
+  /** The queue is one of the vhost_dev's (vq-index ≤ queue-index < vq-index + nvqs); null without vhost-dev. */
+  queueInVhostDev: boolean | null;
+}
+
+/**
+ * A saved `x-query-virtio-queue-element` answer given as its own file that no outstanding chain took: said, never
+ * dropped. `reason`: its position is not between used.idx and avail.idx ('notOutstanding'); no outstanding chain
+ * starts at its head ('noHead'); several do and the name gives no position ('ambiguous'); the chain at its position
+ * has an element query already ('duplicate').
+ */
+export interface UnmatchedElement {
+  file: string;
+  /** The head the answer gives (`index`). */
+  index: number;
+  /** The avail position the file's name gives (`element808.json`, `index808.json`), or null. */
+  availPos: number | null;
+  reason: 'notOutstanding' | 'noHead' | 'ambiguous' | 'duplicate';
+  /** English sentence, for the CLI. */
+  message: string;
+  /** The values `message` is made from, for a UI's own sentence (i18n `snapshot:problems.element.<reason>`). */
+  params: Record<string, string | number>;
 }
 
 /** A further dump of guest memory (not one of the three areas), at the guest-physical address its name gives. */
@@ -202,6 +260,12 @@ export interface RingSnapshot {
   areas: CapturedArea[];
   /** Further pmemsave dumps, each at the address its file name gives (e.g. indirect tables); usually none. */
   dumps: CapturedDump[];
+  /** Dumps of several areas at once, cut into the areas (empty when each area came in its own file). */
+  ringDumps: RingDumpSlice[];
+  /** Who decided `status.vhost`: the device status, when given, else the missing fields. */
+  vhostDecision: VhostDecision;
+  /** Element answers given as their own files that matched no outstanding chain. */
+  unmatchedElements: UnmatchedElement[];
   desc: SnapshotDesc[];
   avail: { flags: number; idx: number; ring: number[]; used_event: number };
   used: { flags: number; idx: number; ring: { id: number; len: number }[]; avail_event: number };

@@ -1,4 +1,5 @@
 import type { ImportProblem, ImportResult } from '../types';
+import { BLK_STATUS_NAMES } from './events';
 import { countersOf, type BeforeTrace, type QueueCounters, type QueueFields, type TraceHistory } from './history';
 
 export interface TraceQueueSummary extends QueueCounters {
@@ -6,6 +7,7 @@ export interface TraceQueueSummary extends QueueCounters {
   vq: string;
   queue: number | null;
   resets: number;
+  /** Requests completed, by virtio-blk status name (VIRTIO_BLK_S_OK, ...); a status with no name by its number. */
   completions: Record<string, number>;
   last_avail_idx: number;
   used_idx: number;
@@ -42,6 +44,20 @@ const NOT_KNOWN_MID_RUN = [
   'requests begun and finished before the trace',
 ];
 
+/**
+ * The history keys completions by virtio_blk_req_complete()'s status number; a reader of the summary wants the
+ * spec's names (VIRTIO_BLK_S_OK = 0, IOERR = 1, UNSUPP = 2). Any other number stays a number: QEMU's virtio-blk
+ * sends only these three, so another one means the trace is not what it seems, and it is shown as it was read.
+ */
+export function completionsByName(byStatus: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(byStatus).map(([status, n]) => {
+      const name = BLK_STATUS_NAMES[Number(status)];
+      return [name ? `VIRTIO_BLK_S_${name}` : status, n];
+    }),
+  );
+}
+
 /** What the CLI prints for a trace: per queue counts and final VirtQueue fields. */
 export function traceSummary(h: TraceHistory, problem?: ImportProblem): TraceSummary {
   return {
@@ -63,7 +79,7 @@ export function traceSummary(h: TraceHistory, problem?: ImportProblem): TraceSum
       // A reset is device-wide: every queue of the device counts it.
       resets: q.device >= 0 ? h.devices[q.device]!.resets : 0,
       ...countersOf(q),
-      completions: q.completions,
+      completions: completionsByName(q.completions),
       last_avail_idx: q.final.last_avail_idx,
       used_idx: q.final.used_idx,
       inuse: q.final.inuse,

@@ -80,3 +80,63 @@ describe('SnapshotView: a broken ring', () => {
     expect(screen.queryByTestId('broken-chain')).toBeNull();
   });
 });
+
+describe('SnapshotView: an element answer file that matched no outstanding request', () => {
+  /** snap02's queue status and dumps with element answers saved as files (`pos`: the position QEMU was asked). */
+  function withElements(files: ImportFile[], ...answers: [name: string, pos: number][]): RingSnapshot {
+    const capture = JSON.parse(new TextDecoder().decode(sampleFiles('snap02')[0]!.bytes)) as {
+      queue_elements_by_avail_pos: Record<string, unknown>;
+    };
+    const extra = answers.map(([name, pos]) => ({
+      name,
+      bytes: new TextEncoder().encode(JSON.stringify(capture.queue_elements_by_avail_pos[String(pos)])),
+    }));
+    const r = parseSnapshotFiles([...files, ...extra]);
+    if (!r.ok) throw new Error(r.problem.message);
+    return r.value;
+  }
+
+  it('a line saying which file and why, under its own heading, on a healthy ring', () => {
+    const s = withElements(sampleFiles('snap02'), ['element968.json', 968], ['again808.json', 808]);
+    render(<SnapshotView snapshot={s} />);
+    const list = screen.getByTestId('ring-problems');
+    expect(list.getAttribute('role')).toBe('status');
+    expect(within(list).getByRole('heading').textContent).toBe('2 element query files matched no outstanding request');
+    const items = within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(items[0]).toMatch(
+      /^element968\.json \(head \d+\): avail position 968 is not between used\.idx 808 and avail\.idx 968 in the dump$/,
+    );
+    expect(items[1]).toBe(
+      'again808.json (head 50): the chain at avail position 808 already has the element query from snap02_live_qmp.json',
+    );
+  });
+
+  it('in Chinese too', async () => {
+    await i18n.changeLanguage('zh-CN');
+    render(<SnapshotView snapshot={withElements(sampleFiles('snap02'), ['element968.json', 968])} />);
+    const list = screen.getByTestId('ring-problems');
+    expect(within(list).getByRole('heading').textContent).toBe('1 个元素查询文件没有对应的未完成请求');
+    expect(within(list).getByRole('listitem').textContent).toMatch(/^element968\.json（头 \d+）：可用环位置 968 不在/);
+  });
+
+  it('below the ring’s own problems when the ring is broken too', () => {
+    const broken = sampleFiles('snap02').map((f) => ({ name: f.name, bytes: f.bytes.slice() }));
+    const desc = broken.find((f) => f.name.endsWith('desc.bin'))!.bytes;
+    const v = new DataView(desc.buffer, desc.byteOffset, desc.byteLength);
+    v.setUint16(50 * 16 + 12, VRING_DESC_F_NEXT, true);
+    v.setUint16(50 * 16 + 14, 50, true);
+    render(<SnapshotView snapshot={withElements(broken, ['element968.json', 968])} />);
+    const list = screen.getByTestId('ring-problems');
+    expect(list.getAttribute('role')).toBe('alert');
+    expect(
+      within(list)
+        .getAllByRole('heading')
+        .map((h) => h.textContent),
+    ).toEqual(['This ring is broken: 1 problem', '1 element query file matched no outstanding request']);
+    expect(within(screen.getByTestId('unmatched-elements')).getByRole('listitem').textContent).toMatch(
+      /^element968\.json/,
+    );
+  });
+});

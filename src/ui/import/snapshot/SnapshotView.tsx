@@ -84,7 +84,7 @@ export function SnapshotView({ snapshot, problem }: SnapshotViewProps) {
           <ExportSnapshotButton />
         </div>
       </div>
-      <RingProblemList problems={problems} />
+      <RingProblemList problems={problems} unmatched={snapshot.unmatchedElements} />
       {problem && (
         <p className="vr-warn snap-partial" role="alert">
           {t('partial')} <ProblemText problem={problem} />

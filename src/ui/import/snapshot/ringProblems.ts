@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { ChainProblem } from '../../../import/snapshot/types';
+import type { ChainProblem, UnmatchedElement } from '../../../import/snapshot/types';
 import type { RingProblem } from '../../../import/snapshot/problems';
 
 // The list itself is the importer's ringProblems (the CLI prints the same one in English): this module words it.
@@ -26,4 +26,9 @@ export function ringProblemText(p: RingProblem, t: TFunction<'snapshot'>): { tex
   if (p.kind === 'tooMany') return { text: t('snapshot:problems.tooMany', p), check: null };
   const { what, check } = chainProblemText(p.problem, t);
   return { text: t('snapshot:problems.at', { pos: p.pos, slot: p.slot, head: p.head, what }), check };
+}
+
+/** An element answer file that matched no outstanding chain, in the page's language (the CLI has `message`). */
+export function unmatchedElementText(u: UnmatchedElement, t: TFunction<'snapshot'>): string {
+  return t(`snapshot:problems.element.${u.reason}`, { ...u.params, file: u.file, index: u.index });
 }
