@@ -8,10 +8,11 @@ import { useActorName } from '../code/useActorName';
 import { useStepSentence } from '../code/stepSentence';
 import { useFreeRunCaption } from '../code/freeRunCaption';
 import { stepTotal } from '../derive/runLength';
+import { forwardBlocked, type ForwardBlock, type ForwardControl, type ForwardState } from '../derive/forward';
 import { useRunLength } from '../store/runLength';
 import { ControlsFoldButton, useControlsFolded, useControlsFoldOpen } from '../lessons/ControlsFold';
 import { Breakpoints } from './Breakpoints';
-import { useKeepFocus } from './keepFocus';
+import { useKeepFocus, useKeepFocusWithin } from './keepFocus';
 import { StepAnnouncer } from './StepAnnouncer';
 import { useMediaQuery } from './useMediaQuery';
 
@@ -25,6 +26,30 @@ function useSpeedText(): (index: number) => string {
     if (ms === 0) return t('controls.speedMax');
     return ms >= 1000 ? t('controls.speedSeconds', { count: ms / 1000 }) : t('controls.speedMs', { count: ms });
   };
+}
+
+/**
+ * Whether each forward control (Step, Play, Free-run, Run to…) can do anything now, and why not (see forwardBlocked),
+ * with the reason's text for the disabled button's title.
+ */
+function useForwardBlocks(): {
+  blocked: (c: ForwardControl) => ForwardBlock | null;
+  why: (c: ForwardControl) => string | undefined;
+} {
+  const { t } = useTranslation();
+  // Primitives, not the view: Controls re-renders only when one of them changes, not on every step.
+  const loaded = useSim((s) => s.sim !== null);
+  const ended = useSim((s) => s.sim?.view.ended ?? null);
+  const playing = useSim((s) => s.playing);
+  const freeRunning = useSim((s) => s.freeRunning);
+  const breakpointCount = useSim((s) => s.breakpoints.length);
+  const state: ForwardState = { view: loaded ? { ended } : null, playing, freeRunning, breakpointCount };
+  const blocked = (c: ForwardControl) => forwardBlocked(c, state);
+  const why = (c: ForwardControl) => {
+    const b = blocked(c);
+    return b === null || b === 'not-loaded' ? undefined : t(`controls.blocked.${b}`);
+  };
+  return { blocked, why };
 }
 
 function StatusLine() {
@@ -92,31 +117,38 @@ export function Controls() {
   const granularityId = useId();
   const playing = useSim((s) => s.playing);
   const freeRunning = useSim((s) => s.freeRunning);
+  const { blocked, why } = useForwardBlocks();
   const speed = useSim((s) => s.speed);
   const granularity = useSim((s) => s.granularity);
   const presenter = useSim((s) => s.presenter);
   const loaded = useSim((s) => s.sim !== null);
   const atStart = useSim((s) => (s.sim?.view.step ?? 0) === 0);
-  // At the run's last step nothing is left to take: Step and Play would do nothing (a free-run can stop there too).
-  const atEnd = useSim((s) => !s.freeRunning && (s.sim?.view.ended ?? null) !== null);
-  const hasBreakpoints = useSim((s) => s.breakpoints.length > 0);
+  // At the run's end (however it got there: stepping, a run-to, a free-run, an error) nothing is left to take: every
+  // forward control is disabled with the reason as its title; Back, the timeline and Reset still work.
+  const runEnded = blocked('runTo.end') === 'ended';
   const narrow = useMediaQuery('(max-width: 700px)');
   // While a lesson is open its panel steps: the Run to row folds behind a disclosure (a phone has More already).
   const folded = useControlsFolded() && !narrow;
   const foldOpen = useControlsFoldOpen();
   const foldId = useId();
-  // A button that becomes disabled under the keyboard hands focus on: Back at step 0 to Step, Step and Play at the
-  // end of the run to Back.
+  // A button that becomes disabled under the keyboard hands focus on: Back at step 0 to Step, the forward controls at
+  // the end of the run to Back, or (after a free-run, when Back is off too) to the controls themselves.
+  const sectionRef = useRef<HTMLElement>(null);
   const backRef = useRef<HTMLButtonElement>(null);
   const stepRef = useRef<HTMLButtonElement>(null);
   const playRef = useRef<HTMLButtonElement>(null);
+  const freeRunRef = useRef<HTMLButtonElement>(null);
+  const runToRef = useRef<HTMLDivElement>(null);
+  const backOrHere = () => (backRef.current?.disabled === false ? backRef.current : sectionRef.current);
   useKeepFocus(backRef, !loaded || atStart, () => stepRef.current);
-  useKeepFocus(stepRef, !loaded || atEnd, () => backRef.current);
-  useKeepFocus(playRef, !loaded || (atEnd && !playing), () => backRef.current);
+  useKeepFocus(stepRef, blocked('step') !== null, backOrHere);
+  useKeepFocus(playRef, blocked('play') !== null, backOrHere);
+  useKeepFocus(freeRunRef, blocked('freeRun') !== null, backOrHere);
+  useKeepFocusWithin(runToRef, TARGETS.map((target) => blocked(`runTo.${target}`) ?? '').join(), backOrHere);
 
   const runRow = (
     <div className="control-row">
-      <div className="button-group run-until" role="group" aria-label={t('controls.runUntil')}>
+      <div ref={runToRef} className="button-group run-until" role="group" aria-label={t('controls.runUntil')}>
         <span className="field-label" aria-hidden="true">
           {t('controls.runUntil')}
         </span>
@@ -125,12 +157,18 @@ export function Controls() {
             key={target}
             type="button"
             onClick={() => void actions.runUntil(target)}
-            disabled={!loaded || (target === 'breakpoint' && !hasBreakpoints)}
+            disabled={blocked(`runTo.${target}`) !== null}
+            title={why(`runTo.${target}`)}
             aria-label={t(`controls.runTo.${target}`)}
           >
             {t(`controls.targets.${target}`)}
           </button>
         ))}
+        {runEnded && (
+          <span className="dim run-ended" data-testid="run-ended">
+            {t('controls.blocked.endedShort')}
+          </span>
+        )}
       </div>
       {!presenter && <Breakpoints />}
     </div>
@@ -174,7 +212,7 @@ export function Controls() {
   );
 
   return (
-    <section className="controls" aria-label={t('controls.label')}>
+    <section ref={sectionRef} className="controls" aria-label={t('controls.label')} tabIndex={-1}>
       <div className="control-row">
         <div className="button-group" role="group" aria-label={t('controls.stepping')}>
           <button
@@ -192,7 +230,8 @@ export function Controls() {
             type="button"
             className="primary"
             onClick={() => void actions.step()}
-            disabled={!loaded || atEnd}
+            disabled={blocked('step') !== null}
+            title={why('step')}
             aria-keyshortcuts="ArrowRight"
           >
             {t('controls.step')}
@@ -202,15 +241,18 @@ export function Controls() {
             ref={playRef}
             type="button"
             onClick={() => void actions.togglePlay()}
-            disabled={!loaded || (atEnd && !playing)}
+            disabled={blocked('play') !== null}
+            title={why('play')}
             aria-keyshortcuts="Space"
           >
             {playing ? t('controls.pause') : t('controls.play')}
           </button>
           <button
+            ref={freeRunRef}
             type="button"
             onClick={() => void (freeRunning ? actions.stopFreeRun() : actions.freeRun())}
-            disabled={!loaded}
+            disabled={blocked('freeRun') !== null}
+            title={why('freeRun')}
           >
             {freeRunning ? t('controls.stopFreeRun') : t('controls.freeRun')}
           </button>

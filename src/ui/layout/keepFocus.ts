@@ -16,3 +16,20 @@ export function useKeepFocus(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [disabled, ref]);
 }
+
+/**
+ * useKeepFocus for a group of buttons (the Run to row): when the focused one is disabled by a render, focus goes to
+ * `fallback`. `disabledKey` changes whenever any button's disabled state may have changed.
+ */
+export function useKeepFocusWithin(
+  group: RefObject<HTMLElement | null>,
+  disabledKey: string,
+  fallback: () => HTMLElement | null | undefined,
+): void {
+  useLayoutEffect(() => {
+    const focused = document.activeElement;
+    if (group.current === null || !(focused instanceof HTMLButtonElement) || !group.current.contains(focused)) return;
+    if (focused.disabled) fallback()?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [disabledKey, group]);
+}
