@@ -12,6 +12,12 @@ import type { SimulationClient, SimulationState } from './types';
 /** While the workers free-run, the page samples the full state (rings, memory, requests) this often (ms). */
 export const FREE_RUN_VIEW_MS = 250;
 
+/**
+ * A free-run in which no worker has done anything for this long (ms) is stuck: every side waits for another (a lost
+ * interrupt, a leaked descriptor). The page then stops it, as it does when the guest is done or a side gave up.
+ */
+export const FREE_RUN_STILL_MS = 1000;
+
 /** The counters the page can sample while workers free-run (from the shared words). */
 const LIVE_COUNTERS: readonly (keyof MachineCounters)[] = ['kicks', 'interrupts', 'completed'];
 
@@ -146,13 +152,22 @@ export class WorkerClient implements SimulationClient {
     this.sampling = true;
     let full: SimulationState | null = null;
     let fullAt = -Infinity;
+    let operations = this.c.operations;
+    let stillSince: number | null = null;
     const frame = (now: number) => {
       if (!this.sampling || !this.conductor?.freeRunning) return;
-      if (this.c.guestDone) {
-        // The guest has finished: stop the workers and let the machine notice the end of the run.
+      if (this.c.operations !== operations || stillSince === null) {
+        operations = this.c.operations;
+        stillSince = now;
+      }
+      const stuck = now - stillSince >= FREE_RUN_STILL_MS;
+      if (this.c.guestDone || this.c.gaveUp || stuck) {
+        // The guest has finished, a side gave up (NEEDS_RESET, a refused used element), or every side waits on
+        // another: stop the workers and let the machine take the last steps to the end of the run, on this thread.
+        // A run taken for stuck that is only starved of CPU is not run on far: it stays paused where it is.
         void this.pause().then(() => {
           this.moves++;
-          this.stopped = this.c.session.runUntil('end', 100_000);
+          this.stopped = this.c.session.runUntil('end', stuck ? 10_000 : 100_000);
           onSample(this.state());
         });
         return;

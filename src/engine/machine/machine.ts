@@ -411,6 +411,11 @@ export class Machine implements Replayable {
     return false;
   }
 
+  /** A side has given up: the device is in NEEDS_RESET or the driver refused what the device wrote. */
+  get gaveUp(): boolean {
+    return this.device.vdev.errors.length > 0 || this.driver.lastError !== null;
+  }
+
   /** Guest side finished: everything submitted and nothing outstanding. */
   get guestDone(): boolean {
     return this.s.vcpus.every((v, q) => v.next >= this.workloads[q]!.length) && this.driver.outstanding === 0;

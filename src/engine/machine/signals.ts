@@ -20,7 +20,12 @@ export const SIG = {
    * that draws the run sets it so the workers leave it a core (see cpuSharePercent).
    */
   CPU_SHARE: 8,
-  BASE: 9,
+  /**
+   * Set by a worker whose side has given up (the device in NEEDS_RESET, or the driver refusing the device's
+   * answer) and has nothing left to do: the other side may still be waiting for it, so only the page can end the run.
+   */
+  GAVE_UP: 9,
+  BASE: 10,
 } as const;
 
 /**

@@ -145,6 +145,7 @@ export class WorkerConductor {
     const state = structuredClone(this.freeRunBase);
     Atomics.store(this.signals, SIG.STOP, 0);
     Atomics.store(this.signals, SIG.GUEST_DONE, 0);
+    Atomics.store(this.signals, SIG.GAVE_UP, 0);
     Atomics.store(this.signals, SIG.CPU_SHARE, cpuShare);
     machine.beginFreeRun(this.signals, true);
     this.pausing = Promise.all(this.members.map((m) => this.call(m, { type: 'free-run', state })));
@@ -159,6 +160,16 @@ export class WorkerConductor {
   /** True once the guest has finished its workload during a free-run. */
   get guestDone(): boolean {
     return Atomics.load(this.signals, SIG.GUEST_DONE) !== 0;
+  }
+
+  /** True once a side has given up during a free-run (see SIG.GAVE_UP): nothing more will complete. */
+  get gaveUp(): boolean {
+    return Atomics.load(this.signals, SIG.GAVE_UP) !== 0;
+  }
+
+  /** Operations done by all workers since they were started: still while every side waits on the other. */
+  get operations(): number {
+    return Atomics.load(this.signals, SIG.OPS);
   }
 
   /** Stops every worker at an operation boundary and merges their state; stepping continues from there. */

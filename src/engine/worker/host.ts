@@ -127,6 +127,10 @@ function freeRun(m: Machine, signals: Int32Array, actors: ActorId[]): void {
       Atomics.store(signals, SIG.GUEST_DONE, 1);
       Atomics.notify(signals, SIG.GUEST_DONE);
     }
+    if (m.gaveUp && Atomics.load(signals, SIG.GAVE_UP) === 0) {
+      Atomics.store(signals, SIG.GAVE_UP, 1);
+      Atomics.notify(signals, SIG.GAVE_UP);
+    }
     if (limited) account(false);
     // Nothing to do: sleep until the other side signals (or a short timeout, to notice STOP).
     Atomics.wait(signals, waitWord, seen, IDLE_WAIT_MS);
