@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { FieldName } from './FieldName';
 
 export interface FieldProps {
   /** The real field name, shown as code. */
@@ -18,7 +19,7 @@ export function Field({ name, value, note, label, big = true, attention = false 
   return (
     <div className={`vr-field ${attention ? 'vr-attention' : ''}`}>
       <dt>
-        <code>{name}</code>
+        <FieldName name={name} />
       </dt>
       <dd className={big ? 'vr-bignum' : 'vr-value'} aria-label={label}>
         {value}

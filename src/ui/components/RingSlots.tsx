@@ -2,8 +2,10 @@ import { memo, useEffect, useMemo, useRef, useState, type ReactNode, type UIEven
 import { useTranslation } from 'react-i18next';
 import { compileTemplate } from '../i18n/template';
 import { changeStamp } from './changed';
+import { FieldName } from './FieldName';
 import { requestSwatch } from './palette';
 import { slotOf, type RingWindow } from './derive/rings';
+import { scrollToShow, type Span } from './scrollToShow';
 
 /** Whose index a pointer is: the driver's private copy, the one in guest memory, or the device's private copy. */
 export type PointerSide = 'guest' | 'mem' | 'device';
@@ -121,8 +123,14 @@ const SlotItem = memo(
 );
 
 /**
- * Rings with more slots than this scroll in a box of their own and draw only the lines of slots in view (plus a
- * few either side), so a step at queue size 1024 does not re-render and lay out two thousand slots.
+ * Rings with more slots than this are drawn in a box of their own, at most 40 % of the window high (24rem at most):
+ * a 64-slot ring is some 900 px of slots and could not be seen whole on a 1280x720 projector. Rings of 8 or 16 slots
+ * are never boxed; a bigger ring that fits under the cap shows no scroll bar and takes no tab stop.
+ */
+export const RING_BOX_ABOVE = 16;
+/**
+ * Rings with more slots than this also draw only the lines of slots in view (plus a few either side), so a step at
+ * queue size 1024 does not re-render and lay out two thousand slots.
  */
 export const RING_VIRTUAL_ABOVE = 64;
 /** Lines of slots drawn beyond the visible ones. */
@@ -178,12 +186,23 @@ export function RingSlots({ size, label, slots, pointers, pending, unpublished, 
     bySlot.set(at, [...(bySlot.get(at) ?? []), p]);
   }
   const many = size > 16;
+  const boxed = size > RING_BOX_ABOVE;
   const virtual = size > RING_VIRTUAL_ABOVE;
   const scroller = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLOListElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(384);
   const [metrics, setMetrics] = useState<RingMetrics>({ cols: 8, lineH: 80, tagH: 18 });
+  // A boxed ring that is not virtual is its own scroll box (the list itself, so a lesson's outline of the ring's
+  // slots is the box on screen). Whether it overflows: only then does it take a tab stop and draw its frame.
+  const [overflows, setOverflows] = useState(false);
+  useEffect(() => {
+    const el = list.current;
+    if (!boxed || virtual || !el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setOverflows(el.scrollHeight > el.clientHeight + 1));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [boxed, virtual]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -241,6 +260,42 @@ export function RingSlots({ size, label, slots, pointers, pending, unpublished, 
     firstLine = Math.max(0, firstLine - LINE_OVERSCAN);
     lastLine = Math.min(lines, lastLine + LINE_OVERSCAN);
   }
+  // A boxed ring keeps the slots its indices point at in view as they move (the entry just published first), so
+  // a step, or a lesson's stop that points at the newest entry, does not leave it scrolled out of the box. After
+  // paint (an effect, not a layout effect), when the layout it reads is already done: a step forces none.
+  const mem = pointers.find((p) => p.side === 'mem');
+  // In a virtual ring the lines' places come from measured metrics: follow again once they are measured.
+  const measured = virtual ? `|${cols}:${lineH}:${tagH}` : '';
+  const followKey = boxed
+    ? `${pointers.map((p) => slotOf(p.value, size)).join(',')}|${mem?.value ?? ''}${measured}`
+    : '';
+  useEffect(() => {
+    const el = virtual ? scroller.current : list.current;
+    if (!followKey || !el || !mem) return;
+    const spanOf = (slot: number): Span | null => {
+      if (tops) {
+        const line = Math.floor(slot / cols);
+        return { top: tops[line]!, bottom: tops[line + 1]! };
+      }
+      const li = el.children[slot] as HTMLElement | undefined;
+      return li ? { top: li.offsetTop, bottom: li.offsetTop + li.offsetHeight } : null;
+    };
+    const at = slotOf(mem.value, size);
+    const newest = mem.value === 0 ? at : slotOf(mem.value - 1, size);
+    const spans = (slots: number[]) => slots.map(spanOf).filter((x): x is Span => x !== null);
+    const groups = [
+      spans([...pointers.map((p) => slotOf(p.value, size)), newest]),
+      spans([newest, at]),
+      spans([newest]),
+    ];
+    const to = scrollToShow(groups, el.scrollTop, el.clientHeight);
+    if (to === null) return;
+    el.scrollTop = to;
+    if (virtual) setScrollTop(el.scrollTop);
+    // Only when the indices move: the reader's own scrolling is left alone until then.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [followKey]);
+
   const from = virtual ? firstLine * cols : 0;
   const to = virtual ? Math.min(size, lastLine * cols) : size;
 
@@ -270,8 +325,15 @@ export function RingSlots({ size, label, slots, pointers, pending, unpublished, 
       />,
     );
   }
+  const ownBox = boxed && !virtual;
   const ol = (
-    <ol ref={list} className={`vr-slots ${many ? 'vr-slots-many' : ''}`} aria-label={label}>
+    <ol
+      ref={list}
+      className={`vr-slots ${many ? 'vr-slots-many' : ''}${ownBox ? ' vr-slots-scroll' : ''}`}
+      aria-label={label}
+      data-overflow={ownBox ? String(overflows) : undefined}
+      tabIndex={ownBox && overflows ? 0 : undefined}
+    >
       {tops && firstLine > 0 && (
         <li className="vr-slots-spacer" aria-hidden="true" style={{ height: tops[firstLine] }} />
       )}
@@ -315,7 +377,7 @@ export function IndexField({ name, side, value, size, ariaLabel, note, emphasis,
   return (
     <div className={`vr-index vr-index-${side} ${emphasis ? 'vr-index-emph' : ''} ${flash ? 'vr-flash' : ''}`}>
       <dt>
-        <code>{name}</code> <span className="vr-owner">{t(`ring.side.${side}`)}</span>
+        <FieldName name={name} /> <span className="vr-owner">{t(`ring.side.${side}`)}</span>
       </dt>
       <dd className="vr-bignum" aria-label={ariaLabel}>
         {value}
@@ -344,7 +406,7 @@ export function EventField({
   return (
     <div className={`vr-index vr-index-event ${flash ? 'vr-flash' : ''}`}>
       <dt>
-        <code>{name}</code> <span className="vr-owner">{t('ring.side.mem')}</span>
+        <FieldName name={name} /> <span className="vr-owner">{t('ring.side.mem')}</span>
       </dt>
       <dd className="vr-bignum" aria-label={ariaLabel}>
         {value}
