@@ -30,6 +30,7 @@ export const HIGHLIGHT_NAMES = [
   'used_idx',
   'inuse',
   'signalled_used',
+  'signalled_used_valid',
   'counters',
   'step',
   'error-panel',

@@ -86,6 +86,43 @@ describe('the lesson catalogue', () => {
     expect(badVars).toEqual([]);
   });
 
+  // A stop scrolls its first listed highlight into view (src/ui/lessons/highlight.ts): it must be what the narration
+  // is about. Checked where the narration says so in words a test can read: the fields its first sentence names.
+  describe('lists first what the narration is about', () => {
+    const firstSentence = (text: string) => text.split(/(?<=[.!?])\s/)[0]!;
+    const names = (sentence: string, h: string) =>
+      /[._]/.test(h) && new RegExp(`(?<![\\w.])${h.replace('.', '\\.')}(?![\\w])`).test(sentence);
+    const stops = LESSONS.flatMap((lesson) =>
+      lesson.stops.map((stop) => {
+        const sentence = firstSentence(lookup(TEXTS.en, stopTextKey(lesson, stop)) ?? '');
+        return { where: `${lesson.id}:${stop.id}`, stop, named: stop.highlight.filter((h) => names(sentence, h)) };
+      }),
+    );
+
+    it('finds the fields a sentence names, and only whole names', () => {
+      expect(names('the driver has not yet moved used_event, and', 'used_event')).toBe(true);
+      expect(names('signalled_used_valid is false', 'signalled_used')).toBe(false);
+      expect(names('it reads vq1.used.idx', 'used.idx')).toBe(false);
+      expect(names('it reads avail.idx, then', 'avail.idx')).toBe(true);
+      expect(stops.filter((s) => s.named.length > 0).length).toBeGreaterThanOrEqual(15);
+    });
+
+    it('puts no strip, step or counters first when the first sentence names a highlighted field', () => {
+      const generic = ['notify', 'step', 'counters'];
+      const wrong = stops.filter((s) => s.named.length > 0 && generic.includes(s.stop.highlight[0]!));
+      expect(wrong.map((s) => `${s.where} [${s.stop.highlight.join(', ')}]`)).toEqual([]);
+    });
+
+    it('lists the highlighted fields the first sentence names before those it does not', () => {
+      const wrong = stops.filter((s) => {
+        const fields = s.stop.highlight.filter((h) => /[._]/.test(h));
+        const firstUnnamed = fields.findIndex((h) => !s.named.includes(h));
+        return firstUnnamed >= 0 && firstUnnamed < fields.findLastIndex((h) => s.named.includes(h));
+      });
+      expect(wrong.map((s) => `${s.where} [${s.stop.highlight.join(', ')}] names ${s.named.join(', ')}`)).toEqual([]);
+    });
+  });
+
   for (const lesson of LESSONS) {
     describe(lesson.id, () => {
       const views: MachineView[] = [];
@@ -110,6 +147,18 @@ describe('the lesson catalogue', () => {
           }
         });
       });
+
+      if (lesson.id === 'break-it')
+        it('marks, in the looped chain, the descriptor whose next points at itself', () => {
+          const i = plan.findIndex((p) => p.stop.id === 'loop');
+          const marked = plan[i]!.stop.highlight[0]!;
+          const parsed = parseHighlight(marked);
+          expect(parsed && 'indexed' in parsed ? parsed.indexed : null).toBe('desc');
+          const index = parsed && 'indexed' in parsed ? parsed.index : -1;
+          const d = views[i]!.queues[0]!.desc[index]!;
+          expect(d.next).toBe(index);
+          expect(d.head).not.toBeNull();
+        });
 
       it('computes every answer from the revealed state, and a choice question offers it', () => {
         plan.forEach((p, i) => {

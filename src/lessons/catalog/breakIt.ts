@@ -11,7 +11,7 @@ export const breakIt: Lesson = {
     { id: 'intro', target: { start: true }, highlight: ['step'] },
     { id: 'barrier-window', target: { when: 'avail.idx == 2' }, highlight: ['avail.idx', 'avail-slots'] },
     { id: 'barrier-stale', target: { event: 'popped', times: 2 }, highlight: ['avail-slots', 'last_avail_idx'] },
-    { id: 'barrier-end', target: { run: 'end' }, highlight: ['error-panel'], question: who },
+    { id: 'barrier-end', target: { run: 'end' }, highlight: ['used-slots', 'error-panel'], question: who },
     {
       id: 'lost-irq',
       scenario: { name: 'bad-guest-lost-interrupt' },
@@ -46,12 +46,13 @@ export const breakIt: Lesson = {
       highlight: ['used-slots'],
       question: { kind: 'number', answer: 'lastUsedLen' },
     },
-    { id: 'used-len-end', target: { run: 'end' }, highlight: ['counters'], question: who },
+    { id: 'used-len-end', target: { run: 'end' }, highlight: ['used-slots', 'counters'], question: who },
     {
       id: 'loop',
       scenario: { name: 'bad-guest-looped-chain' },
       target: { when: 'avail.idx == 2' },
-      highlight: ['desc-table'],
+      // Descriptor 5, the second chain's last, is the one whose next points at itself.
+      highlight: ['desc:5', 'desc-table'],
     },
     { id: 'loop-end', target: { run: 'end' }, highlight: ['error-panel'], question: who },
   ],

@@ -33,7 +33,7 @@ export const chains: Lesson = {
       id: 'write-len',
       scenario: { name: 'write-batch-event-idx' },
       target: { when: 'used.idx == 1' },
-      highlight: ['used-slots', 'desc:1'],
+      highlight: ['used-slot:0', 'desc:1'],
       question: { kind: 'number', answer: 'lastUsedLen' },
     },
   ],

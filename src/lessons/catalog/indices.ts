@@ -33,6 +33,6 @@ export const indices: Lesson = {
       question: { kind: 'number', answer: 'inFlight' },
     },
     { id: 'used-wrap', target: { when: 'used.idx == 0' }, highlight: ['used.idx', 'used-slots', 'last_used_idx'] },
-    { id: 'full-empty', target: { run: 'end' }, highlight: ['avail.idx', 'used.idx', 'last_avail_idx'] },
+    { id: 'full-empty', target: { run: 'end' }, highlight: ['avail.idx', 'last_avail_idx', 'used.idx'] },
   ],
 };

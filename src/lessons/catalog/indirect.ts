@@ -21,7 +21,7 @@ export const indirect: Lesson = {
     {
       id: 'many',
       target: { when: 'avail.idx == 8' },
-      highlight: ['desc-table', 'num_free', 'avail-slots'],
+      highlight: ['avail-slots', 'num_free', 'desc-table'],
       question: { kind: 'number', answer: 'numFree' },
     },
     { id: 'end', target: { run: 'end' }, highlight: ['free-list', 'counters'] },

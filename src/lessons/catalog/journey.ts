@@ -6,7 +6,8 @@ export const journey: Lesson = {
   id: 'journey',
   scenario: { name: 'lesson-one-read' },
   stops: [
-    { id: 'queue-rq', target: { start: true }, highlight: ['step', 'driver'] },
+    // The driver first: the narration is about virtio_blk receiving the request.
+    { id: 'queue-rq', target: { start: true }, highlight: ['driver', 'step'] },
     { id: 'outhdr', target: { steps: 1 }, highlight: ['step'] },
     { id: 'add-sgs', target: { fn: 'virtqueue_add_desc_split' }, highlight: ['desc:0', 'step'] },
     {
@@ -23,7 +24,7 @@ export const journey: Lesson = {
       highlight: ['last_avail_idx', 'avail-slots'],
       question: { kind: 'choice', choices: slotChoices(8), answer: 'slotDeviceRead' },
     },
-    { id: 'disk', target: { event: 'io-submitted' }, highlight: ['device', 'step'] },
+    { id: 'disk', target: { event: 'io-submitted' }, highlight: ['step', 'device'] },
     {
       id: 'push',
       target: { when: 'used.idx == 1' },

@@ -23,7 +23,8 @@ export const multiqueue: Lesson = {
   stops: [
     { id: 'intro', target: { start: true }, highlight: ['queue-picker', 'driver'] },
     { id: 'kick-vq1', target: { run: 'kick', times: 2 }, highlight: ['notify', 'queue-picker'] },
-    { id: 'one-thread', target: { event: 'popped' }, highlight: ['device', 'step'], question: WHICH_IOTHREAD },
+    // The step first: its actor names the IOThread the question asks about.
+    { id: 'one-thread', target: { event: 'popped' }, highlight: ['step', 'device'], question: WHICH_IOTHREAD },
     { id: 'end-one', target: { run: 'end' }, highlight: ['counters'] },
     {
       id: 'per-queue',
@@ -31,7 +32,7 @@ export const multiqueue: Lesson = {
       target: { run: 'kick', times: 2 },
       highlight: ['queue-picker', 'notify'],
     },
-    { id: 'vq1-thread', target: { event: 'popped' }, highlight: ['device', 'step'], question: WHICH_IOTHREAD },
+    { id: 'vq1-thread', target: { event: 'popped' }, highlight: ['step', 'device'], question: WHICH_IOTHREAD },
     { id: 'compare', target: { run: 'end' }, highlight: ['counters'], compare: COMPARE },
   ],
 };

@@ -30,11 +30,16 @@ export const notify: Lesson = {
       highlight: ['used_event', 'avail_event'],
     },
     { id: 'avail-event', target: { when: 'avail_event > 0' }, highlight: ['avail_event', 'last_avail_idx'] },
-    { id: 'first-irq', target: { run: 'interrupt' }, highlight: ['notify', 'used_event', 'used.idx'] },
+    // signalled_used_valid first: it, not used_event, decides this interrupt.
+    {
+      id: 'first-irq',
+      target: { run: 'interrupt' },
+      highlight: ['signalled_used_valid', 'notify', 'used.idx'],
+    },
     {
       id: 'suppressed',
       target: { event: 'interrupt-suppressed' },
-      highlight: ['notify', 'used_event', 'signalled_used'],
+      highlight: ['used_event', 'notify', 'signalled_used'],
     },
     { id: 'used-event', target: { when: 'used_event > 0' }, highlight: ['used_event', 'last_used_idx'] },
     {

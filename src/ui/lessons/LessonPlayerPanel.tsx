@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { highlightLabelKey, parseHighlight } from '../../lessons/highlights';
 import { lessonById } from '../../lessons/catalog';
@@ -55,6 +55,9 @@ export function LessonPlayerPanel() {
   const wide = useMediaQuery('(min-width: 1100px)');
   const panel = useRef<HTMLElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  // The panel's height: what it covers of the window's bottom. It changes after a stop is shown (a comparison
+  // table arrives, an answer's verdict appears), and the highlights are scrolled again into the room it leaves.
+  const [panelHeight, setPanelHeight] = useState(0);
   useClicker(lessonId !== null);
 
   const lesson = lessonId ? lessonById(lessonId) : undefined;
@@ -72,7 +75,10 @@ export function LessonPlayerPanel() {
       root.style.removeProperty('--lesson-panel-h');
       return;
     }
-    const ro = new ResizeObserver(() => root.style.setProperty('--lesson-panel-h', `${el.offsetHeight}px`));
+    const ro = new ResizeObserver(() => {
+      root.style.setProperty('--lesson-panel-h', `${el.offsetHeight}px`);
+      setPanelHeight(el.offsetHeight);
+    });
     ro.observe(el);
     // A class rather than `body:has(.lesson-player)`, which the browser re-checks on every DOM change of a step.
     document.body.classList.add('with-lesson-player');
@@ -84,7 +90,8 @@ export function LessonPlayerPanel() {
   }, [lessonId]);
 
   // Everything the stop points at, seen together with the panel when it fits (a question about the ring's slots
-  // shows them); again after Presenter changes the type size, which moves everything.
+  // shows them); again after Presenter changes the type size, which moves everything, and after the panel grows
+  // (a comparison table, which arrives after the stop is shown, would otherwise cover the counters it is about).
   const marked = highlights.map((h) => h.selector).join('\n');
   const presenter = useSim((s) => s.presenter);
   useEffect(() => {
@@ -93,7 +100,7 @@ export function LessonPlayerPanel() {
       scrollToHighlights(marked.split('\n'), panel.current?.offsetHeight ?? 0, !reduced),
     );
     return () => cancelAnimationFrame(id);
-  }, [marked, moving, index, phase, reduced, presenter]);
+  }, [marked, moving, index, phase, reduced, presenter, panelHeight]);
 
   // A new stop is announced by moving focus to its heading (screen readers read it; keyboard users stay in the panel).
   useEffect(() => {
