@@ -68,6 +68,22 @@ describe('virtio-viz import --format summary', () => {
     expect(s.queues[0]).toMatchObject({ stateKnown: true, beforeTrace: { requests: 1, unnamedElements: 0 } });
   });
 
+  it('a cut that ends before a request’s fill: the request is counted on no known queue, not dropped', () => {
+    // tail -n +1500 | head -n 3: a write's handle, I/O completion and req_complete; its fill (naming the vq) is cut.
+    const lines = readFileSync(`${SAMPLES}/trace-default.log`, 'utf8').split('\n').slice(1499, 1502);
+    const r = cli('import', file('nofill.log', lines.join('\n') + '\n'));
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out) as TraceSummary;
+    expect(s.queues).toEqual([]);
+    expect(s.requestsOnNoQueue).toEqual({
+      requests: 1,
+      reads: 0,
+      writes: 1,
+      completions: { VIRTIO_BLK_S_OK: 1 },
+      held: 1,
+    });
+  });
+
   it('a missing file', () => {
     const r = cli('import', join(dir, 'nope.log'));
     expect(r.code).toBe(2);

@@ -21,6 +21,12 @@ export interface ImportProblem {
   /** The archive `file` was unpacked from (then `file` is the entry's path inside it). */
   archive?: string;
   message: string;
+  /**
+   * The name (as handed in, before any archive path) of a memory dump whose guest-physical address the user may
+   * give to get past this problem (ImportFile.gpa; the CLI's `--base`): one dump of the whole ring whose name
+   * carries no address, or a dump whose given address did not fit. Absent when an address would not help.
+   */
+  baseFor?: string;
 }
 
 /** Either the whole result, or what was valid up to the first problem (marked partial), or nothing. */

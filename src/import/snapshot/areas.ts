@@ -62,9 +62,25 @@ export function assignAreas(
   num: number,
   statusFile: string,
   gpa: Record<SnapshotArea, number> | null = null,
-):
+): AssignedAreas {
+  const r = assign(bins, num, statusFile, gpa);
+  // An address the user gave that did not work out: another one may (the problem says what the dump held).
+  const given = bins.find((f) => f.gpa !== undefined);
+  if (!r.ok && given && r.problem.baseFor === undefined)
+    return { ok: false, problem: { ...r.problem, baseFor: given.name } };
+  return r;
+}
+
+type AssignedAreas =
   | { ok: true; areas: Record<SnapshotArea, ImportFile>; dumps: MemoryDump[]; ringDumps: RingDumpSlice[] }
-  | { ok: false; problem: ImportProblem } {
+  | { ok: false; problem: ImportProblem };
+
+function assign(
+  bins: ImportFile[],
+  num: number,
+  statusFile: string,
+  gpa: Record<SnapshotArea, number> | null,
+): AssignedAreas {
   const found: Partial<Record<SnapshotArea, ImportFile>> = {};
   const unnamed: ImportFile[] = [];
   const dumps: MemoryDump[] = [];
@@ -128,6 +144,7 @@ export function assignAreas(
               file: stray.name,
               byte: Math.min(stray.bytes.length, want),
               message: `${stray.name} is ${stray.bytes.length} bytes, which fits no area of a ring of ${num}: the ${AREA_TEXT[a]} must be ${want} bytes${whole}`,
+              ...(whole ? { baseFor: stray.name } : {}),
             }
           : {
               file: statusFile,

@@ -212,6 +212,26 @@ export function requestAt(h: TraceHistory, req: number, at: number): RequestRow 
  * finished, up to `limit` rows.
  */
 export function requestsNear(h: TraceHistory, queue: number, at: number, limit: number): RequestRow[] {
+  return rowsNear(h, at, limit, (i) => queue < 0 || h.requests.queue[i] === queue);
+}
+
+/**
+ * The same list for the requests on no known queue: begun before the trace and not yet filled when it ends (or
+ * at `at`), so no event named their vq. They are shown apart rather than dropped: their handle and completion
+ * lines are real, only the queue is unknown.
+ */
+export function requestsOnNoQueueNear(h: TraceHistory, at: number, limit: number): RequestRow[] {
+  return rowsNear(h, at, limit, (i) => h.requests.queue[i] === -1);
+}
+
+/** Requests no event tied to a queue by the end of the trace (each begun before it; see requestsOnNoQueueNear). */
+export function requestsOnNoQueue(h: TraceHistory): number {
+  let n = 0;
+  for (let i = 0; i < h.requests.length; i++) if (h.requests.queue[i] === -1) n++;
+  return n;
+}
+
+function rowsNear(h: TraceHistory, at: number, limit: number, keep: (req: number) => boolean): RequestRow[] {
   const r = h.requests;
   // Requests are numbered in pop order, so the last popped at or before `at` bounds the scan.
   let lo = 0;
@@ -229,7 +249,7 @@ export function requestsNear(h: TraceHistory, queue: number, at: number, limit: 
   const seen = (e: number) => e >= 0 && e <= at;
   // Held requests can be old, so the scan goes back to the start; the check per request is cheap.
   for (let i = last; i >= 0; i--) {
-    if (queue >= 0 && r.queue[i] !== queue) continue;
+    if (!keep(i)) continue;
     const over = seen(r.flushEvent[i]!) || seen(r.resetEvent[i]!);
     if (!over) rows.push(requestAt(h, i, at));
     else if (finished.length < limit) finished.push(requestAt(h, i, at));

@@ -33,6 +33,13 @@ interface LiveQueue extends QueueCounters {
   completions: Map<number, number>;
   beforeLastReset: (QueueFields & { line: number; fromTraceStart?: true }) | null;
   events: Growable<Uint32Array>;
+  /** The event that first named this vq. */
+  firstEvent: number;
+  /**
+   * The line where an untied queue's assumed-known state was given up, because an event fits only a queue whose
+   * work began before the trace (it may belong to a device no reset has shown yet); null if it never was.
+   */
+  assumptionDropped: number | null;
 }
 
 const zeroFields = (): QueueFields => ({ last_avail_idx: 0, used_idx: 0, inuse: 0, inFlight: 0 });
@@ -62,7 +69,8 @@ export class TraceReplayer {
   private readonly seenElems = new Set<number>();
   /** Requests begun before the trace whose queue no event has named yet → the device that named them. */
   private readonly unplaced = new Map<number, number>();
-  private resetSeen = false;
+  /** Per device (as `devices`), the events that reset it, ascending. */
+  private readonly resetsOf: number[][] = [];
   private midRun = false;
 
   private readonly ev = {
@@ -125,7 +133,7 @@ export class TraceReplayer {
         dev.status = n[0]!;
         if (n[0] !== 0) return this.row(r, line, -1, -1, n[0]!);
         dev.resets++;
-        this.resetSeen = true;
+        this.resetsOf[d]!.push(at);
         for (let s = 0; s < this.queues.length; s++) {
           const q = this.queues[s]!;
           if (q.device === d || q.device === -1) this.resetQueue(s, at, line);
@@ -140,7 +148,7 @@ export class TraceReplayer {
       }
       case EV.virtio_queue_notify: {
         const d = this.device(p[0]!, ptr);
-        const s = this.queue(p[1]!, ptr);
+        const s = this.queue(p[1]!, ptr, d);
         const q = this.queues[s]!;
         if (q.index !== null && q.index !== n[0]) {
           return `virtio_queue_notify: vq ${q.vq} was queue ${q.index}, now kicked as queue ${n[0]}`;
@@ -217,62 +225,20 @@ export class TraceReplayer {
         if (q) q.completions.set(n[0]!, (q.completions.get(n[0]!) ?? 0) + 1);
         return this.row(r, line, this.rq.queue.get(req), req, n[0]!);
       }
-      case EV.virtqueue_fill: {
-        const s = this.queue(p[0]!, ptr);
-        const q = this.queues[s]!;
-        const held = this.outstanding.get(p[1]!);
-        const before = held === undefined && !q.known && !this.seenElems.has(p[1]!);
-        if (held === undefined && !before) {
-          return `virtqueue_fill: elem ${ptr(p[1]!)} was never popped (or was already filled): a fill without a pop`;
-        }
-        const from = held === undefined ? -1 : this.rq.queue.get(held);
-        if (from !== -1 && from !== s) {
-          return `virtqueue_fill: elem ${ptr(p[1]!)} was popped from vq ${this.queues[from]!.vq}`;
-        }
-        // idx counts the fills since the last flush; before the first flush some of them may predate the trace.
-        const idx = n[1]!;
-        const waiting = q.pendingFills.length;
-        if (idx !== waiting && !(q.fillsBeforeTrace && idx > waiting)) {
-          return `virtqueue_fill: idx ${idx} but ${waiting} element(s) were filled since the last flush`;
-        }
-        if (idx > waiting) this.unnamedFills(q, idx - waiting);
-        let req: number;
-        if (held === undefined) req = this.beganBefore(p[1]!, s, at);
-        else {
-          req = held;
-          if (from === -1) this.placeRequest(req, s);
-        }
-        this.outstanding.delete(p[1]!);
-        q.pendingFills.push(req);
-        this.rq.fillEvent.set(req, at);
-        q.state.inFlight--;
-        q.fills++;
-        return this.row(r, line, s, req, n[0]!);
-      }
+      case EV.virtqueue_fill:
       case EV.virtqueue_flush: {
         const s = this.queue(p[0]!, ptr);
-        const q = this.queues[s]!;
-        const count = n[0]!;
-        if (q.fillsBeforeTrace) {
-          if (count > q.pendingFills.length) this.unnamedFills(q, count - q.pendingFills.length);
-          q.fillsBeforeTrace = false;
-        }
-        if (count > q.pendingFills.length) {
-          return q.pendingFills.length === 0
-            ? `virtqueue_flush: count ${count} with nothing filled since the last flush`
-            : `virtqueue_flush: count ${count} but only ${q.pendingFills.length} element(s) filled since the last flush`;
-        }
-        for (const req of q.pendingFills.splice(0, count)) if (req >= 0) this.rq.flushEvent.set(req, at);
-        q.state.used_idx = (q.state.used_idx + count) & 0xffff;
-        q.state.inuse -= count;
-        q.flushes++;
-        return this.row(r, line, s, -1, count);
+        const apply = () => (r.kind === EV.virtqueue_fill ? this.fill(r, line, s, at) : this.flush(r, line, s, at));
+        const m = apply();
+        // An untied queue's known state was assumed; an event that fits only earlier work gives it up instead.
+        return m !== null && this.dropAssumption(s, line) ? apply() : m;
       }
       case EV.virtio_notify_irqfd:
       case EV.virtio_notify: {
-        const s = this.queue(p[1]!, ptr);
+        const d = this.device(p[0]!, ptr);
+        const s = this.queue(p[1]!, ptr, d);
         const q = this.queues[s]!;
-        const tie = this.tie(q, this.device(p[0]!, ptr), 'virtio_notify');
+        const tie = this.tie(q, d, 'virtio_notify');
         if (tie) return tie;
         q.interrupts++;
         return this.row(r, line, s, -1, 0);
@@ -281,6 +247,63 @@ export class TraceReplayer {
         // virtio_blk_data_plane_start / _stop
         return this.row(r, line, -1, -1, 0);
     }
+  }
+
+  /** virtqueue_fill on queue `s`: returns a contradiction's message before changing anything, or null. */
+  private fill(r: LineReader, line: number, s: number, at: number): string | null {
+    const ptr = (id: number) => r.pointerName(id);
+    const p = r.p;
+    const n = r.n;
+    const q = this.queues[s]!;
+    const held = this.outstanding.get(p[1]!);
+    const before = held === undefined && !q.known && !this.seenElems.has(p[1]!);
+    if (held === undefined && !before) {
+      return `virtqueue_fill: elem ${ptr(p[1]!)} was never popped (or was already filled): a fill without a pop`;
+    }
+    const from = held === undefined ? -1 : this.rq.queue.get(held);
+    if (from !== -1 && from !== s) {
+      return `virtqueue_fill: elem ${ptr(p[1]!)} was popped from vq ${this.queues[from]!.vq}`;
+    }
+    // idx counts the fills since the last flush; before the first flush some of them may predate the trace.
+    const idx = n[1]!;
+    const waiting = q.pendingFills.length;
+    if (idx !== waiting && !(q.fillsBeforeTrace && idx > waiting)) {
+      return `virtqueue_fill: idx ${idx} but ${waiting} element(s) were filled since the last flush`;
+    }
+    if (idx > waiting) this.unnamedFills(q, idx - waiting);
+    let req: number;
+    if (held === undefined) req = this.beganBefore(p[1]!, s, at);
+    else {
+      req = held;
+      if (from === -1) this.placeRequest(req, s);
+    }
+    this.outstanding.delete(p[1]!);
+    q.pendingFills.push(req);
+    this.rq.fillEvent.set(req, at);
+    q.state.inFlight--;
+    q.fills++;
+    return this.row(r, line, s, req, n[0]!);
+  }
+
+  /** virtqueue_flush on queue `s`: returns a contradiction's message before changing anything, or null. */
+  private flush(r: LineReader, line: number, s: number, at: number): string | null {
+    const n = r.n;
+    const q = this.queues[s]!;
+    const count = n[0]!;
+    if (q.fillsBeforeTrace) {
+      if (count > q.pendingFills.length) this.unnamedFills(q, count - q.pendingFills.length);
+      q.fillsBeforeTrace = false;
+    }
+    if (count > q.pendingFills.length) {
+      return q.pendingFills.length === 0
+        ? `virtqueue_flush: count ${count} with nothing filled since the last flush`
+        : `virtqueue_flush: count ${count} but only ${q.pendingFills.length} element(s) filled since the last flush`;
+    }
+    for (const req of q.pendingFills.splice(0, count)) if (req >= 0) this.rq.flushEvent.set(req, at);
+    q.state.used_idx = (q.state.used_idx + count) & 0xffff;
+    q.state.inuse -= count;
+    q.flushes++;
+    return this.row(r, line, s, -1, count);
   }
 
   /** The result's parts. Call once, at the end. */
@@ -340,7 +363,8 @@ export class TraceReplayer {
       beforeTrace: q.beforeTrace.done(),
     };
     return {
-      startsMidRun: this.midRun,
+      // Mid-run: a request begun before the trace, or a queue whose state was not known from its first event.
+      startsMidRun: this.midRun || this.queues.some((q) => q.knownFrom !== 0),
       devices: this.devices.map((d) => ({ ...d })),
       queues,
       events,
@@ -358,19 +382,27 @@ export class TraceReplayer {
       d = this.devices.length;
       this.deviceByPtr.set(ptrId, d);
       this.devices.push({ vdev: ptr(ptrId), resets: 0, statusChanges: 0, status: 0 });
+      this.resetsOf.push([]);
     }
     return d;
   }
 
-  private queue(ptrId: number, ptr: (id: number) => string): number {
+  /**
+   * The queue of this vq, created on first sight. `d`: the device the event names with it, if it does. A queue
+   * first seen after a reset of its device starts from QEMU's zeroed VirtQueue; one seen before any reset of it
+   * started before the trace. An event that names only the vq (pop, fill, flush) cannot say whose it is: the
+   * queue is assumed known when every device seen so far was reset, and tie() settles it once an event names
+   * its device (a reset of one device says nothing of another's queues).
+   */
+  private queue(ptrId: number, ptr: (id: number) => string, d = -1): number {
     let s = this.queueByVq.get(ptrId);
     if (s === undefined) {
       s = this.queues.length;
       this.queueByVq.set(ptrId, s);
-      // A queue first seen after a reset starts from QEMU's zeroed VirtQueue; one seen before any reset
-      // started before the trace.
-      const known = this.resetSeen;
-      if (!known) this.midRun = true;
+      const known =
+        d >= 0
+          ? this.resetsOf[d]!.length > 0
+          : this.resetsOf.length > 0 && this.resetsOf.every((resets) => resets.length > 0);
       this.queues.push({
         vq: ptr(ptrId),
         device: -1,
@@ -385,6 +417,8 @@ export class TraceReplayer {
         completions: new Map(),
         beforeLastReset: null,
         events: new Growable(Uint32Array, 256),
+        firstEvent: this.ev.kind.length,
+        assumptionDropped: null,
       });
     }
     return s;
@@ -392,11 +426,62 @@ export class TraceReplayer {
 
   /** Ties a queue to its device the first time an event names both; a second device is a contradiction. */
   private tie(q: LiveQueue, d: number, name: string): string | null {
-    if (q.device === -1) q.device = d;
-    else if (q.device !== d) {
+    if (q.device === -1) {
+      q.device = d;
+      return this.settleKnown(q, d, name);
+    }
+    if (q.device !== d) {
       return `${name}: vq ${q.vq} belongs to vdev ${this.devices[q.device]!.vdev}, not vdev ${this.devices[d]!.vdev}`;
     }
     return null;
+  }
+
+  /**
+   * Whether a queue just tied to device `d` has a known state, now that its device is known: from its first event
+   * if `d` was reset before it, else from the first reset of `d` after it (applied while the queue was untied),
+   * else not at all. A queue that showed work begun before the trace while `d` had been reset before its first
+   * event is a contradiction.
+   */
+  private settleKnown(q: LiveQueue, d: number, name: string): string | null {
+    const resets = this.resetsOf[d]!;
+    if (resets.length > 0 && resets[0]! < q.firstEvent) {
+      const before = q.beforeTrace.requests + q.beforeTrace.unnamedElements > 0 || q.assumptionDropped !== null;
+      if (before) {
+        const at = q.assumptionDropped !== null ? ` (line ${q.assumptionDropped})` : '';
+        return `${name}: vq ${q.vq} belongs to vdev ${this.devices[d]!.vdev}, reset at line ${this.lineOf(resets[0]!)} before the vq's first line ${this.lineOf(q.firstEvent)}, yet the vq showed work begun before the trace${at}`;
+      }
+      q.known = true;
+      q.knownFrom = 0;
+      q.fillsBeforeTrace = false;
+      return null;
+    }
+    const after = resets.find((e) => e >= q.firstEvent);
+    if (after !== undefined) {
+      // Untied, the queue was reset with every device; the reset of its own device is the one that counts.
+      q.known = true;
+      q.knownFrom = after;
+      return null;
+    }
+    if (q.known) {
+      q.known = false;
+      q.knownFrom = -1;
+      q.fillsBeforeTrace = q.flushes === 0;
+    }
+    return null;
+  }
+
+  /**
+   * Gives up the assumed-known state of an untied queue (see queue()): it may be the queue of a device whose reset
+   * the trace has not shown. False when there is nothing to give up: the contradiction stands.
+   */
+  private dropAssumption(s: number, line: number): boolean {
+    const q = this.queues[s]!;
+    if (q.device !== -1 || !q.known) return false;
+    q.known = false;
+    q.knownFrom = -1;
+    q.fillsBeforeTrace = q.flushes === 0;
+    q.assumptionDropped = line;
+    return true;
   }
 
   /** The request whose element (virtio-blk: VirtIOBlockReq starts with it) has this pointer and is held. */

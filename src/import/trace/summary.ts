@@ -1,6 +1,14 @@
 import type { ImportProblem, ImportResult } from '../types';
 import { BLK_STATUS_NAMES } from './events';
-import { countersOf, type BeforeTrace, type QueueCounters, type QueueFields, type TraceHistory } from './history';
+import {
+  countersOf,
+  OP_READ,
+  OP_WRITE,
+  type BeforeTrace,
+  type QueueCounters,
+  type QueueFields,
+  type TraceHistory,
+} from './history';
 
 export interface TraceQueueSummary extends QueueCounters {
   device: string | null;
@@ -34,8 +42,40 @@ export interface TraceSummary {
   notKnown: string[];
   devices: { vdev: string; resets: number; statusChanges: number; status: number }[];
   queues: TraceQueueSummary[];
+  /**
+   * Requests begun before the trace that no event tied to a queue (the trace ends before their fill): counted
+   * here, as no queue's counters hold them. All 0 for a trace that starts at a reset.
+   */
+  requestsOnNoQueue: NoQueueRequests;
   /** Present when the trace contradicted itself: the summary covers the lines before it. */
   partial?: { problem: ImportProblem };
+}
+
+export interface NoQueueRequests {
+  requests: number;
+  reads: number;
+  writes: number;
+  /** Requests completed, by virtio-blk status name, as a queue's. */
+  completions: Record<string, number>;
+  /** Still held by the device when the trace ends (not dropped by a reset). */
+  held: number;
+}
+
+/** What the trace says of the requests on no known queue (TraceRequests.queue -1). */
+export function noQueueRequests(h: TraceHistory): NoQueueRequests {
+  const r = h.requests;
+  const out: NoQueueRequests = { requests: 0, reads: 0, writes: 0, completions: {}, held: 0 };
+  const byStatus: Record<string, number> = {};
+  for (let i = 0; i < r.length; i++) {
+    if (r.queue[i] !== -1) continue;
+    out.requests++;
+    if (r.handleEvent[i]! >= 0 && r.op[i] === OP_READ) out.reads++;
+    if (r.handleEvent[i]! >= 0 && r.op[i] === OP_WRITE) out.writes++;
+    if (r.completeEvent[i]! >= 0) byStatus[r.status[i]!] = (byStatus[r.status[i]!] ?? 0) + 1;
+    if (r.resetEvent[i]! < 0) out.held++;
+  }
+  out.completions = completionsByName(byStatus);
+  return out;
 }
 
 const NOT_KNOWN_MID_RUN = [
@@ -87,6 +127,7 @@ export function traceSummary(h: TraceHistory, problem?: ImportProblem): TraceSum
       stateKnown: q.stateKnown,
       beforeTrace: q.beforeTrace,
     })),
+    requestsOnNoQueue: noQueueRequests(h),
     ...(problem ? { partial: { problem } } : {}),
   };
 }

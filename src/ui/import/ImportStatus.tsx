@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { BaseAddressField } from './BaseAddressField';
 import { ImportAnnouncer } from './ImportAnnouncer';
 import { importActions, useImport } from './importStore';
 import { ProblemText } from './ProblemText';
@@ -18,6 +19,7 @@ function ImportProgressOrError() {
   const { t } = useTranslation('import');
   const progress = useImport((s) => s.progress);
   const error = useImport((s) => s.error);
+  const retry = useImport((s) => s.retry);
   if (!progress && !error) return null;
   if (progress) {
     const pct = progress.total ? Math.min(100, Math.round((progress.bytes / progress.total) * 100)) : 0;
@@ -35,12 +37,15 @@ function ImportProgressOrError() {
     );
   }
   return (
-    <div className="imp-status imp-error" role="alert" data-testid="import-error">
-      <strong>{t('status.failed')}</strong> <ProblemText problem={error!} />{' '}
-      <span className="vr-note">{t('status.untouched')}</span>
-      <button type="button" onClick={importActions.dismissError}>
-        {t('status.dismiss')}
-      </button>
-    </div>
+    <>
+      <div className="imp-status imp-error" role="alert" data-testid="import-error">
+        <strong>{t('status.failed')}</strong> <ProblemText problem={error!} />{' '}
+        <span className="vr-note">{t('status.untouched')}</span>
+        <button type="button" onClick={importActions.dismissError}>
+          {t('status.dismiss')}
+        </button>
+      </div>
+      {retry && <BaseAddressField file={retry.file} />}
+    </>
   );
 }

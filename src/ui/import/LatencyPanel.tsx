@@ -1,13 +1,15 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TraceHistory } from '../../import/trace/history';
-import { latencyStats } from '../../import/trace/query';
+import { latencyStats, requestsOnNoQueue } from '../../import/trace/query';
 import { formatUs } from './format';
 
 /** Pop → completion latency over the queue's completed requests: a few numbers and a log-scale histogram. */
 export function LatencyPanel({ trace, queue }: { trace: TraceHistory; queue: number }) {
   const { t } = useTranslation('import');
   const stats = useMemo(() => latencyStats(trace, queue), [trace, queue]);
+  const noQueue = useMemo(() => requestsOnNoQueue(trace), [trace]);
+  const beforeTrace = trace.queues[queue]?.beforeTrace.requests ?? 0;
   return (
     <section className="vr-panel imp-latency" aria-labelledby="imp-latency-title">
       <h3 id="imp-latency-title" className="vr-panel-title">
@@ -49,6 +51,14 @@ export function LatencyPanel({ trace, queue }: { trace: TraceHistory; queue: num
             {t('latency.axis', { from: formatUs(stats.edgesUs[0]!), to: formatUs(stats.edgesUs.at(-1)!) })}
           </p>
         </>
+      )}
+      {beforeTrace + noQueue > 0 && (
+        // Said, not silently left out: these requests are real, only their pop (the chart's start) is not in the trace.
+        <p className="vr-note" data-testid="latency-left-out">
+          {beforeTrace > 0 && t('latency.beforeTrace', { count: beforeTrace })}
+          {beforeTrace > 0 && noQueue > 0 && ' '}
+          {noQueue > 0 && t('latency.noQueue', { count: noQueue })}
+        </p>
       )}
     </section>
   );

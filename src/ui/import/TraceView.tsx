@@ -7,7 +7,10 @@ import {
   queueStateAt,
   requestsBeforeTrace,
   requestsNear,
+  requestsOnNoQueue,
+  requestsOnNoQueueNear,
   stateKnownAt,
+  type RequestRow,
   type TraceCounters,
 } from '../../import/trace/query';
 import type { ImportProblem } from '../../import/types';
@@ -245,6 +248,8 @@ function NotInTrace() {
 function TraceRequests({ trace, queue, selected }: { trace: TraceHistory; queue: number; selected: number }) {
   const { t } = useTranslation('import');
   const rows = requestsNear(trace, queue, selected, 40);
+  const noQueue = useMemo(() => requestsOnNoQueue(trace), [trace]);
+  const unplaced = noQueue > 0 ? requestsOnNoQueueNear(trace, selected, 40) : [];
   return (
     <section className="vr-panel imp-requests" aria-labelledby="imp-requests-title">
       <h3 id="imp-requests-title" className="vr-panel-title">
@@ -253,47 +258,83 @@ function TraceRequests({ trace, queue, selected }: { trace: TraceHistory; queue:
       {rows.length === 0 ? (
         <p className="vr-note">{t('requests.none')}</p>
       ) : (
-        // A region that scrolls takes focus so a keyboard can scroll it; its own name, as landmark names must differ.
-        <div className="imp-table-scroll" tabIndex={0} role="region" aria-label={t('requests.rowsRegion')}>
-          <table className="imp-table" aria-labelledby="imp-requests-title">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('requests.queue')}</th>
-                <th scope="col">{t('requests.op')}</th>
-                <th scope="col">sector</th>
-                <th scope="col">nsectors</th>
-                <th scope="col">{t('requests.segments')}</th>
-                <th scope="col">status</th>
-                <th scope="col">{t('requests.stage')}</th>
-                <th scope="col">{t('requests.latency')}</th>
-                <th scope="col">{t('requests.line')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} className={`imp-stage-${r.stage}`}>
-                  <td>{r.id}</td>
-                  <td>{queueName(trace, r.queue)}</td>
-                  <td>
-                    {t(`op.${r.op}`)}
-                    {r.merged && <span className="imp-tag"> {t('requests.merged')}</span>}
-                    {r.beforeTrace && <span className="imp-tag"> {t('requests.beforeTrace')}</span>}
-                  </td>
-                  <td>{r.sector ?? '–'}</td>
-                  <td>{r.nsectors ?? '–'}</td>
-                  <td>{r.beforeTrace ? '–' : t('requests.outIn', { out: r.out_num, in: r.in_num })}</td>
-                  <td>{r.status === null ? '–' : (BLK_STATUS_NAMES[r.status] ?? r.status)}</td>
-                  <td>{t(`stage.${r.stage}`)}</td>
-                  <td>{r.latencyUs === null ? '–' : formatUs(r.latencyUs)}</td>
-                  <td>{r.popLine}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RequestTable trace={trace} rows={rows} titleId="imp-requests-title" region={t('requests.rowsRegion')} />
+      )}
+      {noQueue > 0 && (
+        // Begun before the trace and never filled in it: no event names their vq, so no queue's list has them.
+        <section className="imp-no-queue" aria-labelledby="imp-no-queue-title" data-testid="requests-no-queue">
+          <h4 id="imp-no-queue-title" className="vr-panel-title">
+            {t('requests.noQueueTitle', { count: noQueue })}
+          </h4>
+          <p className="vr-note">{t('requests.noQueueWhy')}</p>
+          {unplaced.length === 0 ? (
+            <p className="vr-note">{t('requests.noQueueNotYet')}</p>
+          ) : (
+            <RequestTable
+              trace={trace}
+              rows={unplaced}
+              titleId="imp-no-queue-title"
+              region={t('requests.noQueueRegion')}
+            />
+          )}
+        </section>
       )}
       <p className="vr-note">{t('requests.note')}</p>
     </section>
+  );
+}
+
+function RequestTable({
+  trace,
+  rows,
+  titleId,
+  region,
+}: {
+  trace: TraceHistory;
+  rows: RequestRow[];
+  titleId: string;
+  region: string;
+}) {
+  const { t } = useTranslation('import');
+  return (
+    // A region that scrolls takes focus so a keyboard can scroll it; its own name, as landmark names must differ.
+    <div className="imp-table-scroll" tabIndex={0} role="region" aria-label={region}>
+      <table className="imp-table" aria-labelledby={titleId}>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t('requests.queue')}</th>
+            <th scope="col">{t('requests.op')}</th>
+            <th scope="col">sector</th>
+            <th scope="col">nsectors</th>
+            <th scope="col">{t('requests.segments')}</th>
+            <th scope="col">status</th>
+            <th scope="col">{t('requests.stage')}</th>
+            <th scope="col">{t('requests.latency')}</th>
+            <th scope="col">{t('requests.line')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} className={`imp-stage-${r.stage}`}>
+              <td>{r.id}</td>
+              <td>{r.queue < 0 ? t('requests.queueNotKnown') : queueName(trace, r.queue)}</td>
+              <td>
+                {t(`op.${r.op}`)}
+                {r.merged && <span className="imp-tag"> {t('requests.merged')}</span>}
+                {r.beforeTrace && <span className="imp-tag"> {t('requests.beforeTrace')}</span>}
+              </td>
+              <td>{r.sector ?? '–'}</td>
+              <td>{r.nsectors ?? '–'}</td>
+              <td>{r.beforeTrace ? '–' : t('requests.outIn', { out: r.out_num, in: r.in_num })}</td>
+              <td>{r.status === null ? '–' : (BLK_STATUS_NAMES[r.status] ?? r.status)}</td>
+              <td>{t(`stage.${r.stage}`)}</td>
+              <td>{r.latencyUs === null ? '–' : formatUs(r.latencyUs)}</td>
+              <td>{r.popLine}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -47,15 +47,17 @@ describe('the import store (without Worker: parses on the page in slices)', () =
   it('keeps a contradiction’s partial history with its problem', async () => {
     const store = createImportStore();
     await store.getState().importFiles([
-      // From the reset on the state is known: the flush finds nothing filled.
+      // From the reset on the state of the device's queues is known (the kick ties vq 0x1 to it): the flush finds
+      // nothing filled.
       textFile(
         'bad.log',
-        'virtio_set_status vdev 0x9 val 0\nvirtqueue_pop vq 0x1 elem 0x2 in_num 1 out_num 1\nvirtqueue_flush vq 0x1 count 1\n',
+        'virtio_set_status vdev 0x9 val 0\nvirtio_queue_notify vdev 0x9 n 0 vq 0x1\n' +
+          'virtqueue_pop vq 0x1 elem 0x2 in_num 1 out_num 1\nvirtqueue_flush vq 0x1 count 1\n',
       ),
     ]);
     const s = store.getState();
     expect(s.imported?.kind).toBe('trace');
-    expect(s.imported?.problem).toMatchObject({ file: 'bad.log', line: 3 });
+    expect(s.imported?.problem).toMatchObject({ file: 'bad.log', line: 4 });
     expect(s.error).toBeNull();
   });
 

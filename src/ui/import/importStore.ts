@@ -29,10 +29,18 @@ export interface ImportData {
   selected: number;
   /** Index into the trace's queues. */
   queue: number;
+  /**
+   * When `error` can be got past by giving a memory dump's guest-physical address (ImportProblem.baseFor): the
+   * files of that import, to run again with the address, and the dump's name.
+   */
+  retry: { files: readonly File[]; file: string } | null;
 }
 
 export interface ImportActions {
-  importFiles(files: readonly File[]): Promise<void>;
+  /** `bases`: guest-physical addresses the user gave, by file name (ImportFile.gpa). */
+  importFiles(files: readonly File[], bases?: Readonly<Record<string, number>>): Promise<void>;
+  /** The last import again, with the address of the dump `retry` names; the error stays until it is read. */
+  importWithBase(gpa: number): Promise<void>;
   cancel(): void;
   showSimulation(): void;
   showImport(): void;
@@ -52,11 +60,13 @@ export function createImportStore() {
     error: null,
     selected: 0,
     queue: 0,
+    retry: null,
 
-    async importFiles(files) {
+    async importFiles(files, bases) {
       running?.cancel();
       running = null;
-      set({ error: null, progress: null });
+      // A retry with an address keeps its error (and the field under it) on screen until the new outcome.
+      if (!bases) set({ error: null, progress: null, retry: null });
       let mine: ParseHandle | null = null;
       try {
         const { runImport } = await import('./runImport');
@@ -70,21 +80,35 @@ export function createImportStore() {
             const file = get().progress?.file ?? '';
             if (running === mine) set({ progress: { file, bytes: p.bytes, total, lines: p.lines } });
           },
+          bases,
         );
         if (mine !== null && running !== mine) return; // cancelled, or another import began
         running = null;
-        if (!r.ok) return set({ progress: null, error: r.problem });
+        if (!r.ok) {
+          const file = r.problem?.baseFor;
+          return set({ progress: null, error: r.problem, retry: file !== undefined ? { files, file } : null });
+        }
         const trace = r.imported.kind === 'trace' ? r.imported.trace : null;
         set({
           progress: null,
+          error: null,
+          retry: null,
           imported: r.imported,
           view: 'import',
           ...(trace ? { selected: Math.max(0, trace.events.length - 1), queue: 0 } : {}),
         });
       } catch (e) {
         // Reading a file can fail (removed meanwhile, permissions): say so, keep everything else.
-        set({ progress: null, error: { file: files[0]?.name ?? '', message: `could not read: ${String(e)}` } });
+        set({
+          progress: null,
+          error: { file: files[0]?.name ?? '', message: `could not read: ${String(e)}` },
+          retry: null,
+        });
       }
+    },
+    async importWithBase(gpa) {
+      const retry = get().retry;
+      if (retry) await get().importFiles(retry.files, { [retry.file]: gpa });
     },
     cancel() {
       running?.cancel();
@@ -101,7 +125,7 @@ export function createImportStore() {
       set({ selected: Math.max(0, Math.min(n - 1, Math.round(event))) });
     },
     setQueue: (queue) => set({ queue }),
-    dismissError: () => set({ error: null }),
+    dismissError: () => set({ error: null, retry: null }),
   }));
 }
 

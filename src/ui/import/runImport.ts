@@ -15,11 +15,12 @@ export async function runImport(
   input: readonly File[],
   onTrace: (handle: ParseHandle, file: File) => void,
   onProgress: OnProgress,
+  bases?: Readonly<Record<string, number>>,
 ): Promise<{ ok: true; imported: Imported } | { ok: false; problem: ImportProblem | null }> {
   const opened = await openArchives(input);
   if (!opened.ok) return opened;
   const at = (p: ImportProblem) => locateInArchive(p, opened.origins);
-  const r = await importOpened(opened.files, onTrace, onProgress);
+  const r = await importOpened(opened.files, onTrace, onProgress, bases);
   if (!r.ok) return { ok: false, problem: r.problem && at(r.problem) };
   return { ok: true, imported: { ...r.imported, problem: r.imported.problem && at(r.imported.problem) } };
 }
@@ -28,12 +29,13 @@ async function importOpened(
   files: readonly File[],
   onTrace: (handle: ParseHandle, file: File) => void,
   onProgress: OnProgress,
+  bases?: Readonly<Record<string, number>>,
 ): Promise<{ ok: true; imported: Imported } | { ok: false; problem: ImportProblem | null }> {
   const heads = await Promise.all(files.map(headOf));
   const d = detectImport(heads);
   if (d.kind === 'unknown') return { ok: false, problem: d.problem };
   if (d.kind === 'snapshot') {
-    const r = await parseSnapshot(files, d.files);
+    const r = await parseSnapshot(files, d.files, bases);
     return r.ok ? { ok: true, imported: { kind: 'snapshot', ...r.imported } } : r;
   }
   const file = files.find((f) => f.name === d.file.name)!;
@@ -78,9 +80,16 @@ async function readOpenedSnapshot(files: readonly File[]): Promise<SnapshotRead>
   return parseSnapshot(files, d.files);
 }
 
-async function parseSnapshot(files: readonly File[], detected: readonly ImportFile[]): Promise<SnapshotRead> {
+/** `bases`: a guest-physical address the user gave for a dump, by its name (the CLI's --base). */
+async function parseSnapshot(
+  files: readonly File[],
+  detected: readonly ImportFile[],
+  bases?: Readonly<Record<string, number>>,
+): Promise<SnapshotRead> {
   const named = new Set(detected.map((f) => f.name));
-  const r = parseSnapshotFiles(await Promise.all(files.filter((f) => named.has(f.name)).map(wholeOf)));
+  const read = await Promise.all(files.filter((f) => named.has(f.name)).map(wholeOf));
+  const gpaOf = (f: ImportFile) => (bases && Object.hasOwn(bases, f.name) ? bases[f.name] : undefined);
+  const r = parseSnapshotFiles(read.map((f) => (gpaOf(f) === undefined ? f : { ...f, gpa: gpaOf(f)! })));
   if (!r.ok) return { ok: false, problem: r.problem };
   return { ok: true, imported: { snapshot: r.value, problem: r.partial ? r.problem : null } };
 }

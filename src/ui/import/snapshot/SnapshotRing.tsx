@@ -11,6 +11,7 @@ import {
 import { AvailRing, DescriptorTable, DeviceState, UsedRing, type DeviceStateProps } from '../../components';
 import { hex } from '../../components/format';
 import { useSafeId } from '../../components/useSafeId';
+import { VhostDecisionLine } from './VhostDecisionLine';
 
 /** Nothing flashes: a snapshot is one instant. */
 const NOTHING_CHANGED = new Set<number>();
@@ -90,6 +91,7 @@ export function SnapshotRing({
       </div>
       <div className="column column-device">
         <DeviceState queue={queue} withheld={withheld} differenceNotes={false} context={context} />
+        <VhostDecisionLine decision={snapshot.vhostDecision} />
       </div>
     </div>
   );
