@@ -1,6 +1,6 @@
 /**
- * Every function a step of the simulation can be in (a step's frames and its `fn`): Linux's virtio_ring.c and
- * virtio_blk.c, QEMU's virtio.c and virtio-blk.c, as the engine names them. A function breakpoint must name one of
+ * Every function a step of the simulation can be in (a step's frames and its `fn`): Linux's virtio_ring.c,
+ * virtio_pci_common.c and virtio_blk.c, QEMU's virtio.c and virtio-blk.c, as the engine names them. A function breakpoint must name one of
  * them; a test keeps the list complete against every built-in scenario and fault.
  */
 export const ENGINE_FUNCTIONS: readonly string[] = [
@@ -18,6 +18,7 @@ export const ENGINE_FUNCTIONS: readonly string[] = [
   'virtio_blk_handle_vq',
   'virtio_blk_req_complete',
   'virtio_blk_rw_complete',
+  'virtio_blk_submit_multireq',
   'virtio_error',
   'virtio_notify',
   'virtio_notify_config',
@@ -55,6 +56,7 @@ export const ENGINE_FUNCTIONS: readonly string[] = [
   'virtqueue_split_flush',
   'virtqueue_split_pop',
   'virtqueue_split_read_next_desc',
+  'vp_notify',
   'vring_interrupt',
 ];
 

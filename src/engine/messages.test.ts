@@ -50,6 +50,7 @@ const NOT_REACHED = new Set<StepMessageKey>([
   'desc.bytes', // a store covering part of a descriptor's fields
   'indirect.bytes',
   'region.bytes', // a region kind with no sentence of its own
+  'write.raw', // a store outside every region: a device completing into buffers the guest has already freed
   'barrier.virtio_store_mb', // virtqueue_get_buf_split with callbacks on; virtblk_done turns them off first
   'io.submitted', // a request handed to the disk without a sector
   'withFault', // not a step's own key: renderStep() joins a sentence and its fault with it

@@ -236,7 +236,8 @@ export class Session {
    * Watches the breakpoints from the present state on: called with each step taken, returns the index of the first
    * breakpoint it hits, or -1. A condition (avail.idx == 5) hits at the step that makes it true, not at every step
    * while it stays true; a function at the first step of each call of it, at any depth (fn:virtqueue_add_sgs
-   * stops at the first store its callees make); a watch at every store that touches it.
+   * stops at the first store its callees make), once per call even when the call goes on after other actors
+   * moved (StepRecord.begins); a watch at every store that touches it.
    */
   private breakpointWatch(): (r: StepRecord) => number {
     const bps = this.breakpoints;
@@ -253,7 +254,12 @@ export class Session {
           now = holds && !held[i];
           held[i] = holds;
         } else if (bp.kind === 'function') {
-          now = r.frames.some((f) => f.fn === bp.fn && !before.has(f.call));
+          // Once per call: at its first step (a record without `begins`: where it is not in the step before's).
+          const begins = r.begins;
+          now =
+            begins === undefined
+              ? r.frames.some((f) => f.fn === bp.fn && !before.has(f.call))
+              : r.frames.some((f, k) => k >= r.frames.length - begins && f.fn === bp.fn);
         } else {
           now = r.writes.some((w) => w.addr < bp.addr + bp.len && bp.addr < w.addr + w.new.length / 2);
         }

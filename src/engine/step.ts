@@ -72,6 +72,12 @@ export interface StepRecord {
   operation: number;
   /** The functions running, outermost first, each with its call number: a step is part of all of them. */
   frames: readonly StepFrame[];
+  /**
+   * How many of `frames`, counted from the innermost, begin at this step (their first step). A call that showed
+   * at an earlier step is not counted again when it goes on after other actors moved (a handler's next part, the
+   * missing barrier's late stores): a function breakpoint stops once per call. Absent in records made before it.
+   */
+  begins?: number;
   /** True on the last step of a call. */
   callEnd: boolean;
   queue?: number;

@@ -70,6 +70,18 @@ interface InFlight {
   io: BlkIo;
 }
 
+/** QEMU's VIRTIO_BLK_MAX_MERGE_REQS: a MultiReqBuffer holds at most this many reads or writes. */
+export const VIRTIO_BLK_MAX_MERGE_REQS = 32;
+
+/**
+ * QEMU's MultiReqBuffer: the reads or writes virtio_blk_handle_request has parsed in this run of the handler and
+ * not yet handed to the backend (virtio_blk_submit_multireq does that).
+ */
+export interface MultiReqBuffer {
+  reqs: InFlight[];
+  is_write: boolean;
+}
+
 /** VirtIOBlock.saveState(): plain data (bigints, Uint8Arrays and nested objects). */
 /** Where a queue's kick handler is in virtio_blk_handle_vq's loops. */
 export interface HandlerPass {
@@ -79,6 +91,8 @@ export interface HandlerPass {
   draining: boolean;
   /** Any request popped. */
   progress: boolean;
+  /** The handler's MultiReqBuffer (absent in a state saved before it was modelled: empty). */
+  mrb?: MultiReqBuffer;
 }
 
 export interface VirtIOBlockSaved {
@@ -96,7 +110,9 @@ export interface VirtIOBlockSaved {
  * QEMU's VirtIOBlock (hw/block/virtio-blk.c) on top of the generic VirtIODevice: it handles kicks by popping
  * and parsing requests, runs their I/O against the DiskImage in virtual time, and completes them through the
  * used ring and an interrupt. Each queue is handled on its own; one backend (the IoScheduler) serves them all.
- * MultiReqBuffer merging is not modelled: each request is its own backend operation.
+ * Reads and writes wait in the handler's MultiReqBuffer until virtio_blk_submit_multireq hands them to the
+ * backend, in sector order, as QEMU does; merging adjacent ones into one backend operation is not modelled (each
+ * request stays its own operation and completes on its own).
  */
 export class VirtIOBlock {
   readonly vdev: VirtIODevice;
@@ -116,6 +132,8 @@ export class VirtIOBlock {
   onRequestComplete: ((record: BlkReqRecord) => void) | null = null;
   /** Called when a request's I/O finished on a broken device: the status byte is written, nothing is pushed. */
   onRequestDropped: ((record: BlkReqRecord) => void) | null = null;
+  /** Called as a request is handed to the backend (inside virtio_blk_submit_multireq for reads and writes). */
+  onIoSubmitted: ((record: BlkReqRecord) => void) | null = null;
   /** The QEMU function that sends a completion's interrupt in this device's thread (see `iothread`). */
   readonly notifyFn: 'virtio_notify' | 'virtio_notify_irqfd';
   private readonly tracer: Tracer;
@@ -249,6 +267,13 @@ export class VirtIOBlock {
    * the end of a pass (kicks on, look again) when the ring is empty. True when the handler is done.
    */
   private handleVqPart(n: number, vq: VirtQueue, pass: HandlerPass): boolean {
+    const done = this.handleVqStep(n, vq, pass);
+    // After the do/while loop, with notifications back on: the batch goes to the backend.
+    if (done && pass.mrb && pass.mrb.reqs.length > 0) this.virtio_blk_submit_multireq(pass.mrb);
+    return done;
+  }
+
+  private handleVqStep(n: number, vq: VirtQueue, pass: HandlerPass): boolean {
     if (!pass.draining) {
       if (pass.passes++ > 0) this.counters.notificationRaces++;
       if (!this.checked(vq.virtio_queue_set_notification(false))) return true;
@@ -261,7 +286,7 @@ export class VirtIOBlock {
         pass.progress = true;
         const req = this.virtio_blk_get_request(n, popped.value);
         // Handled: the next part pops again. A request that stopped the loop ends the pass.
-        if (this.virtio_blk_handle_request(req, vq)) return false;
+        if (this.virtio_blk_handle_request(req, vq, (pass.mrb ??= { reqs: [], is_write: false }))) return false;
       }
     }
     pass.draining = false;
@@ -311,7 +336,7 @@ export class VirtIOBlock {
     const clone = <T>(x: T): T => (copy ? structuredClone(x) : x);
     return {
       vdev: saveVirtIODevice(this.vdev),
-      handlers: this.handlers.map((h) => h && { ...h }),
+      handlers: this.handlers.map((h) => h && (copy ? structuredClone(h) : { ...h })),
       io: this.io.getState(),
       pending: this.io.pending.map((p) => clone({ ...p, item: { io: p.item.io, req: p.item.req } })),
       records: copy ? structuredClone(this.records) : this.records.slice(),
@@ -334,6 +359,7 @@ export class VirtIOBlock {
     this.records.splice(0, this.records.length, ...clone(saved.records));
     // In-flight requests update the record the UI lists: link them to it again (a JSON round trip split them).
     const byId = new Map(this.records.map((r) => [r.id, r]));
+    const relink = (req: VirtIOBlockReq): VirtIOBlockReq => ({ ...req, record: byId.get(req.record.id) ?? req.record });
     this.io.restorePending(
       clone(saved.pending).map((p) => {
         const record = byId.get(p.item.req.record.id) ?? p.item.req.record;
@@ -342,7 +368,13 @@ export class VirtIOBlock {
     );
     Object.assign(this.counters, saved.counters);
     this.nextId = saved.nextId;
-    this.handlers = saved.handlers.map((h) => h && { ...h });
+    this.handlers = clone(saved.handlers).map(
+      (h) =>
+        h && {
+          ...h,
+          ...(h.mrb ? { mrb: { ...h.mrb, reqs: h.mrb.reqs.map((f) => ({ ...f, req: relink(f.req) })) } } : {}),
+        },
+    );
   }
 
   /**
@@ -352,6 +384,7 @@ export class VirtIOBlock {
   virtio_blk_reset(): void {
     traced(this.tracer, 'virtio_blk_reset', () => {
       for (const dropped of this.io.cancel(() => true)) dropped.item.req.record.state = 'dropped';
+      for (const h of this.handlers) for (const f of h?.mrb?.reqs ?? []) f.req.record.state = 'dropped';
       this.handlers = this.handlers.map(() => null);
       this.vdev.virtio_reset();
     });
@@ -379,8 +412,12 @@ export class VirtIOBlock {
     return { elem, queue, statusAddr: -1, in_len: 0, record };
   }
 
-  /** QEMU: virtio_blk_handle_request() and its dispatch. False after a protocol error. */
-  private virtio_blk_handle_request(req: VirtIOBlockReq, vq: VirtQueue): boolean {
+  /**
+   * QEMU: virtio_blk_handle_request() and its dispatch. A read or write joins the MultiReqBuffer (a full batch,
+   * or one of the other direction, is submitted first); a flush submits pending writes, then itself; discard and
+   * write-zeroes go to the backend at once. False after a protocol error.
+   */
+  private virtio_blk_handle_request(req: VirtIOBlockReq, vq: VirtQueue, mrb: MultiReqBuffer): boolean {
     return traced(this.tracer, 'virtio_blk_handle_request', () => {
       const parsed = virtio_blk_handle_request(this.requestContext(), req.elem);
       const { record } = req;
@@ -403,19 +440,54 @@ export class VirtIOBlock {
       record.length = parsed.length;
       if (parsed.outcome.kind === 'complete') {
         this.virtio_blk_req_complete(req, parsed.outcome.status);
-      } else {
-        record.state = 'in-io';
-        this.io.submit({ req, io: parsed.outcome.io });
+        return true;
       }
+      const io = parsed.outcome.io;
+      if (io.kind === 'read' || io.kind === 'write') {
+        const is_write = io.kind === 'write';
+        // request_merging is on (QEMU's default): only a full batch or a change of direction flushes it here.
+        if (mrb.reqs.length > 0 && (mrb.reqs.length === VIRTIO_BLK_MAX_MERGE_REQS || is_write !== mrb.is_write)) {
+          this.virtio_blk_submit_multireq(mrb);
+        }
+        mrb.reqs.push({ req, io });
+        mrb.is_write = is_write;
+        return true;
+      }
+      // virtio_blk_handle_flush(): outstanding writes reach the backend before the flush.
+      if (io.kind === 'flush' && mrb.is_write && mrb.reqs.length > 0) this.virtio_blk_submit_multireq(mrb);
+      this.submit({ req, io });
       return true;
     });
+  }
+
+  /**
+   * QEMU: virtio_blk_submit_multireq(). Hands the batch to the backend sorted by sector (QEMU's qsort; a stable
+   * sort here, so equal sectors keep their order) and empties it.
+   */
+  private virtio_blk_submit_multireq(mrb: MultiReqBuffer): void {
+    traced(this.tracer, 'virtio_blk_submit_multireq', () => {
+      const batch = mrb.reqs.splice(0);
+      if (batch.length > 1) batch.sort((a, b) => ioSector(a.io) - ioSector(b.io));
+      for (const f of batch) this.submit(f);
+    });
+  }
+
+  /** One backend operation started (blk_aio_preadv and friends): it completes in virtual time. */
+  private submit(f: InFlight): void {
+    f.req.record.state = 'in-io';
+    this.io.submit(f);
+    this.onIoSubmitted?.(f.req.record);
   }
 
   /** Runs each completed backend operation against the disk and completes its request. */
   private finish(done: Completed<InFlight>[]): number {
     for (const { item } of done) {
-      const status = traced(this.tracer, 'virtio_blk_rw_complete', () => this.perform(item.io));
-      this.virtio_blk_req_complete(item.req, status);
+      // The completion callback completes the request itself (QEMU's virtio_blk_rw_complete and the flush,
+      // discard and write-zeroes callbacks alike).
+      traced(this.tracer, 'virtio_blk_rw_complete', () => {
+        const status = this.perform(item.io);
+        this.virtio_blk_req_complete(item.req, status);
+      });
     }
     return done.length;
   }
@@ -508,4 +580,9 @@ export class VirtIOBlock {
     const i = this.records.findIndex((r) => r.state !== 'popped' && r.state !== 'in-io');
     this.records.splice(i < 0 ? 0 : i, 1);
   }
+}
+
+/** The sector a read or write starts at (what QEMU's multireq_compare orders by). */
+function ioSector(io: BlkIo): number {
+  return io.kind === 'read' || io.kind === 'write' ? io.sector : 0;
 }

@@ -110,6 +110,8 @@ export class VirtioBlk {
   onKickDecision: ((queue: number, kick: boolean) => void) | null = null;
   /** Called when a request ends (completed or rejected). */
   onRequestDone: ((req: VirtblkReq) => void) | null = null;
+  /** Called inside virtio_queue_rq when the ring is full (-ENOSPC) and the queue is stopped. */
+  onRingFull: ((queue: number) => void) | null = null;
   /** The first error a queue reported (the device broke the used ring), if any. */
   lastError: VirtioError | null = null;
 
@@ -389,6 +391,7 @@ export class VirtioBlk {
           if (added.errno === 'ENOSPC') {
             this.counters.enospc++;
             this.blk_mq_stop_hw_queue(q);
+            this.onRingFull?.(q);
             return 'BLK_STS_DEV_RESOURCE';
           }
           return 'BLK_STS_IOERR';

@@ -89,8 +89,8 @@ group('indirect tables in a ring snapshot export', () => {
   });
 
   it('dumps only the tables of chains the snapshot shows as outstanding', () => {
-    // Step 280: 8 chains still on the driver's books, but 5 already in the used ring (completed, not reclaimed).
-    const m = run('indirect', 280);
+    // Step 268: 8 chains still on the driver's books, but 4 already in the used ring (completed, not reclaimed).
+    const m = run('indirect', 268);
     const q = describe(m).queues[0]!;
     const s = parse((exportMachineSnapshot(m, 0) as { files: { name: string; bytes: Uint8Array }[] }).files);
     expect(q.chains.length).toBeGreaterThan(s.outstanding.length);

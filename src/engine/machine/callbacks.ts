@@ -34,7 +34,10 @@ export function onKick(host: CallbackHost, q: number): boolean {
   }
   host.counters().kicks++;
   host.setDoorbell(q, true);
-  host.capture.note({ type: 'kick', queue: q }, message('kick.sent', { q }), 'virtqueue_notify');
+  // virtqueue_notify calls vq->notify (vp_notify for virtio-pci); so does virtqueue_add_split itself when the
+  // ring is full (its forced notify), without virtqueue_notify.
+  const fn = host.capture.currentFn === 'virtqueue_notify' ? 'virtqueue_notify' : 'vp_notify';
+  host.capture.note({ type: 'kick', queue: q }, message('kick.sent', { q }), fn);
   return true;
 }
 
@@ -44,6 +47,10 @@ export function wireCallbacks(driver: VirtioBlk, device: VirtIOBlock, host: Call
     host.counters().kicks_suppressed++;
     const why = message(host.eventIdx() ? 'kick.suppressed.eventIdx' : 'kick.suppressed.noNotify');
     host.capture.note({ type: 'kick-suppressed', queue: q }, why, 'virtqueue_kick_prepare');
+  };
+  driver.onRingFull = (q) => {
+    host.counters().ring_full++;
+    host.capture.note({ type: 'ring-full', queue: q }, message('ringFull', { q }));
   };
   driver.onRequestDone = (req: VirtblkReq) => {
     host.counters().completed++;

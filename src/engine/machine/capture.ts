@@ -54,12 +54,18 @@ export class OperationCapture implements Tracer {
   private mark: (() => number) | null = null;
   /** A function was entered or left since the last item was recorded. */
   private crossed = true;
+  /**
+   * The call that has just returned, while nothing else happened since: an event noted for its function right
+   * after it returns (virtqueue_pop's chain, virtqueue_kick_prepare's decision) is that call's, not a new one.
+   */
+  private returned: { fn: string; id: number; parent: number } | null = null;
 
   constructor(private readonly mem: GuestMemory) {}
 
   enter(fn: string): void {
     if (!this.active) return;
     this.boundary();
+    this.returned = null;
     const id = this.enterCall(fn);
     this.tree[id] = [fn, this.innermost()];
     this.stack.push(fn);
@@ -69,7 +75,9 @@ export class OperationCapture implements Tracer {
     if (!this.active) return;
     this.boundary();
     const i = this.stack.lastIndexOf(fn);
+    this.returned = null;
     if (i >= 0) {
+      this.returned = { fn, id: this.callIds[i]!, parent: this.callIds[i - 1] ?? -1 };
       this.stack.length = i;
       this.callIds.length = i;
     }
@@ -81,15 +89,17 @@ export class OperationCapture implements Tracer {
   /**
    * Records an event (a kick, an interrupt, a completion) at this point of the running operation. `fn` names the
    * function the event belongs to when it is not the innermost one running: one on the stack (the event is that
-   * call's), or a function the code calls just for it (virtqueue_notify's doorbell write), which is a call of
-   * its own.
+   * call's), the call of it that has just returned (its result, noted as it comes back), or a function the code
+   * calls just for it (vp_notify's doorbell write), which is a call of its own.
    */
   note(event: StepEvent, message: StepMessage, fn?: string): void {
     if (!this.active) return;
     let c = this.innermost();
     if (fn !== undefined && fn !== this.current()) {
       const i = this.stack.lastIndexOf(fn);
+      const back = this.returned;
       if (i >= 0) c = this.callIds[i]!;
+      else if (back && back.fn === fn && back.parent === c) c = back.id;
       else {
         const id = this.nextCall();
         this.tree[id] = [fn, c];
@@ -97,6 +107,31 @@ export class OperationCapture implements Tracer {
       }
     }
     this.push({ kind: 'event', fn: fn ?? this.current(), event, message, c });
+  }
+
+  /**
+   * Records an event that belongs to the latest call of `fn` in this operation when that call has returned already
+   * (an error the function detected, reported once the operation is over): the step is in that call, not a new
+   * one. As note() when `fn` is running or was not called (outside virtio_error).
+   */
+  noteInLastCall(event: StepEvent, message: StepMessage, fn: string): void {
+    if (!this.active) return;
+    let last = -1;
+    if (!this.stack.includes(fn)) {
+      for (const [id, [name]] of Object.entries(this.tree)) if (name === fn && Number(id) > last) last = Number(id);
+    }
+    const reporter = this.stack.lastIndexOf('virtio_error');
+    if (last < 0 && reporter > 0 && !this.stack.includes(fn)) {
+      // Found by a function the trace does not name, reported through virtio_error as it ran: a call of its own
+      // beside virtio_error (from its caller), not inside the configuration interrupt virtio_error sends.
+      last = this.nextCall();
+      this.tree[last] = [fn, this.callIds[reporter - 1]!];
+    }
+    if (last < 0) {
+      this.note(event, message, fn);
+      return;
+    }
+    this.push({ kind: 'event', fn, event, message, c: last });
   }
 
   /** Names an injected fault on the next store of the running operation (a no-op outside one). */
@@ -156,6 +191,7 @@ export class OperationCapture implements Tracer {
     delete resume[fn];
     this.nextCall = calls.next;
     this.enterCall = callOf;
+    this.returned = null;
     this.active = true;
     this.tag = null;
     this.mem.observer = (w) => {
@@ -198,6 +234,8 @@ export class OperationCapture implements Tracer {
     item.st = this.mark?.() ?? 0;
     this.items.push(item);
     this.crossed = false;
+    // An event noted for a returned call must come right after it: once anything else is recorded it has gone.
+    if (item.kind !== 'event') this.returned = null;
   }
 
   /**

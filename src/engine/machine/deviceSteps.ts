@@ -22,9 +22,6 @@ export interface DeviceStepsHost {
  * QEMU's pop and hand-over write nothing to guest memory, yet they are where a request changes hands.
  */
 export class DeviceSteps implements Tracer {
-  /** The request being handled by virtio_blk_handle_request, between its enter and leave (never across steps). */
-  private handling: { record: BlkReqRecord; request: number } | null = null;
-
   constructor(private readonly host: DeviceStepsHost) {}
 
   enter(fn: string): void {
@@ -34,7 +31,6 @@ export class DeviceSteps implements Tracer {
 
   leave(fn: string): void {
     this.host.capture.leave(fn);
-    if (fn === 'virtio_blk_handle_request') this.noteHandled();
   }
 
   barrier(kind: BarrierKind): void {
@@ -43,7 +39,6 @@ export class DeviceSteps implements Tracer {
 
   /** QEMU: virtio_blk_get_request() has just wrapped the popped element (the newest record). */
   private notePopped(): void {
-    this.handling = null;
     const capture = this.host.capture;
     if (!capture.capturing) return;
     const records = this.host.device().records;
@@ -54,7 +49,6 @@ export class DeviceSteps implements Tracer {
     const entry = Object.entries(this.host.popped()).find(([, recordId]) => recordId === record.id);
     if (!entry) return; // a chain no guest request owns (a misbehaving guest): its errors say what went wrong
     const request = Number(entry[0]);
-    this.handling = { record, request };
     capture.note(
       { type: 'popped', request, head: record.head, queue: record.queue },
       stale
@@ -82,19 +76,22 @@ export class DeviceSteps implements Tracer {
     return null;
   }
 
-  /** QEMU: virtio_blk_handle_request() is done; a read or write now waits for the disk. */
-  private noteHandled(): void {
-    const h = this.handling;
-    this.handling = null;
-    if (!h || h.record.state !== 'in-io') return;
-    const { record, request } = h;
+  /**
+   * QEMU hands a request to the backend (virtio_blk_submit_multireq for reads and writes, after the handler's
+   * loop; virtio_blk_handle_request for a flush, discard or write-zeroes): a step of the call doing it.
+   */
+  noteSubmitted(record: BlkReqRecord): void {
+    const capture = this.host.capture;
+    if (!capture.capturing) return;
+    const entry = Object.entries(this.host.popped()).find(([, recordId]) => recordId === record.id);
+    if (!entry) return; // a chain no guest request owns (a misbehaving guest)
+    const request = Number(entry[0]);
     const what = { request, type: record.typeName, bytes: record.length };
-    this.host.capture.note(
+    capture.note(
       { type: 'io-submitted', request, queue: record.queue },
       record.sector !== null
         ? message('io.submittedAt', { ...what, sector: String(record.sector) })
         : message('io.submitted', what),
-      'virtio_blk_handle_request',
     );
   }
 }

@@ -127,6 +127,7 @@ export class Machine implements Replayable {
     this.device = new VirtIOBlock(
       blkDeviceOptions(scenario, this.seed, { mem: this.mem, disk: this.disk, wanted, tracer }),
     );
+    this.device.onIoSubmitted = (record) => tracer.noteSubmitted(record);
     const probed = virtblk_probe({
       device: this.device.vdev,
       mem: this.mem,
@@ -646,6 +647,8 @@ export class Machine implements Replayable {
     const shownFrom = this.driver.nextRequestId;
     const bells = [...this.s.doorbell];
     const tracker = new PrivateTracker(this.privateSources, isGuestActor(actor) ? 'driver' : 'device', movable);
+    // Calls an earlier part of this handler showed go on here: their steps do not begin them again.
+    const seen = this.s.resume?.[actor] ? [...(this.s.resumeSeen?.[actor] ?? [])] : [];
     this.alloc.observer = (change) => tracker.regionChanged(change);
     let items: CapturedItem[];
     let calls: CallTree;
@@ -666,7 +669,7 @@ export class Machine implements Replayable {
       items.push({ kind: 'event', fn: topFunction(actor), event: { type: 'noop' }, message: message('noop') });
     }
     const marks = items.reduce((n, it) => Math.max(n, it.st ?? 0), 0);
-    this.s.pending = { actor, call, items, total: items.length, priv: tracker.finish(marks), calls };
+    this.s.pending = { actor, call, items, total: items.length, priv: tracker.finish(marks), calls, seen };
     if (isGuestActor(actor)) this.injectMissingBarrier(this.s.pending, bells);
     this.s.shown = shown;
     this.s.shownFrom = shownFrom;
@@ -695,6 +698,26 @@ export class Machine implements Replayable {
       for (const f of framesOf(calls, Number(id))) ids[f.fn] = f.call;
     }
     (this.s.resume ??= {})[actor] = ids;
+  }
+
+  /**
+   * Which of the step's frames begin here (StepRecord.begins): those no earlier step of the operation, or of an
+   * earlier part of the handler it goes on, showed. After the operation's last step, the calls its next part will
+   * go on as (see noteResume) keep what was shown.
+   */
+  private noteBegins(p: PlayingOperation, record: StepRecord, last: boolean): void {
+    const seen = (p.seen ??= []);
+    const frames = record.frames;
+    let k = 0;
+    while (k < frames.length && seen.includes(frames[k]!.call)) k++;
+    record.begins = frames.length - k;
+    for (let i = k; i < frames.length; i++) seen.push(frames[i]!.call);
+    if (!last) return;
+    const goOn = this.s.resume?.[p.actor];
+    if (goOn) {
+      const ids = Object.values(goOn);
+      (this.s.resumeSeen ??= {})[p.actor] = seen.filter((id) => ids.includes(id));
+    } else if (this.s.resumeSeen?.[p.actor]) delete this.s.resumeSeen[p.actor];
   }
 
   /**
@@ -767,7 +790,6 @@ export class Machine implements Replayable {
     const v = this.s.vcpus[q]!;
     const item = this.workloads[q]!.at(v.next++);
     v.readyAt = this.now + item.think;
-    const enospc = this.driver.counters.enospc;
     const id = this.driver.nextRequestId;
     const data = item.op === 'write' ? writePattern(this.seed, id, item.sector, item.nsectors) : undefined;
     this.data.submitted(id, item.op, item.sector, item.nsectors);
@@ -780,10 +802,6 @@ export class Machine implements Replayable {
       bypassBlockLayer: true,
       ...(data ? { data } : {}),
     });
-    if (this.driver.counters.enospc > enospc) {
-      this.s.counters.ring_full++;
-      this.capture.note({ type: 'ring-full', queue: q }, message('ringFull', { q }), 'virtio_queue_rq');
-    }
   }
 
   /** The interrupt handler's next part: virtblk_done part way through goes on, else the next interrupt is taken. */
@@ -852,6 +870,7 @@ export class Machine implements Replayable {
       ...(p.calls ? { calls: p.calls } : {}),
     };
     const record = playItem(item, at, this.mem, this.alloc, this.queueSizes);
+    this.noteBegins(p, record, last);
     if (p.priv && item.st) advanceShown(p.priv, item.st);
     const bell = heldKick(item, mb);
     if (bell !== null) this.setDoorbell(bell, true);

@@ -61,6 +61,8 @@ export interface PlayingOperation {
   priv?: PrivateShown;
   /** The operation's function calls, which its items name (CapturedItem.c): each step's frames. */
   calls?: CallTree;
+  /** The calls shown by its steps so far, and those it goes on from an earlier part (StepRecord.begins). */
+  seen?: number[];
 }
 
 /** Everything that changes as the machine runs, apart from memory, disk and the driver's and device's own state. */
@@ -72,6 +74,8 @@ export interface MachineState {
    * same calls: the call number of each function its last part was in, by name.
    */
   resume?: Partial<Record<string, Record<string, number>>>;
+  /** Of the calls in `resume`, those an earlier part's steps showed already, by actor. */
+  resumeSeen?: Partial<Record<string, number[]>>;
   /** The operation being played out now. Nobody else moves until it ends or is suspended. */
   pending: PlayingOperation | null;
   /**

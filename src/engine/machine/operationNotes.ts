@@ -34,7 +34,7 @@ const notedDeviceErrors = new WeakSet<VirtioError>();
 export function noteDeviceError(capture: OperationCapture, error: VirtioError): void {
   if (notedDeviceErrors.has(error)) return;
   notedDeviceErrors.add(error);
-  capture.note(
+  capture.noteInLastCall(
     { type: 'error', error },
     // QEMU's own wording, quoted as it is in every language.
     message('device.error', { message: error.message, spec: error.spec }),
@@ -55,7 +55,7 @@ export function noteNewErrors(
   for (const error of deviceErrors) noteDeviceError(capture, error);
   // Linux's BAD_RING: the driver stops trusting the ring (a device that wrote a bad used element, say).
   if (driverNow !== null && driverNow !== driverBefore) {
-    capture.note(
+    capture.noteInLastCall(
       { type: 'error', error: driverNow },
       message('driver.error', { message: driverNow.message, spec: driverNow.spec }),
       driverNow.where,
