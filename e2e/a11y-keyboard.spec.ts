@@ -46,10 +46,14 @@ test.describe('announcements', () => {
     await open(page, '#s=single-read&sp=7');
     await recordLiveRegions(page);
     await page.keyboard.press('ArrowRight');
-    await expect(announcer(page)).toHaveText('Step 1: req 0 out_hdr: virtio_blk_outhdr written (type, ioprio, sector)');
+    // Step 1 stores an IN request's all-zero out_hdr over zeros: the sentence says so.
+    const first =
+      'Step 1: req 0 out_hdr: virtio_blk_outhdr written (type, ioprio, sector)' +
+      '. It writes 0 over 0: that is what was there, so no value changes';
+    await expect(announcer(page)).toHaveText(first);
     await expect(page.getByTestId('now-line')).toContainText('req 0 out_hdr: virtio_blk_outhdr written');
     // Only the announcer spoke: the memory view's note is no longer a live region.
-    expect(await said(page)).toEqual(['Step 1: req 0 out_hdr: virtio_blk_outhdr written (type, ioprio, sector)']);
+    expect(await said(page)).toEqual([first]);
 
     await page.keyboard.press('ArrowRight');
     await expect(announcer(page)).toHaveText(/^Step 2: vq0 descriptor 0: flags = NEXT$/);

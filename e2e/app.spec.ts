@@ -153,7 +153,7 @@ test.describe('the visualizer', () => {
 
   test('switching to Chinese and back; the choice survives a reload', async ({ page }) => {
     await open(page);
-    await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: '中文' });
+    await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: '简体中文' });
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     await expect(page.getByRole('button', { name: '单步前进' })).toBeVisible();
     await page.reload();
@@ -162,13 +162,19 @@ test.describe('the visualizer', () => {
     // The step's sentence comes from the engine as a key and parameters: it is Chinese too, in the panel and
     // in the line that stays in view, and names the memory region as the memory map does.
     const sentence = page.getByTestId('step-explain');
-    await expect(sentence).toHaveText('请求 0 的请求头 out_hdr：写入 virtio_blk_outhdr（type、ioprio、sector）');
+    await expect(sentence).toHaveText(
+      '请求 0 的请求头 out_hdr：写入 virtio_blk_outhdr（type、ioprio、sector）' +
+        '。用 0 覆盖 0：原来就是这个值，所以数值没有变化',
+    );
     await expect(page.getByTestId('now-line')).toContainText('写入 virtio_blk_outhdr');
     await shot(page, '05-chinese');
     await page.getByRole('combobox', { name: '语言' }).selectOption({ label: 'English' });
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeVisible();
-    await expect(sentence).toHaveText('req 0 out_hdr: virtio_blk_outhdr written (type, ioprio, sector)');
+    await expect(sentence).toHaveText(
+      'req 0 out_hdr: virtio_blk_outhdr written (type, ioprio, sector)' +
+        '. It writes 0 over 0: that is what was there, so no value changes',
+    );
   });
 
   test('keyboard only: arrows step, Space plays, ? opens help, focus is visible', async ({ page }) => {

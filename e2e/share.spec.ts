@@ -151,7 +151,11 @@ test.describe('sharing', () => {
     const tampered = structuredClone(file);
     tampered.log[40].fn = 'virtqueue_get_buf_ctx_split_oops';
     for (const [body, problem] of [
-      [JSON.stringify(tampered), /log\.40\.fn: the file says "virtqueue_get_buf_ctx_split_oops"/],
+      // log[40] is the step that leads to Step 41: the message names the step as the viewer numbers it.
+      [
+        JSON.stringify(tampered),
+        /log\.40\.fn: step 41 \(log\[40\]\): the file says "virtqueue_get_buf_ctx_split_oops"/,
+      ],
       ['{"format": "virtio-visualizer-run", "version": 1, "seed": "x"', /\(root\): not valid JSON/],
       [
         JSON.stringify({ ...file, scenario: { ...file.scenario, queue: { size: 12 } } }),

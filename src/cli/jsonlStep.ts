@@ -14,7 +14,12 @@ const replacer = (key: string, v: unknown): unknown => {
   return typeof v === 'bigint' ? v.toString() : v;
 };
 
-/** One line of `run --format jsonl`: the step record as JSON, addresses in hex. */
+/**
+ * One line of `run --format jsonl`: the step record as JSON, addresses in hex, numbered as the viewer numbers its
+ * steps: `step` N is the state after N steps (the record's 0-based `index` is N-1), so `"step":16` is Step 16 in the
+ * viewer and `#step=16` in a link. The record's `index` is left out, so a line carries one step number only.
+ */
 export function jsonlStep(r: StepRecord): string {
-  return JSON.stringify(r, replacer);
+  const { index, ...rest } = r;
+  return JSON.stringify({ step: index + 1, ...rest }, replacer);
 }

@@ -7,6 +7,7 @@ import { BUILTIN_SCENARIOS, builtinScenario } from '../engine/scenario/builtin';
 import type { RunSummary } from '../engine/machine/summary';
 import type { StepRecord } from '../engine/step';
 import { Machine } from '../engine/machine/machine';
+import { Session } from '../engine/session';
 import { cliHarness } from './testing/cliHarness';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,12 +20,15 @@ const summary = (...argv: string[]): RunSummary => {
   return JSON.parse(r.out) as RunSummary;
 };
 
-const jsonl = (...argv: string[]): { text: string; steps: StepRecord[] } => {
+/** A jsonl line: a step record numbered by the viewer's `step` instead of its `index`. */
+type JsonlStep = Omit<StepRecord, 'index'> & { step: number };
+
+const jsonl = (...argv: string[]): { text: string; steps: JsonlStep[] } => {
   const r = cli('run', ...argv, '--format', 'jsonl');
   expect(r.code).toBe(0);
   const lines = r.out.split('\n');
   expect(lines.pop()).toBe(''); // every line ends with a newline
-  return { text: r.out, steps: lines.map((l) => JSON.parse(l) as StepRecord) };
+  return { text: r.out, steps: lines.map((l) => JSON.parse(l) as JsonlStep) };
 };
 
 const file = (name: string, text: string): string => {
@@ -96,7 +100,9 @@ describe('virtio-viz run', () => {
       const { steps } = jsonl(name);
       expect(steps).toHaveLength(summary(name).steps);
       steps.forEach((r, i) => {
-        expect(r.index).toBe(i);
+        // Numbered as the viewer numbers steps: the first line is Step 1.
+        expect(r.step).toBe(i + 1);
+        expect(r).not.toHaveProperty('index');
         expect(typeof r.fn).toBe('string');
         expect(typeof r.explain).toBe('string');
         expect(Array.isArray(r.writes)).toBe(true);
@@ -104,6 +110,21 @@ describe('virtio-viz run', () => {
     }
     const kicks = jsonl('write-batch-flags').steps.filter((r) => r.events.some((e) => e.type === 'kick'));
     expect(kicks).toHaveLength(summary('write-batch-flags').kicks);
+  });
+
+  it("--format jsonl's step N is the viewer's Step N (the state a link's #step=N opens)", () => {
+    const { steps } = jsonl('single-read');
+    const session = new Session(builtinScenario('single-read')!, 1);
+    for (const line of [steps[0]!, steps[15]!, steps.find((r) => r.events.some((e) => e.type === 'kick'))!]) {
+      session.jump(line.step);
+      expect(session.step).toBe(line.step);
+      expect(session.current?.fn).toBe(line.fn);
+      expect(session.current?.explain).toBe(line.explain);
+    }
+    // The kick is where the viewer's Run to next kick stops.
+    session.jump(0);
+    session.runUntil('kick');
+    expect(steps.find((r) => r.events.some((e) => e.type === 'kick'))!.step).toBe(session.step);
   });
 
   it('--steps N stops after N steps', () => {

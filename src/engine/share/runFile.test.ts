@@ -107,6 +107,26 @@ describe('run files', () => {
     expect(verifyRunFile(seed)?.path).toMatch(/^log\.\d+\./);
   });
 
+  it("names the viewer's step (step N is after N steps, so log[N-1]) in a log entry's problem", () => {
+    const file = exported();
+    const fn = structuredClone(file);
+    fn.log[17]!.fn = 'not_the_function';
+    const problem = verifyRunFile(fn)!;
+    expect(problem.path).toBe('log.17.fn');
+    expect(problem.message).toMatch(/^step 18 \(log\[17\]\): the file says "not_the_function" but replaying/);
+    // Opening step 18 in the viewer shows the step that log[17] is.
+    const session = new Session(singleRead, 1);
+    session.jump(18);
+    expect(session.current?.fn).toBe(file.log[17]!.fn);
+    const badWrite = structuredClone(file);
+    badWrite.log[1]!.writes = [{ addr: 1, old: 'zz', new: '00' }];
+    const r = parseRunFile(JSON.stringify(badWrite));
+    expect(!r.ok && r.problems[0]).toMatchObject({ path: 'log.1.writes.0.old', message: /^step 2 \(log\[1\]\): / });
+    // Problems elsewhere in the file name no step.
+    const r2 = parseRunFile(JSON.stringify({ ...file, seed: -1 }));
+    expect(!r2.ok && r2.problems[0]!.message).not.toMatch(/^step/);
+  });
+
   it('an IOThread interrupt logged under another function name is refused at that step', () => {
     const file = exported(38);
     const irq = file.log.findIndex((s) => s.fn === 'virtio_notify_irqfd');

@@ -8,7 +8,10 @@ import { replay } from './replay';
 export const RUN_FORMAT = 'virtio-visualizer-run';
 export const RUN_VERSION = 1;
 
-/** A problem with a run file, naming the field by its path (e.g. "log.17.writes.0.new", "scenario.queue.size"). */
+/**
+ * A problem with a run file, naming the field by its path (e.g. "log.17.writes.0.new", "scenario.queue.size"). A
+ * problem in a log entry's field says in its message which step of the viewer that is ("step 18 (log[17]): ...").
+ */
 export interface RunProblem {
   path: string;
   message: string;
@@ -137,6 +140,18 @@ export function buildRunFile(
 
 const pathOf = (path: readonly PropertyKey[]): string => (path.length === 0 ? '(root)' : path.map(String).join('.'));
 
+/**
+ * How a message names log entry i: by the step the viewer shows for it (step N is the state after N steps, so
+ * log[N-1] is the step that led to step N), with the entry's index so the path (log.i...) still reads.
+ */
+const logStep = (i: number): string => `step ${i + 1} (log[${i}])`;
+
+/** A message about a field of log entry i (path log.i...) names the viewer's step first. */
+function aboutLogEntry(path: readonly PropertyKey[], message: string): string {
+  const i = path[0] === 'log' ? Number(path[1]) : NaN;
+  return Number.isInteger(i) && i >= 0 ? `${logStep(i)}: ${message}` : message;
+}
+
 /** Parses and validates run file text: JSON, the file's shape, then its scenario. Every problem names its field. */
 export function parseRunFile(text: string): RunResult<RunFile> {
   let value: unknown;
@@ -159,7 +174,9 @@ export function parseRunFile(text: string): RunResult<RunFile> {
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.slice(0, 10).map((i) => ({ path: pathOf(i.path), message: i.message })),
+      problems: parsed.error.issues
+        .slice(0, 10)
+        .map((i) => ({ path: pathOf(i.path), message: aboutLogEntry(i.path, i.message) })),
     };
   }
   const scenario = validateScenario(parsed.data.scenario);
@@ -175,25 +192,24 @@ export function parseRunFile(text: string): RunResult<RunFile> {
   return { ok: true, value: { ...parsed.data, scenario: scenario.scenario } };
 }
 
-function differs(path: string, what: string, file: unknown, replayed: unknown): RunProblem {
+function differs(i: number, field: string, what: string, file: unknown, replayed: unknown): RunProblem {
   return {
-    path,
-    message: `the file says ${JSON.stringify(file)} but replaying the run gives ${JSON.stringify(replayed)} (${what})`,
+    path: `log.${i}.${field}`,
+    message: `${logStep(i)}: the file says ${JSON.stringify(file)} but replaying the run gives ${JSON.stringify(replayed)} (${what})`,
   };
 }
 
 /** The first difference between a logged step and the step the replay took, or null. */
 function compareStep(i: number, want: LoggedStep, got: StepRecord): RunProblem | null {
-  const at = `log.${i}`;
-  if (want.actor !== got.actor) return differs(`${at}.actor`, 'who moved', want.actor, got.actor);
-  if (want.fn !== got.fn) return differs(`${at}.fn`, 'the function', want.fn, got.fn);
-  if (want.kind !== got.kind) return differs(`${at}.kind`, 'the kind of step', want.kind, got.kind);
+  if (want.actor !== got.actor) return differs(i, 'actor', 'who moved', want.actor, got.actor);
+  if (want.fn !== got.fn) return differs(i, 'fn', 'the function', want.fn, got.fn);
+  if (want.kind !== got.kind) return differs(i, 'kind', 'the kind of step', want.kind, got.kind);
   if (want.writes.length !== got.writes.length)
-    return differs(`${at}.writes`, 'the number of stores', want.writes.length, got.writes.length);
+    return differs(i, 'writes', 'the number of stores', want.writes.length, got.writes.length);
   for (const [k, w] of want.writes.entries()) {
     const g = got.writes[k]!;
     for (const field of ['addr', 'old', 'new'] as const)
-      if (w[field] !== g[field]) return differs(`${at}.writes.${k}.${field}`, 'a store', w[field], g[field]);
+      if (w[field] !== g[field]) return differs(i, `writes.${k}.${field}`, 'a store', w[field], g[field]);
   }
   return null;
 }

@@ -4,6 +4,7 @@ import { scenarioDescription } from '../i18n/scenarioText';
 import { useSim } from '../store';
 import { fileUrl, functionUrl } from './links';
 import { activeLines, pseudocodeFor } from './pseudocode';
+import { CodeText } from './CodeText';
 import { useFreeRunCaption } from './freeRunCaption';
 import { useStepSentence } from './stepSentence';
 import { useActorName } from './useActorName';
@@ -53,7 +54,7 @@ function CodeView({ record }: { record: StepRecord }) {
                 aria-current={active.has(i) ? 'step' : undefined}
                 data-testid={active.has(i) ? 'code-active-line' : undefined}
               >
-                {line.code}
+                <CodeText text={line.code} />
                 {'\n'}
               </span>
             ))}

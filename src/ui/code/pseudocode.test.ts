@@ -67,6 +67,31 @@ describe('pseudocode', () => {
     expect(bi!).toBeLessThan(pi!);
   });
 
+  it("shows Linux's forced notify on a full ring as vq->notify (vp_notify), and virtqueue_disable_cb_split's event_triggered test", () => {
+    const add = pseudocodeFor('virtqueue_add_split')!.lines.map((l) => l.code);
+    const full = add.findIndex((c) => /num_free < descs_used/.test(c));
+    expect(add[full + 1]).toMatch(/if out_sgs: vq\.notify\(vq\)/);
+    expect(add[full + 2]).toMatch(/return -ENOSPC/);
+    const forced = steps.find(([name, r]) => name === 'ring-full' && r.fn === 'vp_notify')![1];
+    const vp = pseudocodeFor('vp_notify')!;
+    expect(vp.source).toBe('linux');
+    expect(vp.lines[activeLines(vp, forced)[0]!]!.code).toMatch(/iowrite16/);
+    const disable = pseudocodeFor('virtqueue_disable_cb_split')!.lines.map((l) => l.code.trim());
+    const shadow = disable.indexOf('vq.avail_flags_shadow |= NO_INTERRUPT');
+    expect(disable[shadow + 1]).toMatch(/^if vq\.event_triggered: return/);
+  });
+
+  it('puts the start of a read or write in virtio_blk_submit_multireq, not in virtio_blk_handle_request', () => {
+    const submitted = steps.find(
+      ([name, r]) => name === 'single-read' && r.events.some((e) => e.type === 'io-submitted'),
+    )![1];
+    expect(submitted.fn).toBe('virtio_blk_submit_multireq');
+    const f = pseudocodeFor('virtio_blk_submit_multireq')!;
+    expect(f.lines[activeLines(f, submitted)[0]!]!.code).toMatch(/submit_requests/);
+    const handle = pseudocodeFor('virtio_blk_handle_request')!;
+    expect(handle.lines.map((l) => l.code).join('\n')).not.toMatch(/start the read or write/);
+  });
+
   it('covers the functions the lessons name even where the engine folds them into others', () => {
     for (const fn of [
       'vring_interrupt',

@@ -43,6 +43,7 @@ const said =
 const L = (code: string, at?: LineMatcher): PseudoLine => (at ? { code, at } : { code });
 
 const RING = 'drivers/virtio/virtio_ring.c';
+const PCI = 'drivers/virtio/virtio_pci_common.c';
 const BLK = 'drivers/block/virtio_blk.c';
 const QVIRTIO = 'hw/virtio/virtio.c';
 const QBLK = 'hw/block/virtio-blk.c';
@@ -122,7 +123,11 @@ const FUNCTIONS: PseudoFunction[] = [
     L('    if vq.indirect and total_sg > 1 and vq.num_free:'),
     L('        table = alloc_indirect_split(vq, total_sg); descs_used = 1'),
     L('    else: table = ring descriptors; descs_used = total_sg'),
-    L('    if vq.num_free < descs_used: return -ENOSPC'),
+    L('    if vq.num_free < descs_used:'),
+    L(
+      '        if out_sgs: vq.notify(vq)           # forced notify "for historical reasons": vp_notify, not virtqueue_notify',
+    ),
+    L('        return -ENOSPC'),
     L('    for each sg, device-readable ones first:'),
     L('        i = virtqueue_add_desc_split(table, i, sg.addr, sg.len, NEXT [| WRITE])'),
     L('    last descriptor: flags &= ~NEXT        # the chain ends here', wrote(/flags = /)),
@@ -161,8 +166,16 @@ const FUNCTIONS: PseudoFunction[] = [
   linux('virtqueue_notify', RING, [
     L('virtqueue_notify(vq):'),
     L('    if vq.broken: return false'),
-    L('    if not vq.notify(vq):                  # the transport writes the queue\u2019s doorbell', event('kick')),
+    L(
+      '    if not vq.notify(vq):                  # vp_notify: the transport writes the queue\u2019s doorbell',
+      event('kick'),
+    ),
     L('        vq.broken = true; return false'),
+    L('    return true'),
+  ]),
+  linux('vp_notify', PCI, [
+    L('vp_notify(vq):                           # vq->notify for virtio-pci'),
+    L('    iowrite16(vq.index, vq.priv)            # the queue\u2019s doorbell: a trap into the device', event('kick')),
     L('    return true'),
   ]),
   linux('virtqueue_kick', RING, [
@@ -212,6 +225,7 @@ const FUNCTIONS: PseudoFunction[] = [
     L('virtqueue_disable_cb_split(vq):'),
     L('    if not (vq.avail_flags_shadow & NO_INTERRUPT):'),
     L('        vq.avail_flags_shadow |= NO_INTERRUPT'),
+    L('        if vq.event_triggered: return        # the device interrupted already and will not again'),
     L('        if vq.event: used_event = 0          # a hint only; the device may ignore it', wrote(/used_event/)),
     L('        else: avail.flags = vq.avail_flags_shadow', wrote(/avail\.flags/)),
   ]),
@@ -375,7 +389,7 @@ const FUNCTIONS: PseudoFunction[] = [
     L('            if virtio_blk_handle_request(req, &mrb): give up on the queue'),
     L('        virtio_queue_set_notification(vq, 1)'),
     L('    until virtio_queue_empty(vq)           # catch what arrived meanwhile'),
-    L('    if mrb.num_reqs: virtio_blk_submit_multireq(s, &mrb)'),
+    L('    if mrb.num_reqs: virtio_blk_submit_multireq(s, &mrb)   # the batched reads or writes start now'),
   ]),
   qemu('virtio_blk_handle_request', QBLK, [
     L('virtio_blk_handle_request(req, mrb):'),
@@ -383,11 +397,26 @@ const FUNCTIONS: PseudoFunction[] = [
     L('    out_hdr = first bytes of the out buffers', error('blk-outhdr-too-short')),
     L('    in_hdr = last byte of the in buffers     # where the status goes', error('blk-inhdr-too-short')),
     L('    switch out_hdr.type:'),
-    L('        IN / OUT: check the sector range; start the read or write', event('io-submitted')),
-    L('        FLUSH: virtio_blk_handle_flush(req, mrb)'),
+    L('        IN / OUT: check the sector range'),
+    L('            if mrb is full or goes the other way: virtio_blk_submit_multireq(s, mrb)'),
+    L('            mrb.reqs[mrb.num_reqs++] = req      # started later, by virtio_blk_submit_multireq'),
+    L(
+      '        FLUSH: submit pending writes; blk_aio_flush(...)   # virtio_blk_handle_flush',
+      (r) => r.events.some((e) => e.type === 'io-submitted') && /FLUSH/.test(r.explain),
+    ),
     L('        GET_ID: copy the serial into the in buffer; complete OK'),
-    L('        DISCARD / WRITE_ZEROES: virtio_blk_handle_discard_write_zeroes(...)'),
+    L(
+      '        DISCARD / WRITE_ZEROES: virtio_blk_handle_discard_write_zeroes(...)   # blk_aio_pdiscard / _pwrite_zeroes',
+      (r) => r.events.some((e) => e.type === 'io-submitted') && /DISCARD|WRITE_ZEROES/.test(r.explain),
+    ),
     L('        other: virtio_blk_req_complete(req, VIRTIO_BLK_S_UNSUPP)'),
+  ]),
+  qemu('virtio_blk_submit_multireq', QBLK, [
+    L('virtio_blk_submit_multireq(s, mrb):'),
+    L('    sort mrb.reqs by sector_num'),
+    L('    for each run of adjacent requests (within the backend\u2019s limits):'),
+    L('        submit_requests(...)                # one blk_aio_preadv / blk_aio_pwritev', event('io-submitted')),
+    L('    mrb.num_reqs = 0'),
   ]),
   qemu('virtio_blk_rw_complete', QBLK, [
     L('virtio_blk_rw_complete(opaque, ret):       # the disk I/O finished'),

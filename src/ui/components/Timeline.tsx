@@ -3,8 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { scaleLinear } from 'd3-scale';
 import { symbol, symbolCircle, symbolCross, symbolSquare, symbolTriangle, type SymbolType } from 'd3-shape';
 import type { TimelineData } from '../../engine/client/types';
+import { clickTarget, laneMarks } from './derive/timelineMarks';
 
 export interface TimelineProps {
+  /**
+   * For a simulation, indices into its step log: a mark is drawn at the step that shows its event (index + 1, see
+   * derive/timelineMarks). For a trace, event numbers, drawn as they are.
+   */
   timeline: TimelineData;
   step: number;
   onJump: (step: number) => void;
@@ -127,23 +132,21 @@ export function Timeline({ timeline, step, onJump, complete = false, unit = 'ste
     .clamp(true);
 
   // Many marks fall on the same pixel in a long run: draw one per pixel per lane.
-  const marks = LANES.map((lane, li) => {
-    const seen = new Set<number>();
-    const xs: number[] = [];
-    for (const s of timeline[lane.key]) {
-      if (s < lo || s > hi) continue;
-      const px = Math.round(x(s));
-      if (seen.has(px)) continue;
-      seen.add(px);
-      xs.push(px);
-    }
-    return { lane, y: MARGIN.top + li * LANE_H + LANE_H / 2, xs };
-  });
+  const marks = LANES.map((lane, li) => ({
+    lane,
+    y: MARGIN.top + li * LANE_H + LANE_H / 2,
+    drawn: laneMarks(timeline[lane.key], unit, lo, hi, x),
+  }));
 
   const jumpAt = (e: MouseEvent<SVGSVGElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     const scaleX = rect.width ? width / rect.width : 1;
-    const target = Math.round(x.invert((e.clientX - rect.left) * scaleX));
+    const scaleY = rect.height ? HEIGHT / rect.height : 1;
+    const px = (e.clientX - rect.left) * scaleX;
+    const py = (e.clientY - rect.top) * scaleY;
+    // A click on a mark goes to that mark's step, even where a pixel spans several steps.
+    const lane = marks.find((m) => Math.abs(py - m.y) <= LANE_H / 2);
+    const target = clickTarget(px, lane?.drawn ?? null, Math.round(x.invert(px)));
     onJump(Math.max(0, Math.min(length, target)));
   };
 
@@ -181,7 +184,7 @@ export function Timeline({ timeline, step, onJump, complete = false, unit = 'ste
           {marks.map(({ lane, y }) => (
             <line key={lane.key} className="vr-tl-laneline" x1={MARGIN.left} x2={width - MARGIN.right} y1={y} y2={y} />
           ))}
-          {marks.map(({ lane, y, xs }) => {
+          {marks.map(({ lane, y, drawn }) => {
             const d = shapePath(lane.shape, 70);
             return (
               <g
@@ -191,8 +194,8 @@ export function Timeline({ timeline, step, onJump, complete = false, unit = 'ste
                 stroke={lane.hollow ? lane.color : '#111'}
                 strokeWidth={lane.hollow ? 2 : 0.75}
               >
-                {xs.map((px) => (
-                  <path key={px} d={d} transform={`translate(${px},${y}) rotate(${lane.rotate})`} />
+                {drawn.map(({ px, at }) => (
+                  <path key={px} d={d} transform={`translate(${px},${y}) rotate(${lane.rotate})`} data-at={at} />
                 ))}
               </g>
             );

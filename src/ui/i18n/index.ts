@@ -9,7 +9,7 @@ import enSteps from './locales/en/steps.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
-  { code: 'zh-CN', label: '中文' },
+  { code: 'zh-CN', label: '简体中文' },
 ] as const;
 export type Language = (typeof LANGUAGES)[number]['code'];
 
@@ -17,9 +17,20 @@ export type Language = (typeof LANGUAGES)[number]['code'];
  * 'app' is the shell (header, controls, panels); 'rings' is the ring and memory components; 'steps' is the
  * sentence of each step, one per key of the engine's STEP_TEMPLATES (src/engine/messages.ts); 'lessons' is the
  * guided lessons' narration and their player (src/lessons, src/ui/lessons); 'share' is links, run files, slide
- * export and the embedded view (src/ui/share); 'perf' is what the page says about how it keeps up (src/ui/perf).
+ * export and the embedded view (src/ui/share); 'perf' is what the page says about how it keeps up (src/ui/perf);
+ * 'pseudocode' is the comments of the step panel's pseudocode, keyed by their English text (src/ui/code).
  */
-export const NAMESPACES = ['app', 'rings', 'steps', 'lessons', 'share', 'import', 'snapshot', 'perf'] as const;
+export const NAMESPACES = [
+  'app',
+  'rings',
+  'steps',
+  'lessons',
+  'share',
+  'import',
+  'snapshot',
+  'perf',
+  'pseudocode',
+] as const;
 
 /**
  * The namespaces the first screen uses. The page carries them in English; another language's, and the namespaces of

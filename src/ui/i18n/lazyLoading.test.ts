@@ -6,7 +6,7 @@ describe('translations loaded when needed', () => {
     await i18nReady;
     for (const ns of FIRST_SCREEN_NAMESPACES) expect(i18n.hasResourceBundle('en', ns), ns).toBe(true);
     const later = NAMESPACES.filter((ns) => !(FIRST_SCREEN_NAMESPACES as readonly string[]).includes(ns));
-    expect(later).toEqual(['lessons', 'snapshot']);
+    expect(later).toEqual(['lessons', 'snapshot', 'pseudocode']);
     for (const ns of later) expect(i18n.hasResourceBundle('en', ns), ns).toBe(false);
     expect(i18n.hasResourceBundle('zh-CN', 'app')).toBe(false);
   });

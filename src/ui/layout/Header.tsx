@@ -6,12 +6,16 @@ import { isLanguage, LANGUAGES } from '../i18n';
 import { scenarioTitle } from '../i18n/scenarioText';
 import { ImportControl } from '../import/ImportControl';
 import { LessonsButton } from '../lessons/LessonPicker';
-import type { FeatureName } from '../../engine/scenario/schema';
+import type { FeatureName, Scenario } from '../../engine/scenario/schema';
 import { actions, useSim } from '../store';
 import { ShareMenu } from '../share/ShareMenu';
 import { keepScrollAnchor } from './keepScroll';
 
 const NO_FEATURES: readonly FeatureName[] = [];
+
+/** The queue size of the scenario as written (the store's `scenario` has the header's changes applied). */
+const baseQueueSize = (custom: Scenario | null, name: string): number | undefined =>
+  (custom ?? BUILTIN_SCENARIOS.find((s) => s.name === name))?.queue.size;
 /** The scenario picker's entry for a scenario that is not built in; no built-in name can contain a space. */
 const CUSTOM_OPTION = ' custom';
 
@@ -146,10 +150,11 @@ export function Header({ onHelp }: { onHelp: () => void }) {
         />
         <CommitNumber
           label={t('header.queueSize')}
-          value={queueSize}
+          // The size the run has, the scenario's own unless changed here (an empty box looked switched off).
+          value={queueSize ?? scenario?.queue.size ?? null}
           min={1}
-          placeholder={scenario ? String(scenario.queue.size) : ''}
-          onCommit={(v) => void setQueueSize(v)}
+          // Back to the scenario's own size (typed, or the box cleared) is no change to the scenario.
+          onCommit={(v) => void setQueueSize(v === baseQueueSize(custom, scenarioName) ? null : v)}
           className="narrow setup-only"
         />
         <Features />

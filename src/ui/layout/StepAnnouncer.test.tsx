@@ -38,7 +38,11 @@ describe('StepAnnouncer', () => {
 
   it('says the step number and its sentence after a Step', async () => {
     await act(() => actions.step());
-    expect(said()).toBe('Step 1: req 0 out_hdr: virtio_blk_outhdr written (type, ioprio, sector)');
+    // Step 1 stores an all-zero out_hdr over zeros, and says so.
+    expect(said()).toBe(
+      'Step 1: req 0 out_hdr: virtio_blk_outhdr written (type, ioprio, sector). It writes 0 over 0: that is what was ' +
+        'there, so no value changes',
+    );
     await act(() => actions.step());
     expect(said()).toBe('Step 2: vq0 descriptor 0: flags = NEXT');
   });
