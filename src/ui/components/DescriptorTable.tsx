@@ -234,6 +234,12 @@ function rowAt(top: Float64Array, y: number): number {
 
 type Drawn = Link & { y1: number; y2: number };
 
+/** How far down the box the table reaches: the height the lane of arrows beside it needs. */
+function laneHeight(wrap: Element, table: Element | null): number {
+  if (!table) return 0;
+  return Math.max(0, table.getBoundingClientRect().bottom - wrap.getBoundingClientRect().top);
+}
+
 /** Draws the next-links into the lane with D3, keyed by link so unchanged arrows stay as they are. */
 function drawLinks(svg: SVGSVGElement, height: number, drawn: Drawn[], markerBase: string, lane: number): void {
   const root = select(svg)
@@ -349,6 +355,7 @@ export function DescriptorTable({ queue, changed, context, unreadNotes }: Descri
       drawLinks(svg, headH + plan.top[queue.size]!, drawn, markerBase, lane);
       return;
     }
+    const table = wrap.querySelector('table');
     const top = wrap.getBoundingClientRect().top;
     const centre = new Map<number, number>();
     wrap.querySelectorAll<HTMLTableRowElement>('tr[data-desc]').forEach((tr) => {
@@ -358,7 +365,10 @@ export function DescriptorTable({ queue, changed, context, unreadNotes }: Descri
     const drawn = links
       .map((l) => ({ ...l, y1: centre.get(l.from), y2: centre.get(l.to) }))
       .filter((l): l is Drawn => l.y1 !== undefined && l.y2 !== undefined);
-    drawLinks(svg, wrap.getBoundingClientRect().height, drawn, markerBase, lane);
+    // As tall as the table, not the box: the lane is in the box, so the box's height includes the lane's own, and a
+    // lane sized by it kept the height of the tallest table it ever stood beside (a 64-descriptor lane beside a
+    // 4-descriptor table held the panel 2,000 px tall).
+    drawLinks(svg, laneHeight(wrap, table), drawn, markerBase, lane);
   }, [links, plan, headH, byHead, layoutTick, markerBase, queue.size, lane]);
 
   const rows = [];

@@ -35,7 +35,7 @@ export function RequestsTable({ requests }: { requests: RequestView[] }) {
         <p className="vr-note">{t('req.none')}</p>
       ) : (
         // Named apart from the section (landmark names must differ), as the descriptor table's rows are.
-        <div className="vr-scroll-x" tabIndex={0} role="region" aria-label={t('req.rowsRegion')}>
+        <div className="vr-scroll-x vr-req-scroll" tabIndex={0} role="region" aria-label={t('req.rowsRegion')}>
           <table className="vr-table vr-req-table">
             <thead>
               <tr>
@@ -64,16 +64,22 @@ export function RequestsTable({ requests }: { requests: RequestView[] }) {
                   <td className="vr-num">{r.sector}</td>
                   <td className="vr-num">{r.nsectors}</td>
                   <td className="vr-num">{r.head ?? '—'}</td>
-                  <td>
+                  <td className="vr-req-wrap vr-req-stage">
                     <span className="vr-stage">
-                      <span aria-hidden="true">{STAGE_GLYPH[r.stage]} </span>
+                      {/* A no-break space: the glyph stays with the stage's first word when the cell wraps. */}
+                      <span aria-hidden="true">
+                        {STAGE_GLYPH[r.stage]}
+                        {'\u00a0'}
+                      </span>
                       {t(`stage.${r.stage}`)}
                     </span>
                   </td>
                   <td className={`vr-mono ${r.status !== null && r.status !== 0 ? 'vr-bad-text' : ''}`}>
                     {r.status === null ? '—' : blkStatusName(r.status)}
                   </td>
-                  <td className="vr-num">{r.latency === null ? '—' : t('req.ticks', { count: r.latency })}</td>
+                  <td className="vr-num vr-req-wrap">
+                    {r.latency === null ? '—' : t('req.ticks', { count: r.latency })}
+                  </td>
                 </tr>
               ))}
             </tbody>
