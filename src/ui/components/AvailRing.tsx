@@ -13,6 +13,7 @@ export function AvailRing({
   changed,
   driverKnown = true,
   context,
+  follow,
   deviceUndrawable = [],
 }: RingProps & {
   /** Device indices a real VM's snapshot does not give as positions (a vhost device): not drawn. */
@@ -55,5 +56,15 @@ export function AvailRing({
     copies.push({ name: 'last_avail_idx', side: 'device', value: device.last_avail_idx, note });
   }
   const row = { slots, pointers, pending, unpublished };
-  return <RingPanel ring="avail" queue={queue} changed={changed} row={row} copies={copies} context={context} />;
+  return (
+    <RingPanel
+      ring="avail"
+      queue={queue}
+      changed={changed}
+      row={row}
+      copies={copies}
+      context={context}
+      follow={follow}
+    />
+  );
 }

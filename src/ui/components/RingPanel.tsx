@@ -25,6 +25,11 @@ export interface RingProps {
    * landmark names, so two rings of the same queue on one page never share a name.
    */
   context?: string;
+  /**
+   * Whether a boxed ring scrolls to keep its indices in view as they move (default true). Off while free-running:
+   * the indices race past every sample, and re-drawing the box's window each time cost the page its frames.
+   */
+  follow?: boolean;
 }
 
 function FlagsField({ value, names, flash }: { value: number; names: string[]; flash: boolean }) {
@@ -73,7 +78,7 @@ export interface RingPanelProps extends RingProps {
 }
 
 /** The frame both rings share: title, flags, published index, private copies, event index, slots and legend. */
-export function RingPanel({ ring, queue, changed, row, copies, context }: RingPanelProps) {
+export function RingPanel({ ring, queue, changed, row, copies, context, follow = true }: RingPanelProps) {
   const { t } = useTranslation('rings');
   const titleId = useSafeId();
   const stamp = changeStamp(changed);
@@ -122,7 +127,7 @@ export function RingPanel({ ring, queue, changed, row, copies, context }: RingPa
         )}
       </dl>
       <WrapNote windows={[row.pending, row.unpublished]} />
-      <RingSlots size={size} label={t(`${ring}.slots`) + whose} changed={changed} {...row} />
+      <RingSlots size={size} label={t(`${ring}.slots`) + whose} changed={changed} follow={follow} {...row} />
       <RingLegend pendingText={t(`${ring}.legend.pending`)} unpublishedText={t(`${ring}.legend.unpublished`)} />
     </section>
   );

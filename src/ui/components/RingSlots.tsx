@@ -39,6 +39,8 @@ export interface RingSlotsProps {
   /** Entries written but not yet published by the index in memory (drawn dashed). */
   unpublished: RingWindow | null;
   changed: Set<number>;
+  /** Keep the slots the indices point at in view as they move (boxed rings only; see RingProps.follow). */
+  follow?: boolean;
 }
 
 const NO_POINTERS: readonly RingPointer[] = [];
@@ -175,7 +177,16 @@ function useSlotLabel(): (slot: number, value: string, state: SlotState, here?: 
 }
 
 /** One ring as a row of slots, with each index pointing at its slot from the side that owns it. */
-export function RingSlots({ size, label, slots, pointers, pending, unpublished, changed }: RingSlotsProps) {
+export function RingSlots({
+  size,
+  label,
+  slots,
+  pointers,
+  pending,
+  unpublished,
+  changed,
+  follow = true,
+}: RingSlotsProps) {
   const slotLabel = useSlotLabel();
   const stamp = changeStamp(changed);
   const pendingIdx = new Map((pending?.entries ?? []).map((e) => [e.slot, e.idx]));
@@ -266,9 +277,8 @@ export function RingSlots({ size, label, slots, pointers, pending, unpublished, 
   const mem = pointers.find((p) => p.side === 'mem');
   // In a virtual ring the lines' places come from measured metrics: follow again once they are measured.
   const measured = virtual ? `|${cols}:${lineH}:${tagH}` : '';
-  const followKey = boxed
-    ? `${pointers.map((p) => slotOf(p.value, size)).join(',')}|${mem?.value ?? ''}${measured}`
-    : '';
+  const followKey =
+    boxed && follow ? `${pointers.map((p) => slotOf(p.value, size)).join(',')}|${mem?.value ?? ''}${measured}` : '';
   useEffect(() => {
     const el = virtual ? scroller.current : list.current;
     if (!followKey || !el || !mem) return;

@@ -9,7 +9,7 @@ import type { RingPointer } from './RingSlots';
 import { useUsedSlotContent } from './usedSlotContent';
 
 /** The used ring (device to driver): every element, the published idx and both sides' private copies. */
-export function UsedRing({ queue, changed, driverKnown = true, context }: RingProps) {
+export function UsedRing({ queue, changed, driverKnown = true, context, follow }: RingProps) {
   const { t } = useTranslation('rings');
   const { size, used, driver, device } = queue;
   const base = queue.addrs.used;
@@ -38,5 +38,15 @@ export function UsedRing({ queue, changed, driverKnown = true, context }: RingPr
     copies.push({ name: 'last_used_idx', side: 'guest', value: driver.last_used_idx, note });
   }
   const row = { slots, pointers, pending, unpublished };
-  return <RingPanel ring="used" queue={queue} changed={changed} row={row} copies={copies} context={context} />;
+  return (
+    <RingPanel
+      ring="used"
+      queue={queue}
+      changed={changed}
+      row={row}
+      copies={copies}
+      context={context}
+      follow={follow}
+    />
+  );
 }

@@ -20,7 +20,7 @@ const pointersAt = (idx: number): RingPointer[] => [
   { name: 'last_avail_idx', short: 'last', side: 'device', value: idx },
 ];
 
-function ring(size: number, idx: number) {
+function ring(size: number, idx: number, follow?: boolean) {
   return (
     <I18nextProvider i18n={en}>
       <RingSlots
@@ -31,6 +31,7 @@ function ring(size: number, idx: number) {
         pending={null}
         unpublished={null}
         changed={new Set()}
+        follow={follow}
       />
     </I18nextProvider>
   );
@@ -117,6 +118,15 @@ describe('a boxed ring in a layout (jsdom lays nothing out: lines of 4 slots, 60
     // Round the ring: back to the top.
     rerender(ring(64, 65));
     expect(ol.scrollTop).toBe(0);
+  });
+
+  it('stays put while told not to follow (a free-run), and catches up with the indices once it may again', () => {
+    const { container, rerender } = render(ring(64, 1, false));
+    const ol = list(container);
+    rerender(ring(64, 41, false));
+    expect(ol.scrollTop).toBe(0);
+    rerender(ring(64, 41, true));
+    expect(ol.scrollTop).toBe(660 - 200);
   });
 });
 

@@ -36,6 +36,7 @@ export function QueueBoard() {
   const changed = useSim((s) => s.changed);
   const current = useSim((s) => s.sim?.current ?? null);
   const running = useSim((s) => s.playing || s.freeRunning);
+  const freeRunning = useSim((s) => s.freeRunning);
   const queue = queues?.[queueIndex];
   if (!queues || !queue) return null;
   return (
@@ -57,8 +58,8 @@ export function QueueBoard() {
           <h2 className="column-title">{t('board.shared')}</h2>
           <DescriptorTable queue={queue} changed={changed} />
           <div className="rings">
-            <AvailRing queue={queue} changed={availRingChanges(changed, queue)} />
-            <UsedRing queue={queue} changed={usedRingChanges(changed, queue)} />
+            <AvailRing queue={queue} changed={availRingChanges(changed, queue)} follow={!freeRunning} />
+            <UsedRing queue={queue} changed={usedRingChanges(changed, queue)} follow={!freeRunning} />
           </div>
         </div>
         <div className="column column-device">
