@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario/schema';
 import { Session, type RunTarget, type StopReason } from '../session';
 import type { Granularity } from '../step';
 import { STEP_FLAG } from '../stepLog';
-import { StateSnapshots } from './stateSnapshots';
+import { StateSnapshots, stepsShowing } from './stateSnapshots';
 import type { SimulationClient, SimulationState, TimelineData } from './types';
 
 /** Steps per animation frame in free-run on the page's thread. */
@@ -43,13 +43,14 @@ export async function runUntilSliced(session: Session, target: RunTarget): Promi
 
 export function timelineOf(session: Session, max = 5000): TimelineData {
   const log = session.log;
+  const at = (mask: number) => stepsShowing(log.find(mask, 0, log.length, max));
   return {
     length: log.length,
-    kicks: log.find(STEP_FLAG.kick, 0, log.length, max),
-    interrupts: log.find(STEP_FLAG.interrupt, 0, log.length, max),
-    completions: log.find(STEP_FLAG.completion, 0, log.length, max),
-    errors: log.find(STEP_FLAG.error | STEP_FLAG.lost, 0, log.length, max),
-    suppressed: log.find(STEP_FLAG.kickSuppressed | STEP_FLAG.interruptSuppressed, 0, log.length, max),
+    kicks: at(STEP_FLAG.kick),
+    interrupts: at(STEP_FLAG.interrupt),
+    completions: at(STEP_FLAG.completion),
+    errors: at(STEP_FLAG.error | STEP_FLAG.lost),
+    suppressed: at(STEP_FLAG.kickSuppressed | STEP_FLAG.interruptSuppressed),
   };
 }
 

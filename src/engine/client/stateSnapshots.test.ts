@@ -4,7 +4,7 @@ import { Session } from '../session';
 import { describe as describeMachine } from '../view';
 import { timelineOf } from './localClient';
 import { MemorySnapshotter } from './memoryImage';
-import { StateSnapshots, TimelineCache, writtenBy } from './stateSnapshots';
+import { StateSnapshots, TimelineCache, stepsShowing, writtenBy } from './stateSnapshots';
 
 function session(name: string): Session {
   const scenario = builtinScenario(name);
@@ -103,5 +103,18 @@ describe('TimelineCache', () => {
     expect(cache.of(s.log)).toBe(last);
     s.jump(10);
     expect(cache.of(s.log)).toEqual(timelineOf(s, 3));
+  });
+});
+
+describe('the timeline', () => {
+  it('puts each event at the step that shows it: log[j] is step j+1', () => {
+    expect(stepsShowing([0, 18])).toEqual([1, 19]);
+    const s = new Session(builtinScenario('single-read')!, 1);
+    s.runUntil('end', 10_000);
+    const t = timelineOf(s);
+    const landing = new Session(builtinScenario('single-read')!, 1);
+    landing.runUntil('kick', 10_000);
+    expect(t.kicks[0]).toBe(landing.step);
+    expect(new TimelineCache().of(s.log)).toEqual(t);
   });
 });

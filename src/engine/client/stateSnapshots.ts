@@ -18,6 +18,11 @@ const LANES: readonly [Exclude<keyof TimelineData, 'length'>, number][] = [
   ['suppressed', STEP_FLAG.kickSuppressed | STEP_FLAG.interruptSuppressed],
 ];
 
+/** The steps that show the events of these log entries: log[j] is the (j+1)-th step, so step j+1 shows it. */
+export function stepsShowing(logIndices: readonly number[]): number[] {
+  return logIndices.map((j) => j + 1);
+}
+
 /**
  * The timeline of a run, kept up to date by scanning only the steps logged since the last call: the step log is
  * append-only (a replay leaves logged steps as they are; a new run or a free-run's pause starts a new log).
@@ -37,7 +42,7 @@ export class TimelineCache {
     for (const [lane, mask] of LANES) {
       const had = fresh ? [] : this.data![lane];
       const room = this.max - had.length;
-      const found = room > 0 ? log.find(mask, from, log.length, room) : [];
+      const found = room > 0 ? stepsShowing(log.find(mask, from, log.length, room)) : [];
       next[lane] = found.length === 0 && !fresh ? had : had.concat(found);
     }
     this.log = log;

@@ -10,6 +10,10 @@ import type { MemoryImage } from './memoryImage';
 export interface TimelineData {
   /** Furthest step reached so far (the timeline's length). */
   length: number;
+  /**
+   * The steps that show each kind of event (step N is the state after N steps, so the step whose record made the
+   * event): where the timeline draws its mark and where a click on it jumps. An imported trace gives event numbers.
+   */
   kicks: number[];
   interrupts: number[];
   completions: number[];

@@ -6,10 +6,7 @@ import type { TimelineData } from '../../engine/client/types';
 import { clickTarget, laneMarks } from './derive/timelineMarks';
 
 export interface TimelineProps {
-  /**
-   * For a simulation, indices into its step log: a mark is drawn at the step that shows its event (index + 1, see
-   * derive/timelineMarks). For a trace, event numbers, drawn as they are.
-   */
+  /** For a simulation, the steps that show each event (see TimelineData); for a trace, event numbers. */
   timeline: TimelineData;
   step: number;
   onJump: (step: number) => void;
@@ -135,7 +132,7 @@ export function Timeline({ timeline, step, onJump, complete = false, unit = 'ste
   const marks = LANES.map((lane, li) => ({
     lane,
     y: MARGIN.top + li * LANE_H + LANE_H / 2,
-    drawn: laneMarks(timeline[lane.key], unit, lo, hi, x),
+    drawn: laneMarks(timeline[lane.key], lo, hi, x),
   }));
 
   const jumpAt = (e: MouseEvent<SVGSVGElement>) => {

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { clickTarget, laneMarks, markPosition } from './timelineMarks';
-
-describe('markPosition', () => {
-  it('puts a step-log index at the step that shows it (step N is the state after N records), a trace event as is', () => {
-    expect(markPosition(0, 'step')).toBe(1);
-    expect(markPosition(18, 'step')).toBe(19);
-    expect(markPosition(0, 'event')).toBe(0);
-    expect(markPosition(18, 'event')).toBe(18);
-  });
-});
+import { clickTarget, laneMarks } from './timelineMarks';
 
 describe('laneMarks', () => {
   const x = (p: number) => p * 10;
 
-  it('draws each entry at its step, inside [lo, hi] only', () => {
-    expect(laneMarks([0, 4, 9], 'step', 0, 9, x)).toEqual([
+  it('draws each entry at its position, inside [lo, hi] only', () => {
+    expect(laneMarks([1, 5, 10], 0, 9, x)).toEqual([
       { px: 10, at: 1 },
       { px: 50, at: 5 },
     ]);
-    expect(laneMarks([0, 4, 9], 'event', 1, 9, x)).toEqual([
+    expect(laneMarks([0, 4, 9], 1, 9, x)).toEqual([
       { px: 40, at: 4 },
       { px: 90, at: 9 },
     ]);
@@ -26,7 +17,7 @@ describe('laneMarks', () => {
 
   it('keeps one mark per pixel column, the first step on it', () => {
     const half = (p: number) => p / 2;
-    expect(laneMarks([1, 2, 3, 4], 'step', 0, 100, half)).toEqual([
+    expect(laneMarks([2, 3, 4, 5], 0, 100, half)).toEqual([
       { px: 1, at: 2 },
       { px: 2, at: 3 },
       { px: 3, at: 5 },

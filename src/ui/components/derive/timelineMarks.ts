@@ -1,16 +1,7 @@
 /**
- * Where the timeline draws its marks, and where a click lands.
- *
- * A simulation's TimelineData lists indices into the step log: log[j] is the record of the (j+1)-th step, and the
- * UI's step N is the state after N records, so the event of log[j] is shown at step j+1 (the state that has it).
- * An imported trace's positions are already what its view selects (event numbers), so they are drawn as they are.
+ * Where the timeline draws its marks, and where a click lands. TimelineData already gives each event's position as
+ * the step (or, for an imported trace, the event number) that shows it.
  */
-export type TimelineUnit = 'step' | 'event';
-
-/** The position on the timeline (and the step a click on its mark jumps to) of a TimelineData entry. */
-export function markPosition(entry: number, unit: TimelineUnit): number {
-  return unit === 'step' ? entry + 1 : entry;
-}
 
 export interface DrawnMark {
   /** Pixel column (rounded). */
@@ -24,16 +15,14 @@ export interface DrawnMark {
  * a long run draws each column once.
  */
 export function laneMarks(
-  entries: readonly number[],
-  unit: TimelineUnit,
+  positions: readonly number[],
   lo: number,
   hi: number,
   x: (position: number) => number,
 ): DrawnMark[] {
   const seen = new Set<number>();
   const out: DrawnMark[] = [];
-  for (const e of entries) {
-    const at = markPosition(e, unit);
+  for (const at of positions) {
     if (at < lo || at > hi) continue;
     const px = Math.round(x(at));
     if (seen.has(px)) continue;
